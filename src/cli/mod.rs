@@ -1,0 +1,147 @@
+//! The `rolemark` command: parse arguments into a validated request, then dispatch.
+//!
+//! Exit codes: 0 on success, 2 on bad input (with a one-line message on stderr),
+//! 1 when output cannot be written.
+
+mod rubrics_cmd;
+mod score_cmd;
+
+use clap::{Parser, Subcommand};
+use std::fmt;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rolemark",
+    version,
+    about = "Scores customer-service role-play transcripts against rubrics, with exact evidence quotes"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score transcripts against a rubric.
+    Score(score_cmd::ScoreArgs),
+    /// List and validate rubrics.
+    #[command(subcommand)]
+    Rubrics(rubrics_cmd::RubricsCommand),
+}
+
+/// Options shared by commands that look rubrics up.
+#[derive(Debug, clap::Args)]
+pub struct RubricSource {
+    /// Also load every *.toml in this directory (replacing embedded rubrics with the same id).
+    #[arg(long, value_name = "DIR")]
+    rubrics: Option<PathBuf>,
+}
+
+impl RubricSource {
+    fn registry(&self) -> Result<crate::rubrics::Registry, CliError> {
+        let mut registry =
+            crate::rubrics::Registry::embedded().map_err(|e| CliError::internal(e.to_string()))?;
+        if let Some(dir) = &self.rubrics {
+            registry
+                .load_dir(dir)
+                .map_err(|e| CliError::input(e.to_string()))?;
+        }
+        Ok(registry)
+    }
+}
+
+/// A failure with the exit code it deserves.
+#[derive(Debug)]
+pub struct CliError {
+    message: String,
+    code: u8,
+}
+
+impl CliError {
+    /// Bad input: exit 2.
+    pub fn input(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            code: 2,
+        }
+    }
+
+    /// Output or environment failure: exit 1.
+    pub fn internal(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            code: 1,
+        }
+    }
+
+    pub fn code(&self) -> u8 {
+        self.code
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // One line, always: multi-line messages are folded.
+        f.write_str(&self.message.replace('\n', " "))
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
+            let _ = e.print();
+            return 0;
+        }
+        Err(e) => {
+            eprintln!(
+                "rolemark: {}",
+                one_line_usage_error(&e.render().to_string())
+            );
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        Command::Score(args) => score_cmd::run(args),
+        Command::Rubrics(command) => rubrics_cmd::run(command),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("rolemark: {e}");
+            e.code()
+        }
+    }
+}
+
+fn write_out(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    match lock.write_all(text.as_bytes()).and_then(|_| lock.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::internal(format!("cannot write output: {e}"))),
+    }
+}
+
+/// Folds clap's multi-line usage error into the one line scripts can log.
+fn one_line_usage_error(rendered: &str) -> String {
+    let message: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:"))
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    format!("{message} (see `rolemark --help`)")
+}

@@ -1,0 +1,190 @@
+//! One pass over a transcript: normalise every turn, run the rubric's automaton once,
+//! and index the cue matches so that rules can be evaluated without rescanning text.
+
+use super::lexicon::LexiconId;
+use super::rubric::Rubric;
+use super::text::{token_text, Normaliser};
+use crate::transcript::{Role, Transcript};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// Words that negate a cue standing close after them in the same clause.
+const NEGATORS: [&str; 9] = [
+    "not", "no", "never", "nothing", "nobody", "neither", "nor", "hardly", "without",
+];
+/// How many words before a cue a negator may stand.
+const NEGATION_REACH: usize = 3;
+
+/// A cue of one lexicon found in one turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CueMatch {
+    pub lexicon: LexiconId,
+    pub pattern: usize,
+    pub turn: usize,
+    /// Token range (inclusive) in the analysis's token list.
+    pub first_token: u32,
+    pub last_token: u32,
+}
+
+/// A cue that was found but does not count, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Suppressed {
+    pub cue: CueMatch,
+    /// Token index of the negating word.
+    pub negator: u32,
+}
+
+pub struct Analysis<'a> {
+    pub rubric: &'a Rubric,
+    pub transcript: &'a Transcript,
+    pub norm: Normaliser,
+    /// Token and sentence ranges of each turn.
+    pub turn_tokens: Vec<Range<u32>>,
+    pub turn_sentences: Vec<Range<u32>>,
+    /// Counted matches, ordered by turn, then position, then lexicon.
+    pub matches: Vec<CueMatch>,
+    /// For each lexicon, indices into `matches`, in transcript order.
+    pub by_lexicon: Vec<Vec<usize>>,
+    pub suppressed: Vec<Suppressed>,
+    /// For each turn, byte offset of every char boundary, built on first quote.
+    char_offsets: Vec<OnceLock<Vec<u32>>>,
+    stems: OnceLock<Vec<Option<String>>>,
+}
+
+impl<'a> Analysis<'a> {
+    pub fn new(rubric: &'a Rubric, transcript: &'a Transcript) -> Analysis<'a> {
+        let mut norm = Normaliser::new();
+        let mut turn_tokens = Vec::with_capacity(transcript.turns.len());
+        let mut turn_sentences = Vec::with_capacity(transcript.turns.len());
+        for turn in &transcript.turns {
+            let tokens_before = norm.tokens.len() as u32;
+            let sentences_before = norm.sentences.len() as u32;
+            norm.push_text(&turn.text);
+            norm.end_turn();
+            turn_tokens.push(tokens_before..norm.tokens.len() as u32);
+            turn_sentences.push(sentences_before..norm.sentences.len() as u32);
+        }
+
+        let mut matches = Vec::new();
+        let mut suppressed = Vec::new();
+        let mut turn_cursor = 0usize;
+        let mut hits = rubric.phrases.find_all(&norm.text);
+        hits.sort_by_key(|h| (h.start, h.end, h.pattern));
+        for hit in hits {
+            let first_token = norm
+                .tokens
+                .partition_point(|t| (t.norm_start as usize) < hit.start)
+                as u32;
+            let last_token =
+                norm.tokens
+                    .partition_point(|t| (t.norm_end as usize) <= hit.end) as u32
+                    - 1;
+            while turn_tokens[turn_cursor].end <= first_token {
+                turn_cursor += 1;
+            }
+            let turn = turn_cursor;
+            let negator = find_negator(&norm, turn_tokens[turn].start, first_token);
+            for &lexicon in rubric.phrases.owners(hit.pattern) {
+                let cue = CueMatch {
+                    lexicon,
+                    pattern: hit.pattern,
+                    turn,
+                    first_token,
+                    last_token,
+                };
+                match negator {
+                    Some(negator) if rubric.lexicons[lexicon].negatable => {
+                        suppressed.push(Suppressed { cue, negator });
+                    }
+                    _ => matches.push(cue),
+                }
+            }
+        }
+        matches.sort_by_key(|m| {
+            (
+                m.turn,
+                m.first_token,
+                m.lexicon,
+                std::cmp::Reverse(m.last_token),
+            )
+        });
+        let mut by_lexicon = vec![Vec::new(); rubric.lexicons.len()];
+        for (index, m) in matches.iter().enumerate() {
+            by_lexicon[m.lexicon].push(index);
+        }
+        Analysis {
+            rubric,
+            transcript,
+            norm,
+            turn_tokens,
+            turn_sentences,
+            matches,
+            by_lexicon,
+            suppressed,
+            char_offsets: (0..transcript.turns.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+            stems: OnceLock::new(),
+        }
+    }
+
+    pub fn role(&self, turn: usize) -> Role {
+        self.transcript.turns[turn].role
+    }
+
+    /// Matches of any of `lexicons`, in transcript order.
+    pub fn cue_matches<'s>(
+        &'s self,
+        lexicons: &'s [LexiconId],
+    ) -> impl Iterator<Item = &'s CueMatch> + 's {
+        let mut indices: Vec<usize> = lexicons
+            .iter()
+            .flat_map(|&l| self.by_lexicon[l].iter().copied())
+            .collect();
+        if lexicons.len() > 1 {
+            indices.sort_unstable();
+            indices.dedup();
+        }
+        indices.into_iter().map(move |i| &self.matches[i])
+    }
+
+    /// Slices a turn's original text by char offsets.
+    pub fn slice_chars(&self, turn: usize, start: u32, end: u32) -> &str {
+        let text = &self.transcript.turns[turn].text;
+        let offsets = self.char_offsets[turn].get_or_init(|| {
+            let mut offsets: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
+            offsets.push(text.len() as u32);
+            offsets
+        });
+        let from = offsets[start as usize] as usize;
+        let to = offsets[end as usize] as usize;
+        &text[from..to]
+    }
+
+    /// Content-word stem of each token (`None` for stop words), for paraphrase overlap.
+    pub fn stems(&self) -> &[Option<String>] {
+        self.stems.get_or_init(|| {
+            self.norm
+                .tokens
+                .iter()
+                .map(|t| super::words::content_stem(token_text(&self.norm.text, t)))
+                .collect()
+        })
+    }
+
+    pub fn token_text(&self, token: u32) -> &str {
+        token_text(&self.norm.text, &self.norm.tokens[token as usize])
+    }
+}
+
+fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u32> {
+    let clause = norm.tokens.get(cue_start as usize)?.clause;
+    let reach_from = (cue_start as usize)
+        .saturating_sub(NEGATION_REACH)
+        .max(turn_start as usize);
+    (reach_from..cue_start as usize)
+        .rev()
+        .take_while(|&i| norm.tokens[i].clause == clause)
+        .find(|&i| NEGATORS.contains(&token_text(&norm.text, &norm.tokens[i])))
+        .map(|i| i as u32)
+}

@@ -1,0 +1,20 @@
+//! The pure scoring engine: text normalisation, phrase matching, rules and scores.
+//!
+//! Nothing here does I/O, logging or HTTP: it takes a compiled [`Rubric`] and a
+//! [`crate::transcript::Transcript`] and returns an [`Assessment`].
+
+mod analysis;
+mod evidence;
+pub mod lexicon;
+pub mod rubric;
+pub mod rules;
+mod score;
+pub mod text;
+mod words;
+
+pub use evidence::{Evidence, Polarity, Quote};
+pub use rubric::{CompileLimits, Rubric, RubricError};
+pub use score::{
+    Assessment, BehaviourResult, CriterionResult, Outcome, Overall, RubricRef, Scorer,
+    TranscriptView,
+};

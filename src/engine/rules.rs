@@ -1,0 +1,681 @@
+//! Turn-pattern rules and their evaluation over an [`Analysis`].
+//!
+//! Every rule scores 0..1 (or is not applicable) and returns its evidence and, when
+//! it falls short, a sentence saying what was looked for and where. Every rule is
+//! linear in the number of turns and matches: none compares each turn with every
+//! earlier turn.
+
+use super::analysis::{Analysis, CueMatch};
+use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity};
+use super::lexicon::LexiconId;
+use super::text::Sentence;
+use crate::transcript::Role;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Words that open a question when a transcriber left out the question mark.
+const QUESTION_OPENERS: [&str; 23] = [
+    "what", "how", "why", "when", "where", "which", "who", "whose", "could", "can", "would",
+    "will", "do", "does", "did", "is", "are", "was", "were", "have", "has", "shall", "should",
+];
+
+/// Whose turns a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Who {
+    Learner,
+    Customer,
+    Other,
+    Anyone,
+}
+
+impl Who {
+    pub fn admits(self, role: Role) -> bool {
+        match self {
+            Who::Anyone => true,
+            Who::Learner => role == Role::Learner,
+            Who::Customer => role == Role::Customer,
+            Who::Other => role == Role::Other,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Who::Learner => "the learner",
+            Who::Customer => "the customer",
+            Who::Other => "another speaker",
+            Who::Anyone => "anyone",
+        }
+    }
+}
+
+/// Where in the conversation a `says` rule looks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Window {
+    All,
+    FirstTurns(u32),
+    LastTurns(u32),
+    /// From and to, in seconds from the start of the recording.
+    Seconds(f64, f64),
+}
+
+impl Window {
+    fn contains(self, analysis: &Analysis, turn: usize) -> bool {
+        let turns = analysis.transcript.turns.len();
+        match self {
+            Window::All => true,
+            Window::FirstTurns(n) => turn < n as usize,
+            Window::LastTurns(n) => turn + n as usize >= turns,
+            Window::Seconds(from, to) => analysis.transcript.turns[turn]
+                .start
+                .is_some_and(|t| t >= from && t < to),
+        }
+    }
+
+    fn describe(self, analysis: &Analysis) -> String {
+        let turns = analysis.transcript.turns.len();
+        match self {
+            Window::All => format!("in any of the {turns} turns"),
+            Window::FirstTurns(n) => {
+                let last = (n as usize).min(turns).saturating_sub(1);
+                format!("in the first {n} turns (turns 0-{last})")
+            }
+            Window::LastTurns(n) => {
+                let first = turns.saturating_sub(n as usize);
+                format!(
+                    "in the last {n} turns (turns {first}-{})",
+                    turns.saturating_sub(1)
+                )
+            }
+            Window::Seconds(from, to) if to.is_finite() => format!("between {from}s and {to}s"),
+            Window::Seconds(from, _) => format!("from {from}s on"),
+        }
+    }
+}
+
+/// A compiled rule. Cue lists hold lexicon indices of the owning rubric.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    Says {
+        cues: Vec<LexiconId>,
+        by: Who,
+        at_least: u32,
+        window: Window,
+    },
+    Reply {
+        to: Vec<LexiconId>,
+        with: Vec<LexiconId>,
+        within: u32,
+        by: Who,
+        from: Who,
+    },
+    Before {
+        first: Vec<LexiconId>,
+        then: Vec<LexiconId>,
+        by: Who,
+    },
+    Paraphrase {
+        at_least: u32,
+        min_shared: u32,
+        min_overlap: f64,
+        lead_ins: Vec<LexiconId>,
+        lead_in_overlap: f64,
+        window: u32,
+    },
+    Question {
+        cues: Vec<LexiconId>,
+        lead: u32,
+        at_least: u32,
+        by: Who,
+    },
+    /// Indices of rubric behaviours; scores 1 when the customer showed any.
+    Behaviour(Vec<usize>),
+    All(Vec<Rule>),
+    Any(Vec<Rule>),
+    Not(Box<Rule>),
+    Count {
+        of: Vec<Rule>,
+        at_least: u32,
+    },
+}
+
+/// What a rule found.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOutcome {
+    /// `None` when the rule had nothing to judge (e.g. a reply rule with no trigger).
+    pub score: Option<f64>,
+    pub evidence: Vec<Evidence>,
+    /// What was looked for and not (fully) found.
+    pub unmet: Vec<String>,
+}
+
+impl RuleOutcome {
+    fn scored(score: f64, evidence: Vec<Evidence>, unmet: Option<String>) -> RuleOutcome {
+        RuleOutcome {
+            score: Some(score.clamp(0.0, 1.0)),
+            evidence,
+            unmet: unmet.into_iter().collect(),
+        }
+    }
+}
+
+/// Evaluation context: the analysis plus which behaviours the customer showed.
+pub struct Evaluator<'a, 'b> {
+    pub analysis: &'b Analysis<'a>,
+    pub behaviours_shown: &'b [bool],
+}
+
+fn ratio(found: usize, needed: u32) -> f64 {
+    (found as f64 / needed as f64).min(1.0)
+}
+
+impl Evaluator<'_, '_> {
+    pub fn evaluate(&self, rule: &Rule) -> RuleOutcome {
+        match rule {
+            Rule::Says {
+                cues,
+                by,
+                at_least,
+                window,
+            } => self.says(cues, *by, *at_least, *window),
+            Rule::Reply {
+                to,
+                with,
+                within,
+                by,
+                from,
+            } => self.reply(to, with, *within, *by, *from),
+            Rule::Before { first, then, by } => self.before(first, then, *by),
+            Rule::Paraphrase { .. } => self.paraphrase(rule),
+            Rule::Question {
+                cues,
+                lead,
+                at_least,
+                by,
+            } => self.question(cues, *lead, *at_least, *by),
+            Rule::Behaviour(ids) => {
+                let shown = ids.iter().any(|&i| self.behaviours_shown[i]);
+                let unmet =
+                    (!shown).then(|| format!("the customer showed {}", self.describe(rule)));
+                RuleOutcome::scored(if shown { 1.0 } else { 0.0 }, Vec::new(), unmet)
+            }
+            Rule::All(parts) => {
+                let outcomes: Vec<RuleOutcome> = parts.iter().map(|p| self.evaluate(p)).collect();
+                let scores: Vec<f64> = outcomes.iter().filter_map(|o| o.score).collect();
+                let score =
+                    (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+                merge(score, outcomes)
+            }
+            Rule::Any(parts) => {
+                let outcomes: Vec<RuleOutcome> = parts.iter().map(|p| self.evaluate(p)).collect();
+                let score = outcomes.iter().filter_map(|o| o.score).reduce(f64::max);
+                let mut merged = merge(score, outcomes);
+                if score == Some(1.0) {
+                    merged.unmet.clear();
+                }
+                merged
+            }
+            Rule::Not(inner) => {
+                let outcome = self.evaluate(inner);
+                let Some(score) = outcome.score else {
+                    return RuleOutcome::default();
+                };
+                let evidence = outcome
+                    .evidence
+                    .into_iter()
+                    .map(|mut e| {
+                        e.polarity = match e.polarity {
+                            Polarity::For => Polarity::Against,
+                            Polarity::Against => Polarity::For,
+                        };
+                        e
+                    })
+                    .collect();
+                let unmet = (score > 0.0)
+                    .then(|| format!("not expected, but found: {}", self.describe(inner)));
+                RuleOutcome::scored(1.0 - score, evidence, unmet)
+            }
+            Rule::Count { of, at_least } => {
+                let outcomes: Vec<RuleOutcome> = of.iter().map(|p| self.evaluate(p)).collect();
+                let turns: BTreeSet<(usize, u32)> = outcomes
+                    .iter()
+                    .flat_map(|o| o.evidence.iter())
+                    .filter(|e| e.polarity == Polarity::For)
+                    .map(|e| (e.quote.turn, e.quote.start))
+                    .collect();
+                let score = ratio(turns.len(), *at_least);
+                let mut merged = merge(Some(score), outcomes);
+                merged.unmet.clear();
+                if score < 1.0 {
+                    merged.unmet.push(format!(
+                        "{}: found {} distinct piece(s) of evidence",
+                        self.describe(rule),
+                        turns.len()
+                    ));
+                }
+                merged
+            }
+        }
+    }
+
+    fn says(&self, cues: &[LexiconId], by: Who, at_least: u32, window: Window) -> RuleOutcome {
+        let a = self.analysis;
+        let mut turns = BTreeSet::new();
+        let mut sentences = HashSet::new();
+        let mut evidence = Vec::new();
+        for m in a.cue_matches(cues) {
+            if !by.admits(a.role(m.turn)) || !window.contains(a, m.turn) {
+                continue;
+            }
+            turns.insert(m.turn);
+            if sentences.insert(a.norm.tokens[m.first_token as usize].sentence) {
+                evidence.push(Evidence::from_cue("says", a, m, Polarity::For));
+            }
+        }
+        let score = ratio(turns.len(), at_least);
+        let unmet = (score < 1.0).then(|| {
+            format!(
+                "{} saying {} {}: found in {} turn(s), {} needed",
+                by.name(),
+                self.describe_cues(cues),
+                window.describe(a),
+                turns.len(),
+                at_least
+            )
+        });
+        RuleOutcome::scored(score, evidence, unmet)
+    }
+
+    fn first_cue_per_turn(&self, cues: &[LexiconId], who: Who) -> BTreeMap<usize, CueMatch> {
+        let a = self.analysis;
+        let mut first = BTreeMap::new();
+        for m in a.cue_matches(cues) {
+            if who.admits(a.role(m.turn)) {
+                first.entry(m.turn).or_insert(*m);
+            }
+        }
+        first
+    }
+
+    fn reply(
+        &self,
+        to: &[LexiconId],
+        with: &[LexiconId],
+        within: u32,
+        by: Who,
+        from: Who,
+    ) -> RuleOutcome {
+        let a = self.analysis;
+        let triggers = self.first_cue_per_turn(to, from);
+        if triggers.is_empty() {
+            return RuleOutcome::default();
+        }
+        let replies = self.first_cue_per_turn(with, by);
+        // next_responder[t] is the first turn at or after t that `by` speaks, so each
+        // trigger walks at most `within` responder turns however long the gaps are.
+        let turns = a.transcript.turns.len();
+        let mut next_responder = vec![usize::MAX; turns + 1];
+        for t in (0..turns).rev() {
+            next_responder[t] = if by.admits(a.role(t)) {
+                t
+            } else {
+                next_responder[t + 1]
+            };
+        }
+        let mut evidence = Vec::new();
+        let mut missed = Vec::new();
+        for (&turn, trigger) in &triggers {
+            let mut candidate = next_responder[turn + 1];
+            let mut answered = None;
+            for _ in 0..within {
+                if candidate == usize::MAX {
+                    break;
+                }
+                if let Some(reply) = replies.get(&candidate) {
+                    answered = Some(reply);
+                    break;
+                }
+                candidate = next_responder[candidate + 1];
+            }
+            match answered {
+                Some(reply) => {
+                    let mut e = Evidence::from_cue("reply", a, reply, Polarity::For);
+                    e.responds_to = Some(quote_cue(a, trigger));
+                    evidence.push(e);
+                }
+                None => missed.push(turn),
+            }
+        }
+        let score = 1.0 - missed.len() as f64 / triggers.len() as f64;
+        let unmet = (!missed.is_empty()).then(|| {
+            format!(
+                "{} replying with {} within {within} turn(s) of {} saying {}: {} of {} such turns had no such reply (turns {})",
+                by.name(),
+                self.describe_cues(with),
+                from.name(),
+                self.describe_cues(to),
+                missed.len(),
+                triggers.len(),
+                list_turns(&missed)
+            )
+        });
+        RuleOutcome::scored(score, evidence, unmet)
+    }
+
+    fn before(&self, first: &[LexiconId], then: &[LexiconId], by: Who) -> RuleOutcome {
+        let a = self.analysis;
+        let earliest = |cues: &[LexiconId]| {
+            a.cue_matches(cues)
+                .find(|m| by.admits(a.role(m.turn)))
+                .copied()
+        };
+        let (Some(a_match), b_match) = (earliest(first), earliest(then)) else {
+            return RuleOutcome::scored(
+                0.0,
+                Vec::new(),
+                Some(format!(
+                    "{} saying {} before {}: none found",
+                    by.name(),
+                    self.describe_cues(first),
+                    self.describe_cues(then)
+                )),
+            );
+        };
+        let mut evidence = vec![Evidence::from_cue("before", a, &a_match, Polarity::For)];
+        match b_match {
+            Some(b) if (b.turn, b.first_token) < (a_match.turn, a_match.first_token) => {
+                let mut against = Evidence::from_cue("before", a, &b, Polarity::Against);
+                against.note = Some(format!(
+                    "came before the first {} (turn {})",
+                    self.lexicon_name(first),
+                    a_match.turn
+                ));
+                evidence.push(against);
+                let unmet = format!(
+                    "{} saying {} before {}: {} came first, in turn {}",
+                    by.name(),
+                    self.describe_cues(first),
+                    self.describe_cues(then),
+                    self.lexicon_name(then),
+                    b.turn
+                );
+                RuleOutcome::scored(0.5, evidence, Some(unmet))
+            }
+            _ => RuleOutcome::scored(1.0, evidence, None),
+        }
+    }
+
+    fn paraphrase(&self, rule: &Rule) -> RuleOutcome {
+        let Rule::Paraphrase {
+            at_least,
+            min_shared,
+            min_overlap,
+            lead_ins,
+            lead_in_overlap,
+            window,
+        } = rule
+        else {
+            return RuleOutcome::default();
+        };
+        let a = self.analysis;
+        let stems = a.stems();
+        let lead_in_sentences: HashSet<u32> = a
+            .cue_matches(lead_ins)
+            .map(|m| a.norm.tokens[m.first_token as usize].sentence)
+            .collect();
+        let turns = a.transcript.turns.len();
+        let mut evidence = Vec::new();
+        let mut recent_customer_turns: Vec<usize> = Vec::new();
+        let mut paraphrasing_turns = BTreeSet::new();
+        // Content stem -> the customer sentence that said it (the latest wins). Rebuilt
+        // only when a customer speaks, so long learner monologues stay linear.
+        let mut said: HashMap<&str, u32> = HashMap::new();
+        for turn in 0..turns {
+            match a.role(turn) {
+                Role::Customer => {
+                    recent_customer_turns.push(turn);
+                    if recent_customer_turns.len() > *window as usize {
+                        recent_customer_turns.remove(0);
+                    }
+                    said.clear();
+                    for &c in &recent_customer_turns {
+                        for token in a.turn_tokens[c].clone() {
+                            if let Some(stem) = &stems[token as usize] {
+                                said.insert(stem, a.norm.tokens[token as usize].sentence);
+                            }
+                        }
+                    }
+                    continue;
+                }
+                Role::Learner => {}
+                Role::Other => continue,
+            }
+            if said.is_empty() {
+                continue;
+            }
+            for sentence_index in a.turn_sentences[turn].clone() {
+                let sentence = a.norm.sentences[sentence_index as usize];
+                let own: BTreeSet<&str> = (sentence.first_token..sentence.end_token)
+                    .filter_map(|t| stems[t as usize].as_deref())
+                    .collect();
+                if own.len() < 2 {
+                    continue;
+                }
+                let mut shared_in: BTreeMap<u32, usize> = BTreeMap::new();
+                let mut shared = 0;
+                for stem in &own {
+                    if let Some(&s) = said.get(stem) {
+                        shared += 1;
+                        *shared_in.entry(s).or_default() += 1;
+                    }
+                }
+                let overlap = shared as f64 / own.len() as f64;
+                let led_in = lead_in_sentences.contains(&sentence_index)
+                    || (sentence_index > a.turn_sentences[turn].start
+                        && lead_in_sentences.contains(&(sentence_index - 1)));
+                let threshold = if led_in {
+                    *lead_in_overlap
+                } else {
+                    *min_overlap
+                };
+                if shared < *min_shared as usize || overlap < threshold {
+                    continue;
+                }
+                paraphrasing_turns.insert(turn);
+                let source_sentence = shared_in
+                    .iter()
+                    .max_by_key(|(s, n)| (**n, std::cmp::Reverse(**s)))
+                    .map(|(s, _)| *s)
+                    .unwrap_or_default();
+                let source_turn = owning_turn(&a.turn_sentences, source_sentence);
+                evidence.push(Evidence {
+                    rule: "paraphrase",
+                    cue: None,
+                    phrase: None,
+                    polarity: Polarity::For,
+                    quote: quote_sentence(a, turn, sentence_index),
+                    responds_to: Some(quote_sentence(a, source_turn, source_sentence)),
+                    note: Some(format!(
+                        "restates {shared} of {} content words from the customer{}",
+                        own.len(),
+                        if led_in { " after a lead-in" } else { "" }
+                    )),
+                });
+            }
+        }
+        let score = ratio(paraphrasing_turns.len(), *at_least);
+        let unmet = (score < 1.0).then(|| {
+            format!(
+                "{}: found in {} turn(s), {} needed",
+                self.describe(rule),
+                paraphrasing_turns.len(),
+                at_least
+            )
+        });
+        RuleOutcome::scored(score, evidence, unmet)
+    }
+
+    fn question(&self, cues: &[LexiconId], lead: u32, at_least: u32, by: Who) -> RuleOutcome {
+        let a = self.analysis;
+        let mut asked = BTreeSet::new();
+        let mut evidence = Vec::new();
+        if cues.is_empty() {
+            for turn in 0..a.transcript.turns.len() {
+                if !by.admits(a.role(turn)) {
+                    continue;
+                }
+                for s in a.turn_sentences[turn].clone() {
+                    if self.is_question(&a.norm.sentences[s as usize]) && asked.insert(s) {
+                        let mut e = Evidence {
+                            rule: "question",
+                            cue: None,
+                            phrase: None,
+                            polarity: Polarity::For,
+                            quote: quote_sentence(a, turn, s),
+                            responds_to: None,
+                            note: None,
+                        };
+                        e.quote.turn = turn;
+                        evidence.push(e);
+                    }
+                }
+            }
+        } else {
+            for m in a.cue_matches(cues) {
+                if !by.admits(a.role(m.turn)) {
+                    continue;
+                }
+                let s = a.norm.tokens[m.first_token as usize].sentence;
+                let sentence = a.norm.sentences[s as usize];
+                if m.first_token - sentence.first_token < lead
+                    && self.is_question(&sentence)
+                    && asked.insert(s)
+                {
+                    evidence.push(Evidence::from_cue("question", a, m, Polarity::For));
+                }
+            }
+        }
+        let score = ratio(asked.len(), at_least);
+        let unmet = (score < 1.0).then(|| {
+            format!(
+                "{} asking {}: found {}, {} needed",
+                by.name(),
+                if cues.is_empty() {
+                    "a question".to_owned()
+                } else {
+                    format!("a question opening with {}", self.describe_cues(cues))
+                },
+                asked.len(),
+                at_least
+            )
+        });
+        RuleOutcome::scored(score, evidence, unmet)
+    }
+
+    fn is_question(&self, sentence: &Sentence) -> bool {
+        if sentence.ends_with_question_mark {
+            return true;
+        }
+        sentence.unpunctuated
+            && sentence.first_token < sentence.end_token
+            && QUESTION_OPENERS.contains(&self.analysis.token_text(sentence.first_token))
+    }
+
+    fn lexicon_name(&self, cues: &[LexiconId]) -> String {
+        let names: Vec<String> = cues
+            .iter()
+            .map(|&c| format!("`{}`", self.analysis.rubric.lexicons[c].name))
+            .collect();
+        names.join(" or ")
+    }
+
+    /// Lexicon names with a few example phrases, so an assessor sees what was sought.
+    pub fn describe_cues(&self, cues: &[LexiconId]) -> String {
+        let lexicons = &self.analysis.rubric.lexicons;
+        let examples: Vec<String> = cues
+            .iter()
+            .flat_map(|&c| lexicons[c].examples.iter().take(2))
+            .take(3)
+            .map(|e| format!("\u{201c}{e}\u{201d}"))
+            .collect();
+        format!("{} (e.g. {})", self.lexicon_name(cues), examples.join(", "))
+    }
+
+    /// One line saying what a rule looks for.
+    pub fn describe(&self, rule: &Rule) -> String {
+        match rule {
+            Rule::Says { cues, by, window, .. } => format!(
+                "{} saying {} {}",
+                by.name(),
+                self.describe_cues(cues),
+                window.describe(self.analysis)
+            ),
+            Rule::Reply { to, with, within, by, from } => format!(
+                "{} replying with {} within {within} turn(s) of {} saying {}",
+                by.name(),
+                self.describe_cues(with),
+                from.name(),
+                self.describe_cues(to)
+            ),
+            Rule::Before { first, then, by } => format!(
+                "{} saying {} before {}",
+                by.name(),
+                self.describe_cues(first),
+                self.describe_cues(then)
+            ),
+            Rule::Paraphrase { min_shared, .. } => format!(
+                "the learner restating what the customer just said (at least {min_shared} of the customer's content words)"
+            ),
+            Rule::Question { cues, by, .. } if cues.is_empty() => format!("{} asking a question", by.name()),
+            Rule::Question { cues, by, .. } => format!(
+                "{} asking a question opening with {}",
+                by.name(),
+                self.describe_cues(cues)
+            ),
+            Rule::Behaviour(ids) => {
+                let names: Vec<&str> = ids
+                    .iter()
+                    .map(|&i| self.analysis.rubric.behaviours[i].id.as_str())
+                    .collect();
+                format!("any of these behaviours: {}", names.join(", "))
+            }
+            Rule::All(parts) => format!("all of: {}", self.describe_list(parts)),
+            Rule::Any(parts) => format!("any of: {}", self.describe_list(parts)),
+            Rule::Not(inner) => format!("not: {}", self.describe(inner)),
+            Rule::Count { of, at_least } => format!(
+                "at least {at_least} distinct pieces of evidence from: {}",
+                self.describe_list(of)
+            ),
+        }
+    }
+
+    fn describe_list(&self, rules: &[Rule]) -> String {
+        let parts: Vec<String> = rules.iter().map(|r| self.describe(r)).collect();
+        parts.join("; ")
+    }
+}
+
+fn merge(score: Option<f64>, outcomes: Vec<RuleOutcome>) -> RuleOutcome {
+    let mut merged = RuleOutcome {
+        score,
+        ..Default::default()
+    };
+    for outcome in outcomes {
+        merged.evidence.extend(outcome.evidence);
+        merged.unmet.extend(outcome.unmet);
+    }
+    merged
+}
+
+fn owning_turn(turn_sentences: &[std::ops::Range<u32>], sentence: u32) -> usize {
+    turn_sentences.partition_point(|r| r.end <= sentence)
+}
+
+fn list_turns(turns: &[usize]) -> String {
+    let shown: Vec<String> = turns.iter().take(5).map(usize::to_string).collect();
+    if turns.len() > 5 {
+        format!("{}, ...", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}

@@ -1,0 +1,311 @@
+//! Scoring: a compiled rubric applied to a transcript gives an [`Assessment`].
+
+use super::analysis::Analysis;
+use super::evidence::{Evidence, Polarity};
+use super::rubric::{Criterion, Rubric};
+use super::rules::{Evaluator, RuleOutcome};
+use crate::transcript::{Transcript, Turn};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashSet};
+
+/// How a criterion was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Met,
+    PartiallyMet,
+    NotMet,
+    NotApplicable,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Met => "met",
+            Outcome::PartiallyMet => "partially_met",
+            Outcome::NotMet => "not_met",
+            Outcome::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// Which rubric produced a result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RubricRef {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionResult {
+    pub id: String,
+    pub title: String,
+    pub marking_points: Vec<String>,
+    pub weight: f64,
+    pub required: bool,
+    pub outcome: Outcome,
+    /// 0..1 after red flags; `null` when not applicable.
+    pub score: Option<f64>,
+    /// Supporting evidence, then evidence against (red flags, wrong order), in turn order.
+    pub evidence: Vec<Evidence>,
+    /// What was looked for and where, when the criterion is not fully met.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub looked_for: Vec<String>,
+}
+
+/// One behaviour the customer showed, with the quotes that show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BehaviourResult {
+    pub id: String,
+    pub title: String,
+    pub shown: bool,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overall {
+    /// Weighted mean of applicable criteria, 0..1.
+    pub score: f64,
+    pub grade: String,
+    pub grade_label: String,
+    /// Required criteria not met, which cap the grade.
+    pub capped_by: Vec<String>,
+    pub met: usize,
+    pub partially_met: usize,
+    pub not_met: usize,
+    pub not_applicable: usize,
+    /// Learner turns that raised a red flag anywhere in the rubric.
+    pub red_flags: usize,
+}
+
+/// The assessment document: readable on its own, evidence included.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub rubric: RubricRef,
+    pub overall: Overall,
+    pub customer_behaviour: Vec<BehaviourResult>,
+    pub criteria: Vec<CriterionResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<TranscriptView>,
+}
+
+/// The transcript as scored, so that evidence turn indices can be looked up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TranscriptView {
+    pub turns: Vec<Turn>,
+}
+
+/// Scores transcripts against one compiled rubric. Cheap to share across threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Scorer<'r> {
+    rubric: &'r Rubric,
+    include_transcript: bool,
+}
+
+fn round(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+impl<'r> Scorer<'r> {
+    pub fn new(rubric: &'r Rubric) -> Self {
+        Scorer {
+            rubric,
+            include_transcript: true,
+        }
+    }
+
+    /// Leaves the transcript out of the assessment document.
+    pub fn without_transcript(mut self) -> Self {
+        self.include_transcript = false;
+        self
+    }
+
+    pub fn score(&self, transcript: &Transcript) -> Assessment {
+        let rubric = self.rubric;
+        let analysis = Analysis::new(rubric, transcript);
+        let customer_behaviour = self.behaviours(&analysis);
+        let shown: Vec<bool> = customer_behaviour.iter().map(|b| b.shown).collect();
+        let evaluator = Evaluator {
+            analysis: &analysis,
+            behaviours_shown: &shown,
+        };
+        let mut red_flag_turns = BTreeSet::new();
+        let criteria: Vec<CriterionResult> = rubric
+            .criteria
+            .iter()
+            .map(|c| self.criterion(&evaluator, c, &mut red_flag_turns))
+            .collect();
+        let overall = self.overall(&criteria, red_flag_turns.len());
+        Assessment {
+            rubric: RubricRef {
+                id: rubric.id.clone(),
+                title: rubric.title.clone(),
+                version: rubric.version.clone(),
+                sha256: rubric.sha256.clone(),
+            },
+            overall,
+            customer_behaviour,
+            criteria,
+            transcript: self.include_transcript.then(|| TranscriptView {
+                turns: transcript.turns.clone(),
+            }),
+        }
+    }
+
+    fn behaviours(&self, analysis: &Analysis) -> Vec<BehaviourResult> {
+        self.rubric
+            .behaviours
+            .iter()
+            .map(|b| {
+                let mut sentences = HashSet::new();
+                let evidence: Vec<Evidence> = analysis
+                    .cue_matches(&b.cues)
+                    .filter(|m| analysis.role(m.turn) == crate::transcript::Role::Customer)
+                    .filter(|m| {
+                        sentences.insert(analysis.norm.tokens[m.first_token as usize].sentence)
+                    })
+                    .map(|m| Evidence::from_cue("behaviour", analysis, m, Polarity::For))
+                    .collect();
+                BehaviourResult {
+                    id: b.id.clone(),
+                    title: b.title.clone(),
+                    shown: evidence.len() >= b.at_least as usize,
+                    evidence,
+                }
+            })
+            .collect()
+    }
+
+    fn criterion(
+        &self,
+        evaluator: &Evaluator,
+        criterion: &Criterion,
+        red_flag_turns: &mut BTreeSet<usize>,
+    ) -> CriterionResult {
+        let scoring = &self.rubric.scoring;
+        let applies = criterion
+            .applies_when
+            .as_ref()
+            .map(|rule| evaluator.evaluate(rule).score.unwrap_or(0.0) > 0.0)
+            .unwrap_or(true);
+        let outcome = if applies {
+            evaluator.evaluate(&criterion.rule)
+        } else {
+            RuleOutcome::default()
+        };
+        let mut evidence = outcome.evidence;
+        let mut looked_for = outcome.unmet;
+        let mut score = outcome.score;
+        if let (Some(flags), Some(value)) = (&criterion.red_flags, score) {
+            let analysis = evaluator.analysis;
+            let mut flagged = BTreeSet::new();
+            for m in analysis.cue_matches(&flags.cues) {
+                if analysis.role(m.turn) == crate::transcript::Role::Learner
+                    && flagged.insert(m.turn)
+                {
+                    evidence.push(Evidence::from_cue(
+                        "red_flag",
+                        analysis,
+                        m,
+                        Polarity::Against,
+                    ));
+                }
+            }
+            if !flagged.is_empty() {
+                looked_for.push(format!(
+                    "no red flags ({}): {} learner turn(s) raised one, each costing {}",
+                    evaluator.describe_cues(&flags.cues),
+                    flagged.len(),
+                    flags.penalty
+                ));
+            }
+            red_flag_turns.extend(flagged.iter().copied());
+            score = Some((value - flags.penalty * flagged.len() as f64).max(0.0));
+        }
+        let score = score.map(round);
+        let outcome = match score {
+            None => Outcome::NotApplicable,
+            Some(s) if s >= scoring.met_at => Outcome::Met,
+            Some(s) if s >= scoring.partially_met_at && s > 0.0 => Outcome::PartiallyMet,
+            Some(_) => Outcome::NotMet,
+        };
+        dedupe_and_order(&mut evidence);
+        if outcome == Outcome::Met || outcome == Outcome::NotApplicable {
+            looked_for.retain(|l| l.starts_with("no red flags"));
+        }
+        if matches!(outcome, Outcome::NotMet | Outcome::PartiallyMet) {
+            if let Some(summary) = &criterion.looked_for {
+                looked_for.insert(0, summary.clone());
+            }
+        }
+        if outcome == Outcome::NotApplicable {
+            looked_for.clear();
+        }
+        CriterionResult {
+            id: criterion.id.clone(),
+            title: criterion.title.clone(),
+            marking_points: criterion.marking_points.clone(),
+            weight: criterion.weight,
+            required: criterion.required,
+            outcome,
+            score,
+            evidence,
+            looked_for,
+        }
+    }
+
+    fn overall(&self, criteria: &[CriterionResult], red_flags: usize) -> Overall {
+        let scoring = &self.rubric.scoring;
+        let (weighted, weights) = criteria
+            .iter()
+            .filter_map(|c| c.score.map(|s| (s * c.weight, c.weight)))
+            .fold((0.0, 0.0), |(a, b), (s, w)| (a + s, b + w));
+        let score = if weights > 0.0 {
+            round(weighted / weights)
+        } else {
+            0.0
+        };
+        let mut band = scoring
+            .bands
+            .iter()
+            .rposition(|b| score >= b.min)
+            .unwrap_or(0);
+        let capped_by: Vec<String> = criteria
+            .iter()
+            .filter(|c| c.required && c.outcome == Outcome::NotMet)
+            .map(|c| c.id.clone())
+            .collect();
+        if !capped_by.is_empty() {
+            band = band.min(scoring.required_cap);
+        }
+        let count = |o: Outcome| criteria.iter().filter(|c| c.outcome == o).count();
+        Overall {
+            score,
+            grade: scoring.bands[band].grade.clone(),
+            grade_label: scoring.bands[band].label.clone(),
+            capped_by,
+            met: count(Outcome::Met),
+            partially_met: count(Outcome::PartiallyMet),
+            not_met: count(Outcome::NotMet),
+            not_applicable: count(Outcome::NotApplicable),
+            red_flags,
+        }
+    }
+}
+
+/// Keeps one copy of each quote per polarity, supporting evidence first, each group
+/// in transcript order, so output is stable whatever order rules ran in.
+fn dedupe_and_order(evidence: &mut Vec<Evidence>) {
+    let mut seen = HashSet::new();
+    evidence.retain(|e| seen.insert(e.key()));
+    evidence.sort_by_key(|e| {
+        (
+            e.polarity == Polarity::Against,
+            e.quote.turn,
+            e.quote.start,
+            e.quote.end,
+        )
+    });
+}

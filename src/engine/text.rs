@@ -1,0 +1,402 @@
+//! Normalisation of turn text into matchable words, with a map back to the original.
+//!
+//! Matching runs on a normalised form: lower case, one space between words,
+//! punctuation inside a sentence dropped, straight apostrophes, contractions
+//! expanded. Every normalised word remembers the span of the original word it came
+//! from (in Unicode scalar values), so a match can be quoted exactly.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Separates sentences (and turns) in normalised text. Phrases are normalised by the
+/// same code, which never emits it inside a phrase, so no phrase matches across it.
+pub const SENTENCE_BREAK: &str = "|";
+
+/// One normalised word and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the normalised text.
+    pub norm_start: u32,
+    pub norm_end: u32,
+    /// Char range in the original turn text (a contraction's parts share one span).
+    pub orig_start: u32,
+    pub orig_end: u32,
+    /// Clauses split at punctuation and at "but": negation never reaches across one.
+    pub clause: u32,
+    /// Index into the sentence list of the turn this token belongs to.
+    pub sentence: u32,
+}
+
+/// A sentence of the original text, as a char range, with whether it reads as a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub orig_start: u32,
+    pub orig_end: u32,
+    /// Tokens of this sentence are `first_token..end_token` in the owning token list.
+    pub first_token: u32,
+    pub end_token: u32,
+    pub ends_with_question_mark: bool,
+    /// True when the sentence has no terminal punctuation at all (typical of ASR output).
+    pub unpunctuated: bool,
+}
+
+/// Appends normalised forms to a shared buffer so a whole transcript becomes one
+/// haystack for a single automaton pass.
+#[derive(Debug, Default)]
+pub struct Normaliser {
+    pub text: String,
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+    clause: u32,
+}
+
+impl Normaliser {
+    pub fn new() -> Self {
+        Normaliser {
+            text: String::from(" "),
+            ..Default::default()
+        }
+    }
+
+    /// Normalises `original` and appends it, closed by a sentence break.
+    pub fn push_text(&mut self, original: &str) {
+        let mut byte_to_char = CharCounter::new(original);
+        for (byte_start, sentence) in original.split_sentence_bound_indices() {
+            let sentence_start = byte_to_char.chars_at(byte_start);
+            let sentence_index = self.sentences.len() as u32;
+            let first_token = self.tokens.len() as u32;
+            self.clause += 1;
+            for (word_byte, segment) in sentence.split_word_bound_indices() {
+                let start = byte_to_char.chars_at(byte_start + word_byte);
+                let end = start + segment.chars().count() as u32;
+                if segment.chars().any(char::is_alphanumeric) {
+                    self.push_word(segment, start, end, sentence_index);
+                } else if segment.chars().any(is_clause_punctuation) {
+                    self.clause += 1;
+                }
+            }
+            let trimmed = sentence.trim_end();
+            let last = trimmed
+                .chars()
+                .rev()
+                .find(|c| !is_closing_mark(*c))
+                .unwrap_or(' ');
+            let (orig_start, orig_end) = trimmed_char_span(sentence, sentence_start);
+            self.sentences.push(Sentence {
+                orig_start,
+                orig_end,
+                first_token,
+                end_token: self.tokens.len() as u32,
+                ends_with_question_mark: matches!(last, '?' | '？' | '¿'),
+                unpunctuated: !matches!(last, '.' | '!' | '?' | '…' | '。' | '！' | '？'),
+            });
+            self.break_sentence();
+        }
+    }
+
+    fn push_word(&mut self, segment: &str, orig_start: u32, orig_end: u32, sentence: u32) {
+        let folded = fold_word(segment);
+        if folded == "but" || folded == "however" {
+            self.clause += 1;
+        }
+        for part in expand_contraction(&folded) {
+            let norm_start = self.text.len() as u32;
+            self.text.push_str(part.as_ref());
+            let norm_end = self.text.len() as u32;
+            self.text.push(' ');
+            self.tokens.push(Token {
+                norm_start,
+                norm_end,
+                orig_start,
+                orig_end,
+                clause: self.clause,
+                sentence,
+            });
+        }
+    }
+
+    fn break_sentence(&mut self) {
+        if !self.text.ends_with("| ") {
+            self.text.push_str(SENTENCE_BREAK);
+            self.text.push(' ');
+        }
+    }
+
+    /// Ends the current turn: nothing matches across the boundary.
+    pub fn end_turn(&mut self) {
+        self.break_sentence();
+        self.clause += 1;
+    }
+}
+
+/// Normalises a phrase from a rubric into the space-separated form the automaton
+/// searches for. Returns `None` when the phrase holds no word.
+pub fn normalise_phrase(phrase: &str) -> Option<String> {
+    let mut normaliser = Normaliser::new();
+    normaliser.push_text(phrase);
+    let words: Vec<&str> = normaliser
+        .tokens
+        .iter()
+        .map(|t| &normaliser.text[t.norm_start as usize..t.norm_end as usize])
+        .collect();
+    if words.is_empty() {
+        None
+    } else {
+        Some(words.join(" "))
+    }
+}
+
+/// The words of a normalised text, for callers that need them one by one.
+pub fn token_text<'a>(text: &'a str, token: &Token) -> &'a str {
+    &text[token.norm_start as usize..token.norm_end as usize]
+}
+
+fn is_clause_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | ':' | '.' | '!' | '?' | '(' | ')' | '"' | '“' | '”' | '–' | '—' | '…'
+    )
+}
+
+fn is_closing_mark(c: char) -> bool {
+    matches!(c, '"' | '\'' | '’' | '”' | ')' | ']' | '»')
+}
+
+fn trimmed_char_span(sentence: &str, sentence_start: u32) -> (u32, u32) {
+    let leading = sentence.chars().take_while(|c| c.is_whitespace()).count() as u32;
+    let trailing = sentence
+        .chars()
+        .rev()
+        .take_while(|c| c.is_whitespace())
+        .count() as u32;
+    let total = sentence.chars().count() as u32;
+    if leading == total {
+        (sentence_start, sentence_start)
+    } else {
+        (sentence_start + leading, sentence_start + total - trailing)
+    }
+}
+
+/// Lower-cases a word and straightens its apostrophes.
+fn fold_word(word: &str) -> String {
+    let mut folded = String::with_capacity(word.len());
+    for c in word.chars() {
+        match c {
+            '’' | '‘' | '`' | '´' | 'ʼ' | '′' => folded.push('\''),
+            _ => folded.extend(c.to_lowercase()),
+        }
+    }
+    folded
+}
+
+/// Common English contractions in their expanded form, so a rubric phrase matches
+/// either way of saying it. `'s` is only expanded after pronouns and question words,
+/// where it cannot be a possessive; `'d` is read as "would", its commoner meaning in
+/// service talk.
+fn expand_contraction(word: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow::{Borrowed, Owned};
+    let whole: Option<&[&str]> = match word {
+        "can't" | "cannot" | "cant" => Some(&["can", "not"]),
+        "won't" => Some(&["will", "not"]),
+        "shan't" => Some(&["shall", "not"]),
+        "ain't" => Some(&["am", "not"]),
+        "let's" => Some(&["let", "us"]),
+        "i'm" | "im" => Some(&["i", "am"]),
+        "ive" => Some(&["i", "have"]),
+        "dont" => Some(&["do", "not"]),
+        "doesnt" => Some(&["does", "not"]),
+        "didnt" => Some(&["did", "not"]),
+        "isnt" => Some(&["is", "not"]),
+        "wasnt" => Some(&["was", "not"]),
+        "youre" => Some(&["you", "are"]),
+        "thats" => Some(&["that", "is"]),
+        "gonna" => Some(&["going", "to"]),
+        "wanna" => Some(&["want", "to"]),
+        "gotta" => Some(&["got", "to"]),
+        "y'all" => Some(&["you", "all"]),
+        _ => None,
+    };
+    if let Some(parts) = whole {
+        return parts.iter().map(|p| Borrowed(*p)).collect();
+    }
+    if let Some(stem) = word.strip_suffix("n't") {
+        if !stem.is_empty() {
+            return vec![Borrowed(stem), Borrowed("not")];
+        }
+    }
+    const SUFFIXES: [(&str, &str); 4] = [
+        ("'re", "are"),
+        ("'ve", "have"),
+        ("'ll", "will"),
+        ("'d", "would"),
+    ];
+    for (suffix, expansion) in SUFFIXES {
+        if let Some(stem) = word.strip_suffix(suffix) {
+            if !stem.is_empty() && stem.chars().all(char::is_alphabetic) {
+                return vec![Borrowed(stem), Borrowed(expansion)];
+            }
+        }
+    }
+    if let Some(stem) = word.strip_suffix("'s") {
+        const IS_BEFORE: [&str; 12] = [
+            "it", "that", "there", "here", "what", "who", "where", "how", "he", "she", "this",
+            "when",
+        ];
+        if IS_BEFORE.contains(&stem) {
+            return vec![Borrowed(stem), Borrowed("is")];
+        }
+    }
+    vec![Owned(word.to_owned())]
+}
+
+/// Converts byte offsets to char offsets in one forward sweep; offsets asked for
+/// must not decrease.
+struct CharCounter<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: u32,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        CharCounter {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    fn chars_at(&mut self, byte: usize) -> u32 {
+        debug_assert!(byte >= self.byte);
+        self.chars += self.text[self.byte..byte].chars().count() as u32;
+        self.byte = byte;
+        self.chars
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(input: &str) -> Vec<String> {
+        let mut n = Normaliser::new();
+        n.push_text(input);
+        n.tokens
+            .iter()
+            .map(|t| token_text(&n.text, t).to_owned())
+            .collect()
+    }
+
+    fn slice(text: &str, start: u32, end: u32) -> String {
+        text.chars()
+            .skip(start as usize)
+            .take((end - start) as usize)
+            .collect()
+    }
+
+    #[test]
+    fn normalisation_table() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("case", "Hello THERE", "hello there"),
+            ("curly apostrophe", "I’m sorry", "i am sorry"),
+            ("straight apostrophe", "I'm sorry", "i am sorry"),
+            ("cannot", "I cannot do that", "i can not do that"),
+            ("can't", "I can't do that", "i can not do that"),
+            ("can not", "I can not do that", "i can not do that"),
+            ("won't", "That won’t happen", "that will not happen"),
+            ("n't", "I don't know", "i do not know"),
+            ("you're", "You're right", "you are right"),
+            ("that's", "That's fine", "that is fine"),
+            (
+                "possessive kept",
+                "the customer's order",
+                "the customer's order",
+            ),
+            ("we'll", "We'll sort it", "we will sort it"),
+            (
+                "commas dropped",
+                "Sorry, I understand",
+                "sorry i understand",
+            ),
+            ("dashes split words", "follow-up — today", "follow up today"),
+            ("whitespace runs", "a \t\n  b", "a b"),
+            ("accents kept", "Zoë’s café", "zoë's café"),
+            ("emoji dropped", "thanks 😀 a lot", "thanks a lot"),
+            ("numbers kept", "£50 refund", "50 refund"),
+            ("gonna", "I'm gonna help", "i am going to help"),
+        ];
+        for (name, input, expected) in cases {
+            assert_eq!(words(input).join(" "), *expected, "case {name}");
+        }
+    }
+
+    #[test]
+    fn sentences_are_separated_in_normalised_text() {
+        let mut n = Normaliser::new();
+        n.push_text("Thank you. For calling!");
+        assert_eq!(n.text, " thank you | for calling | ");
+        assert_eq!(n.sentences.len(), 2);
+    }
+
+    #[test]
+    fn token_offsets_slice_the_original_word() {
+        let cases: &[(&str, &[&str])] = &[
+            ("I’m so sorry 😀 Zoë", &["I’m", "I’m", "so", "sorry", "Zoë"]),
+            (
+                "e\u{301}te\u{301} déjà vu",
+                &["e\u{301}te\u{301}", "déjà", "vu"],
+            ),
+            ("👍🏽 “quoted” word", &["quoted", "word"]),
+        ];
+        for (input, expected) in cases {
+            let mut n = Normaliser::new();
+            n.push_text(input);
+            let got: Vec<String> = n
+                .tokens
+                .iter()
+                .map(|t| slice(input, t.orig_start, t.orig_end))
+                .collect();
+            assert_eq!(&got, expected, "input {input}");
+        }
+    }
+
+    #[test]
+    fn clauses_split_at_commas_and_but() {
+        let mut n = Normaliser::new();
+        n.push_text("No, sorry but not here");
+        let clauses: Vec<u32> = n.tokens.iter().map(|t| t.clause).collect();
+        assert!(clauses[0] < clauses[1], "comma splits");
+        assert!(clauses[1] < clauses[2], "but splits");
+        assert_eq!(clauses[3], clauses[4]);
+    }
+
+    #[test]
+    fn question_sentences_are_recognised() {
+        let mut n = Normaliser::new();
+        n.push_text("Right. Could you tell me more? what happened then");
+        let flags: Vec<(bool, bool)> = n
+            .sentences
+            .iter()
+            .map(|s| (s.ends_with_question_mark, s.unpunctuated))
+            .collect();
+        assert_eq!(flags, vec![(false, false), (true, false), (false, true)]);
+    }
+
+    #[test]
+    fn sentence_spans_are_trimmed() {
+        let input = "  Hello there.  How are you?  ";
+        let mut n = Normaliser::new();
+        n.push_text(input);
+        let spans: Vec<String> = n
+            .sentences
+            .iter()
+            .map(|s| slice(input, s.orig_start, s.orig_end))
+            .collect();
+        assert_eq!(spans, vec!["Hello there.", "How are you?"]);
+    }
+
+    #[test]
+    fn phrases_normalise_like_transcripts() {
+        assert_eq!(normalise_phrase("I can't"), Some("i can not".into()));
+        assert_eq!(normalise_phrase("  --  "), None);
+    }
+}

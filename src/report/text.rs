@@ -1,0 +1,121 @@
+//! A readable per-criterion report for an assessor at a terminal.
+
+use crate::engine::{Assessment, Evidence, Outcome, Polarity, Quote};
+use std::fmt::Write;
+
+fn outcome_label(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Met => "MET",
+        Outcome::PartiallyMet => "PARTIALLY MET",
+        Outcome::NotMet => "NOT MET",
+        Outcome::NotApplicable => "N/A",
+    }
+}
+
+fn timestamp(seconds: f64) -> String {
+    let total = seconds.max(0.0) as u64;
+    format!("{:02}:{:02}", total / 60, total % 60)
+}
+
+fn quote_line(q: &Quote) -> String {
+    let time = q
+        .time
+        .map(|t| format!(" at {}", timestamp(t)))
+        .unwrap_or_default();
+    format!(
+        "turn {}{time}, {} ({}): \u{201c}{}\u{201d}",
+        q.turn, q.speaker, q.role, q.quote
+    )
+}
+
+fn evidence_line(e: &Evidence) -> String {
+    let mark = match e.polarity {
+        Polarity::For => '+',
+        Polarity::Against => '-',
+    };
+    let cue = e
+        .cue
+        .as_deref()
+        .map(|c| format!(" [{c}]"))
+        .unwrap_or_default();
+    let mut line = format!("    {mark} {}{cue}", quote_line(&e.quote));
+    if let Some(earlier) = &e.responds_to {
+        let _ = write!(line, "\n        after {}", quote_line(earlier));
+    }
+    if let Some(note) = &e.note {
+        let _ = write!(line, "\n        ({note})");
+    }
+    line
+}
+
+/// Renders the assessment as plain text, one block per criterion.
+pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
+    let mut out = String::new();
+    let r = &assessment.rubric;
+    let o = &assessment.overall;
+    if let Some(source) = source {
+        let _ = writeln!(out, "Transcript: {source}");
+    }
+    let _ = writeln!(
+        out,
+        "Rubric: {} ({} {}, sha256 {})",
+        r.title,
+        r.id,
+        r.version,
+        &r.sha256[..12.min(r.sha256.len())]
+    );
+    let _ = writeln!(
+        out,
+        "Overall: {:.2}, {} (met {}, partially met {}, not met {}, not applicable {}; red flags {})",
+        o.score, o.grade_label, o.met, o.partially_met, o.not_met, o.not_applicable, o.red_flags
+    );
+    if !o.capped_by.is_empty() {
+        let _ = writeln!(
+            out,
+            "Grade capped: required criteria not met: {}",
+            o.capped_by.join(", ")
+        );
+    }
+    let shown: Vec<String> = assessment
+        .customer_behaviour
+        .iter()
+        .filter(|b| b.shown)
+        .map(|b| format!("{} ({})", b.title, b.evidence.len()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "Customer behaviour: {}",
+        if shown.is_empty() {
+            "none recognised".to_owned()
+        } else {
+            shown.join(", ")
+        }
+    );
+    for b in assessment.customer_behaviour.iter().filter(|b| b.shown) {
+        for e in b.evidence.iter().take(3) {
+            let _ = writeln!(out, "    {}: {}", b.id, quote_line(&e.quote));
+        }
+    }
+    for c in &assessment.criteria {
+        let score = c
+            .score
+            .map(|s| format!("{s:.2}"))
+            .unwrap_or_else(|| "-".into());
+        let required = if c.required { ", required" } else { "" };
+        let _ = writeln!(
+            out,
+            "\n[{}] {}: {} (score {score}, weight {}{required})",
+            outcome_label(c.outcome),
+            c.id,
+            c.title,
+            c.weight
+        );
+        for e in &c.evidence {
+            let _ = writeln!(out, "{}", evidence_line(e));
+        }
+        for l in &c.looked_for {
+            let _ = writeln!(out, "    looked for: {l}");
+        }
+    }
+    out
+}

@@ -1,0 +1,85 @@
+//! The rubric registry: the seed rubrics compiled into the binary, plus any rubric
+//! directory or file given at run time, each compiled once and shared.
+
+use crate::engine::{Rubric, RubricError};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The seed rubrics, embedded so the binary works from any directory.
+pub const EMBEDDED: [(&str, &str); 3] = [
+    (
+        "challenging-customers.toml",
+        include_str!("../rubrics/challenging-customers.toml"),
+    ),
+    (
+        "complaint-handling.toml",
+        include_str!("../rubrics/complaint-handling.toml"),
+    ),
+    ("heat.toml", include_str!("../rubrics/heat.toml")),
+];
+
+/// Compiled rubrics by id.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    rubrics: BTreeMap<String, Arc<Rubric>>,
+}
+
+impl Registry {
+    /// The embedded seed rubrics.
+    pub fn embedded() -> Result<Registry, RubricError> {
+        let mut registry = Registry::default();
+        for (file, source) in EMBEDDED {
+            let rubric = Rubric::compile(source).map_err(|e| e.in_file(file))?;
+            registry.insert(rubric);
+        }
+        Ok(registry)
+    }
+
+    /// Adds every `*.toml` in `dir`, replacing embedded rubrics with the same id.
+    pub fn load_dir(&mut self, dir: &Path) -> Result<(), RubricError> {
+        let entries = std::fs::read_dir(dir).map_err(|e| file_error(dir, &e))?;
+        let mut paths: Vec<_> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let rubric = load_file(&path)?;
+            self.insert(rubric);
+        }
+        Ok(())
+    }
+
+    pub fn insert(&mut self, rubric: Rubric) {
+        self.rubrics.insert(rubric.id.clone(), Arc::new(rubric));
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Arc<Rubric>> {
+        self.rubrics.get(id)
+    }
+
+    /// Rubrics in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Rubric>> {
+        self.rubrics.values()
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.rubrics.keys().map(String::as_str).collect()
+    }
+}
+
+/// Reads and compiles one rubric file.
+pub fn load_file(path: &Path) -> Result<Rubric, RubricError> {
+    let source = std::fs::read_to_string(path).map_err(|e| file_error(path, &e))?;
+    Rubric::compile(&source).map_err(|e| e.in_file(path.display().to_string()))
+}
+
+fn file_error(path: &Path, error: &std::io::Error) -> RubricError {
+    RubricError {
+        file: Some(path.display().to_string()),
+        line: 0,
+        column: 0,
+        message: format!("cannot read: {error}"),
+    }
+}

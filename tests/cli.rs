@@ -1,0 +1,276 @@
+//! The real `rolemark` binary: exit codes, messages and output formats.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn rolemark(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rolemark"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("binary runs")
+}
+
+fn rolemark_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolemark"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn temp_file(name: &str, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("rolemark-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn score_prints_the_assessment_as_json_from_any_directory() {
+    let out = rolemark(&[
+        "score",
+        "--rubric",
+        "challenging-customers",
+        &fixture("good-angry.txt"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["rubric"]["id"], "challenging-customers");
+    assert_eq!(doc["rubric"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(doc["criteria"].as_array().unwrap().len(), 12);
+    assert!(doc["transcript"]["turns"].as_array().unwrap().len() > 10);
+}
+
+#[test]
+fn text_format_is_a_readable_report() {
+    let out = rolemark(&[
+        "score",
+        "--rubric",
+        "heat",
+        "--format",
+        "text",
+        &fixture("heat-order.txt"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Rubric: "), "{text}");
+    assert!(text.contains("[MET] apologise"), "{text}");
+    assert!(text.contains("Overall: "), "{text}");
+}
+
+#[test]
+fn several_files_give_one_json_line_each() {
+    let out = rolemark(&[
+        "score",
+        "--rubric",
+        "heat",
+        "--no-transcript",
+        &fixture("good-angry.txt"),
+        &fixture("good-angry.json"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].get("transcript").is_none());
+    // The same conversation as text and as JSON scores the same.
+    assert_eq!(lines[0]["criteria"], lines[1]["criteria"].clone());
+}
+
+#[test]
+fn learner_flag_names_the_learner() {
+    let without = rolemark(&["score", "--rubric", "heat", &fixture("no-labels.txt")]);
+    assert_eq!(without.status.code(), Some(2));
+    let message = stderr(&without);
+    assert!(message.contains("--learner"), "{message}");
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+    let with = rolemark(&[
+        "score",
+        "--rubric",
+        "heat",
+        "--learner",
+        "Aisha",
+        &fixture("no-labels.txt"),
+    ]);
+    assert!(with.status.success(), "{}", stderr(&with));
+}
+
+#[test]
+fn role_flag_maps_a_speaker() {
+    let out = rolemark_stdin(
+        &["score", "--rubric", "heat", "--role", "Sam=learner", "-"],
+        "Sam: I'm so sorry about that.\nJo: Thanks.\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["transcript"]["turns"][1]["role"], "customer");
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line() {
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "score".into(),
+                "--rubric".into(),
+                "nope".into(),
+                fixture("good-angry.txt"),
+            ],
+            "unknown rubric",
+        ),
+        (
+            vec![
+                "score".into(),
+                "--rubric".into(),
+                "heat".into(),
+                "/no/such/file.txt".into(),
+            ],
+            "cannot read",
+        ),
+        (
+            vec![
+                "score".into(),
+                "--rubric".into(),
+                "heat".into(),
+                temp_file("empty.txt", ""),
+            ],
+            "no turns",
+        ),
+        (
+            vec![
+                "score".into(),
+                "--rubric".into(),
+                "heat".into(),
+                temp_file("bad.json", "{\"turns\": [}"),
+            ],
+            "line 1",
+        ),
+        (
+            vec![
+                "score".into(),
+                "--rubric".into(),
+                "heat".into(),
+                temp_file("nolabels.txt", "hello there\nhow are you\n"),
+            ],
+            "Speaker",
+        ),
+        (
+            vec![
+                "score".into(),
+                "--rubric".into(),
+                "heat".into(),
+                "--input-format".into(),
+                "xml".into(),
+                fixture("good-angry.txt"),
+            ],
+            "unknown input format",
+        ),
+        (
+            vec!["score".into(), "--rubric".into(), "heat".into()],
+            "FILE",
+        ),
+        (
+            vec![
+                "rubrics".into(),
+                "check".into(),
+                temp_file("bad.toml", "id = \"x\"\ntitle = 3\n"),
+            ],
+            ":2:",
+        ),
+    ];
+    for (args, fragment) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = rolemark(&args);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {message}");
+        assert!(message.contains(fragment), "{args:?}: {message}");
+        assert_eq!(message.trim().lines().count(), 1, "{args:?}: {message}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_a_clear_error() {
+    let path = std::env::temp_dir().join(format!("rolemark-latin1-{}.txt", std::process::id()));
+    std::fs::write(&path, b"Agent: caf\xe9\n").unwrap();
+    let out = rolemark(&["score", "--rubric", "heat", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("UTF-8"), "{}", stderr(&out));
+}
+
+#[test]
+fn rubrics_list_shows_the_seed_rubrics() {
+    let out = rolemark(&["rubrics", "list", "--json"]);
+    assert!(out.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        vec!["challenging-customers", "complaint-handling", "heat"]
+    );
+    let table = rolemark(&["rubrics", "list"]);
+    assert!(String::from_utf8(table.stdout)
+        .unwrap()
+        .contains("challenging-customers"));
+}
+
+#[test]
+fn rubrics_check_accepts_the_seed_rubrics() {
+    for name in ["challenging-customers", "complaint-handling", "heat"] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("rubrics/{name}.toml"));
+        let out = rolemark(&["rubrics", "check", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert!(String::from_utf8(out.stdout).unwrap().contains(": ok: "));
+    }
+}
+
+#[test]
+fn a_rubric_file_path_can_be_scored_with() {
+    let path = temp_file(
+        "mine.toml",
+        "id = \"mine\"\ntitle = \"Mine\"\nversion = \"1\"\n[lexicons.thanks]\nphrases = [\"thank you\"]\n[[criteria]]\nid = \"thanks\"\ntitle = \"Thanks\"\nrule = { says = [\"thanks\"] }\n",
+    );
+    let out = rolemark_stdin(
+        &["score", "--rubric", &path, "-"],
+        "Agent: Thank you for calling.\nCustomer: Hi.\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["criteria"][0]["outcome"], "met");
+    assert_eq!(
+        doc["criteria"][0]["evidence"][0]["quote"],
+        "Thank you for calling."
+    );
+}

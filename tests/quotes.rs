@@ -1,0 +1,119 @@
+//! The evidence contract: every quote is the exact slice of its turn's original text
+//! at [start, end) in Unicode scalar values, whatever the text holds.
+
+use proptest::prelude::*;
+use rolemark::engine::{Assessment, Quote, Scorer};
+use rolemark::rubrics::Registry;
+use rolemark::transcript::{Role, Transcript, Turn};
+
+fn slice(text: &str, start: u32, end: u32) -> String {
+    text.chars()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .collect()
+}
+
+fn all_quotes(a: &Assessment) -> Vec<&Quote> {
+    let criteria = a.criteria.iter().flat_map(|c| c.evidence.iter());
+    let behaviours = a.customer_behaviour.iter().flat_map(|b| b.evidence.iter());
+    criteria
+        .chain(behaviours)
+        .flat_map(|e| std::iter::once(&e.quote).chain(e.responds_to.as_ref()))
+        .collect()
+}
+
+fn check(transcript: &Transcript) -> usize {
+    let registry = Registry::embedded().expect("embedded rubrics compile");
+    let mut checked = 0;
+    for rubric in registry.iter() {
+        let assessment = Scorer::new(rubric).score(transcript);
+        for q in all_quotes(&assessment) {
+            let turn = &transcript.turns[q.turn];
+            assert!(q.start <= q.end && q.end as usize <= turn.text.chars().count());
+            assert_eq!(
+                slice(&turn.text, q.start, q.end),
+                q.quote,
+                "rubric {}",
+                rubric.id
+            );
+            assert_eq!(q.speaker, turn.speaker);
+            assert_eq!(q.role, turn.role);
+            checked += 1;
+        }
+    }
+    checked
+}
+
+const FRAGMENTS: &[&str] = &[
+    "I’m so sorry",
+    "I understand how frustrating that must be",
+    "this is absolutely ridiculous",
+    "what I can do is",
+    "in line with our refund policy",
+    "is there anything else I can help with?",
+    "I'll log this as a complaint",
+    "you're bloody useless",
+    "I don't understand",
+    "so if I've understood correctly",
+    "Zoë",
+    "café",
+    "e\u{301}",
+    "👍🏽",
+    "👩‍👩‍👧",
+    "שלום",
+    "\u{200d}",
+    "—",
+    "“quoted”",
+    "  ",
+    ",",
+    ".",
+    "?",
+    "\n",
+    "can't",
+    "won’t",
+];
+
+fn turn_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..12).prop_map(|parts| parts.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn every_quote_is_the_exact_slice_of_its_turn(texts in prop::collection::vec(turn_text(), 1..10)) {
+        let turns = texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| Turn {
+                speaker: if i % 2 == 0 { "Customer".into() } else { "Agent".into() },
+                role: if i % 2 == 0 { Role::Customer } else { Role::Learner },
+                text,
+                start: Some(i as f64),
+                end: None,
+            })
+            .collect();
+        check(&Transcript { turns });
+    }
+}
+
+#[test]
+fn golden_role_plays_quote_exactly() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt" || e == "json") {
+            let input = std::fs::read_to_string(&path).unwrap();
+            let hints = rolemark::transcript::RoleHints {
+                learner: path
+                    .to_string_lossy()
+                    .contains("no-labels")
+                    .then(|| "Aisha".to_owned()),
+                ..Default::default()
+            };
+            let transcript = rolemark::transcript::parse(&input, None, &hints).unwrap();
+            checked += check(&transcript);
+        }
+    }
+    assert!(checked > 50, "only {checked} quotes checked");
+}

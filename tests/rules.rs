@@ -1,0 +1,438 @@
+//! Each rule kind, negation, red flags, applicability and grading, on a small test
+//! rubric and short transcripts, plus the compiler's error messages.
+
+use rolemark::engine::{Assessment, Outcome, Polarity, Rubric};
+use rolemark::transcript::{self, RoleHints};
+
+const RUBRIC: &str = r#"
+id = "rule-kinds"
+title = "Rule kinds"
+version = "1"
+
+[scoring]
+met_at = 0.75
+partially_met_at = 0.35
+required_cap = "fail"
+[[scoring.bands]]
+grade = "fail"
+min = 0.0
+[[scoring.bands]]
+grade = "pass"
+min = 0.5
+[[scoring.bands]]
+grade = "distinction"
+min = 0.9
+
+[lexicons.apology]
+phrases = ["{I am|I'm} [so|really] sorry", "I apologise"]
+[lexicons.empathy]
+phrases = ["I understand", "that must be {frustrating|awful}"]
+[lexicons.solution]
+phrases = ["what I can do is", "I can offer"]
+[lexicons.anger]
+negatable = false
+phrases = ["ridiculous", "not good enough"]
+[lexicons.abuse]
+phrases = ["idiot", "useless"]
+[lexicons.closing]
+phrases = ["anything else"]
+[lexicons.lead-in]
+phrases = ["so if I've understood", "so what you are saying is"]
+[lexicons.open]
+negatable = false
+phrases = ["what", "how", "tell me"]
+[lexicons.blame]
+negatable = false
+phrases = ["not my problem", "calm down"]
+
+[[behaviours]]
+id = "angry"
+cues = ["anger"]
+[[behaviours]]
+id = "abusive"
+cues = ["abuse"]
+
+[[criteria]]
+id = "apology"
+title = "Apologises"
+required = true
+rule = { says = ["apology"] }
+
+[[criteria]]
+id = "two-apologies"
+title = "Apologises twice"
+rule = { says = { cues = ["apology"], at_least = 2 } }
+
+[[criteria]]
+id = "replies-to-anger"
+title = "Answers anger with empathy"
+rule = { reply = { to = ["anger"], with = ["empathy"], within = 1 } }
+
+[[criteria]]
+id = "empathy-first"
+title = "Empathy before solution"
+rule = { before = { first = ["empathy"], then = ["solution"] } }
+
+[[criteria]]
+id = "paraphrase"
+title = "Paraphrases"
+rule = { paraphrase = { lead_ins = ["lead-in"] } }
+
+[[criteria]]
+id = "open-question"
+title = "Asks an open question"
+rule = { question = { cues = ["open"], lead = 2 } }
+
+[[criteria]]
+id = "closing"
+title = "Checks at the end"
+[criteria.rule.says]
+cues = ["closing"]
+in = { last_turns = 2 }
+
+[[criteria]]
+id = "calm"
+title = "No blame"
+rule = { not = { says = ["blame"] } }
+red_flags = { cues = ["blame"], penalty = 0.5 }
+
+[[criteria]]
+id = "boundaries"
+title = "Sets boundaries"
+applies_when = { behaviour = ["abusive"] }
+rule = { says = ["apology"] }
+
+[[criteria]]
+id = "count"
+title = "Three pieces"
+rule = { count = { of = [{ says = ["apology"] }, { says = ["empathy"] }], at_least = 3 } }
+
+[[criteria]]
+id = "any-all"
+title = "Combinators"
+rule = { all = [{ any = [{ says = ["apology"] }, { says = ["closing"] }] }, { says = ["solution"] }] }
+"#;
+
+fn score(text: &str) -> Assessment {
+    let rubric = Rubric::compile(RUBRIC).expect("test rubric compiles");
+    let transcript =
+        transcript::parse(text, None, &RoleHints::default()).expect("transcript parses");
+    rolemark::engine::Scorer::new(&rubric).score(&transcript)
+}
+
+fn outcome(a: &Assessment, id: &str) -> (Outcome, Option<f64>) {
+    let c = a
+        .criteria
+        .iter()
+        .find(|c| c.id == id)
+        .expect("criterion exists");
+    (c.outcome, c.score)
+}
+
+fn quotes(a: &Assessment, id: &str) -> Vec<(usize, String, Polarity)> {
+    let c = a
+        .criteria
+        .iter()
+        .find(|c| c.id == id)
+        .expect("criterion exists");
+    c.evidence
+        .iter()
+        .map(|e| (e.quote.turn, e.quote.quote.clone(), e.polarity))
+        .collect()
+}
+
+const GOOD: &str = "\
+Customer: This is ridiculous, my parcel never arrived and the courier ignored me.
+Agent: I understand, that must be frustrating. I'm so sorry.
+Customer: It was meant to come on Monday.
+Agent: So if I've understood, the parcel never arrived on Monday? What did the courier say?
+Customer: Nothing.
+Agent: What I can do is send a replacement today. I apologise again.
+Customer: Fine.
+Agent: Is there anything else I can help with?";
+
+#[test]
+fn says_counts_distinct_turns_against_at_least() {
+    let a = score(GOOD);
+    assert_eq!(outcome(&a, "apology"), (Outcome::Met, Some(1.0)));
+    assert_eq!(outcome(&a, "two-apologies"), (Outcome::Met, Some(1.0)));
+    let one = score("Customer: Hi.\nAgent: I'm sorry about that.");
+    assert_eq!(
+        outcome(&one, "two-apologies"),
+        (Outcome::PartiallyMet, Some(0.5))
+    );
+}
+
+#[test]
+fn evidence_quotes_the_whole_sentence_of_the_cue() {
+    let a = score(GOOD);
+    assert_eq!(
+        quotes(&a, "apology"),
+        vec![
+            (1, "I'm so sorry.".to_owned(), Polarity::For),
+            (5, "I apologise again.".to_owned(), Polarity::For)
+        ]
+    );
+}
+
+#[test]
+fn reply_rule_needs_the_answer_within_n_learner_turns() {
+    let a = score(GOOD);
+    assert_eq!(outcome(&a, "replies-to-anger"), (Outcome::Met, Some(1.0)));
+    let late = score(
+        "Customer: This is ridiculous.\nAgent: Right.\nCustomer: Well?\nAgent: I understand.",
+    );
+    assert_eq!(
+        outcome(&late, "replies-to-anger"),
+        (Outcome::NotMet, Some(0.0))
+    );
+    let calm = score("Customer: Hello there.\nAgent: Hello, I understand.");
+    assert_eq!(
+        outcome(&calm, "replies-to-anger"),
+        (Outcome::NotApplicable, None)
+    );
+}
+
+#[test]
+fn before_rule_halves_the_score_when_the_order_is_wrong() {
+    let a = score(GOOD);
+    assert_eq!(outcome(&a, "empathy-first"), (Outcome::Met, Some(1.0)));
+    let wrong = score("Customer: It broke.\nAgent: What I can do is replace it.\nCustomer: Ok.\nAgent: I understand.");
+    assert_eq!(
+        outcome(&wrong, "empathy-first"),
+        (Outcome::PartiallyMet, Some(0.5))
+    );
+    let against: Vec<_> = quotes(&wrong, "empathy-first")
+        .into_iter()
+        .filter(|q| q.2 == Polarity::Against)
+        .collect();
+    assert_eq!(
+        against,
+        vec![(
+            1,
+            "What I can do is replace it.".to_owned(),
+            Polarity::Against
+        )]
+    );
+    let none = score("Customer: It broke.\nAgent: Ok.");
+    assert_eq!(
+        outcome(&none, "empathy-first"),
+        (Outcome::NotMet, Some(0.0))
+    );
+}
+
+#[test]
+fn paraphrase_quotes_both_turns() {
+    let a = score(GOOD);
+    let c = a.criteria.iter().find(|c| c.id == "paraphrase").unwrap();
+    assert_eq!(c.outcome, Outcome::Met);
+    let e = &c.evidence[0];
+    assert_eq!(e.quote.turn, 3);
+    assert_eq!(
+        e.quote.quote,
+        "So if I've understood, the parcel never arrived on Monday?"
+    );
+    let earlier = e
+        .responds_to
+        .as_ref()
+        .expect("paraphrase names what it restates");
+    // The restatement shares most with the first complaint, two turns back.
+    assert_eq!(earlier.turn, 0);
+    assert_eq!(
+        earlier.quote,
+        "This is ridiculous, my parcel never arrived and the courier ignored me."
+    );
+}
+
+#[test]
+fn paraphrase_without_overlap_is_not_found() {
+    let a = score("Customer: My parcel never arrived on Monday.\nAgent: Lovely weather for ducks today, isn't it.");
+    assert_eq!(outcome(&a, "paraphrase"), (Outcome::NotMet, Some(0.0)));
+    assert!(!a
+        .criteria
+        .iter()
+        .find(|c| c.id == "paraphrase")
+        .unwrap()
+        .looked_for
+        .is_empty());
+}
+
+#[test]
+fn open_questions_need_a_question_and_an_opener() {
+    let a = score(GOOD);
+    assert_eq!(
+        quotes(&a, "open-question"),
+        vec![(3, "What did the courier say?".to_owned(), Polarity::For)]
+    );
+    let statement = score("Customer: Hi.\nAgent: What a day it has been.");
+    assert_eq!(
+        outcome(&statement, "open-question"),
+        (Outcome::NotMet, Some(0.0))
+    );
+    let unpunctuated = score("Customer: hi\nAgent: how can I help you today");
+    assert_eq!(
+        outcome(&unpunctuated, "open-question"),
+        (Outcome::Met, Some(1.0))
+    );
+}
+
+#[test]
+fn windows_limit_where_a_cue_counts() {
+    let early = score("Customer: Hi.\nAgent: Anything else first?\nCustomer: No.\nAgent: Ok.\nCustomer: Bye.\nAgent: Bye.");
+    assert_eq!(outcome(&early, "closing"), (Outcome::NotMet, Some(0.0)));
+    let a = score(GOOD);
+    assert_eq!(outcome(&a, "closing"), (Outcome::Met, Some(1.0)));
+}
+
+#[test]
+fn red_flags_subtract_and_are_quoted_against() {
+    let a = score(
+        "Customer: Hi.\nAgent: Calm down, it's not my problem.\nCustomer: What?\nAgent: Calm down.",
+    );
+    assert_eq!(outcome(&a, "calm"), (Outcome::NotMet, Some(0.0)));
+    assert!(quotes(&a, "calm").iter().all(|q| q.2 == Polarity::Against));
+    assert_eq!(a.overall.red_flags, 2);
+}
+
+#[test]
+fn negated_cues_do_not_count() {
+    let cases = [
+        ("Agent: I'm not sorry.", Outcome::NotMet),
+        ("Agent: I am not really sorry.", Outcome::NotMet),
+        ("Agent: I’m never sorry about that.", Outcome::NotMet),
+        ("Agent: No, I'm sorry.", Outcome::Met),
+        ("Agent: I'm so sorry.", Outcome::Met),
+        (
+            "Agent: I can't tell you how sorry I am. I am sorry.",
+            Outcome::Met,
+        ),
+    ];
+    for (line, expected) in cases {
+        let a = score(&format!("Customer: Hi.\n{line}"));
+        assert_eq!(outcome(&a, "apology").0, expected, "{line}");
+    }
+    // A lexicon of negative statements opts out of negation.
+    let angry = score("Customer: This is not good enough.\nAgent: Ok.");
+    assert!(angry
+        .customer_behaviour
+        .iter()
+        .any(|b| b.id == "angry" && b.shown));
+}
+
+#[test]
+fn criteria_depending_on_behaviour_are_not_applicable_without_it() {
+    let calm = score(GOOD);
+    assert_eq!(outcome(&calm, "boundaries"), (Outcome::NotApplicable, None));
+    let abusive = score("Customer: You useless idiot.\nAgent: I'm sorry you feel that way.");
+    assert_eq!(outcome(&abusive, "boundaries"), (Outcome::Met, Some(1.0)));
+    let profile: Vec<&str> = abusive
+        .customer_behaviour
+        .iter()
+        .filter(|b| b.shown)
+        .map(|b| b.id.as_str())
+        .collect();
+    assert_eq!(profile, vec!["abusive"]);
+}
+
+#[test]
+fn count_and_combinators() {
+    let a = score(GOOD);
+    assert_eq!(outcome(&a, "count"), (Outcome::Met, Some(1.0)));
+    assert_eq!(outcome(&a, "any-all"), (Outcome::Met, Some(1.0)));
+    let half = score("Customer: Hi.\nAgent: I'm sorry.");
+    assert_eq!(
+        outcome(&half, "any-all"),
+        (Outcome::PartiallyMet, Some(0.5))
+    );
+}
+
+#[test]
+fn a_required_criterion_not_met_caps_the_grade() {
+    let good = score(GOOD);
+    assert_ne!(good.overall.grade, "fail");
+    assert!(good.overall.capped_by.is_empty());
+    let rude = score("Customer: Hi.\nAgent: What I can do is offer a refund. Anything else?");
+    assert_eq!(rude.overall.capped_by, vec!["apology"]);
+    assert_eq!(rude.overall.grade, "fail");
+}
+
+#[test]
+fn not_applicable_criteria_leave_the_denominator() {
+    let a = score(GOOD);
+    let (sum, weights) = a
+        .criteria
+        .iter()
+        .filter_map(|c| c.score.map(|s| (s * c.weight, c.weight)))
+        .fold((0.0, 0.0), |(x, y), (s, w)| (x + s, y + w));
+    assert!((a.overall.score - sum / weights).abs() < 0.001);
+    assert_eq!(a.overall.not_applicable, 1);
+}
+
+#[test]
+fn scoring_is_deterministic() {
+    let first = serde_json::to_string(&score(GOOD)).unwrap();
+    for _ in 0..5 {
+        assert_eq!(serde_json::to_string(&score(GOOD)).unwrap(), first);
+    }
+}
+
+#[test]
+fn rubric_errors_name_line_column_and_fix() {
+    let cases: &[(&str, &str, usize, &str)] = &[
+        (
+            "unknown cue",
+            "id = \"x\"\ntitle = \"t\"\nversion = \"1\"\n[lexicons.a]\nphrases = [\"a\"]\n[[criteria]]\nid = \"c\"\ntitle = \"c\"\nrule = { says = [\"nope\"] }\n",
+            9,
+            "unknown cue `nope`",
+        ),
+        (
+            "unknown field",
+            "id = \"x\"\ntitle = \"t\"\nversion = \"1\"\ncolour = \"red\"\n[[criteria]]\nid = \"c\"\ntitle = \"c\"\nrule = { behaviour = [\"x\"] }\n",
+            4,
+            "unknown field `colour`",
+        ),
+        (
+            "duplicate id",
+            "id = \"x\"\ntitle = \"t\"\nversion = \"1\"\n[lexicons.a]\nphrases = [\"a\"]\n[[criteria]]\nid = \"c\"\ntitle = \"c\"\nrule = { says = [\"a\"] }\n[[criteria]]\nid = \"c\"\ntitle = \"d\"\nrule = { says = [\"a\"] }\n",
+            11,
+            "used twice",
+        ),
+        (
+            "bad phrase",
+            "id = \"x\"\ntitle = \"t\"\nversion = \"1\"\n[lexicons.a]\nphrases = [\n  \"ok\",\n  \"{a|b\",\n]\n[[criteria]]\nid = \"c\"\ntitle = \"c\"\nrule = { says = [\"a\"] }\n",
+            7,
+            "never closed",
+        ),
+        (
+            "toml syntax",
+            "id = \"x\"\ntitle = \"t\nversion = \"1\"\n",
+            2,
+            "",
+        ),
+        (
+            "unknown rule kind",
+            "id = \"x\"\ntitle = \"t\"\nversion = \"1\"\n[[criteria]]\nid = \"c\"\ntitle = \"c\"\nrule = { shouts = [\"a\"] }\n",
+            7,
+            "shouts",
+        ),
+        (
+            "bad id",
+            "id = \"Not Kebab\"\ntitle = \"t\"\nversion = \"1\"\n[[criteria]]\nid = \"c\"\ntitle = \"c\"\nrule = { behaviour = [\"x\"] }\n",
+            1,
+            "kebab-case",
+        ),
+    ];
+    for (name, source, line, fragment) in cases {
+        let err = Rubric::compile(source).expect_err(name);
+        assert_eq!(err.line, *line, "{name}: {err}");
+        assert!(err.message.contains(fragment), "{name}: {err}");
+    }
+}
+
+#[test]
+fn a_compiled_rubric_carries_the_sha256_of_its_source() {
+    let rubric = Rubric::compile(RUBRIC).unwrap();
+    assert_eq!(rubric.sha256.len(), 64);
+    let changed = Rubric::compile(&RUBRIC.replace("Rule kinds", "Rule kinds!")).unwrap();
+    assert_ne!(rubric.sha256, changed.sha256);
+}
