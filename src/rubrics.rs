@@ -51,6 +51,15 @@ impl Registry {
         Ok(())
     }
 
+    /// Compiles only the embedded rubric `id`, for one-off commands that need one.
+    /// Embedded files are named after their rubric's id.
+    pub fn embedded_one(id: &str) -> Option<Result<Rubric, RubricError>> {
+        EMBEDDED
+            .iter()
+            .find(|(file, _)| file.strip_suffix(".toml") == Some(id))
+            .map(|(file, source)| Rubric::compile(source).map_err(|e| e.in_file(*file)))
+    }
+
     pub fn insert(&mut self, rubric: Rubric) {
         self.rubrics.insert(rubric.id.clone(), Arc::new(rubric));
     }
@@ -81,5 +90,21 @@ fn file_error(path: &Path, error: &std::io::Error) -> RubricError {
         line: 0,
         column: 0,
         message: format!("cannot read: {error}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rubrics_are_named_after_their_ids() {
+        let registry = Registry::embedded().unwrap();
+        for (file, _) in EMBEDDED {
+            let id = file.strip_suffix(".toml").unwrap();
+            assert!(registry.get(id).is_some(), "{file}");
+            assert_eq!(Registry::embedded_one(id).unwrap().unwrap().id, id);
+        }
+        assert!(Registry::embedded_one("nope").is_none());
     }
 }

@@ -9,6 +9,12 @@ use rolemark::transcript::{self, RoleHints};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// Compiled once for the whole test binary.
+fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| Registry::embedded().expect("embedded rubrics compile"))
+}
+
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
@@ -27,7 +33,7 @@ fn expected_table() -> BTreeMap<String, BTreeMap<String, String>> {
         .map(|l| {
             l.trim_matches('|')
                 .split('|')
-                .map(|c| c.trim().trim_matches('*').trim_matches('`').to_owned())
+                .map(|c| c.replace(['*', '`'], "").trim().to_owned())
                 .collect()
         })
         .collect();
@@ -46,7 +52,7 @@ fn expected_table() -> BTreeMap<String, BTreeMap<String, String>> {
 }
 
 fn score(rubric: &str, file: &str, learner: &str) -> Assessment {
-    let registry = Registry::embedded().unwrap();
+    let registry = registry();
     let input = std::fs::read_to_string(golden_dir().join(file)).unwrap();
     let hints = RoleHints {
         learner: Some(learner.to_owned()),

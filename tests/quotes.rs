@@ -6,6 +6,12 @@ use rolemark::engine::{Assessment, Quote, Scorer};
 use rolemark::rubrics::Registry;
 use rolemark::transcript::{Role, Transcript, Turn};
 
+/// Compiled once for the whole test binary.
+fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| Registry::embedded().expect("embedded rubrics compile"))
+}
+
 fn slice(text: &str, start: u32, end: u32) -> String {
     text.chars()
         .skip(start as usize)
@@ -23,7 +29,7 @@ fn all_quotes(a: &Assessment) -> Vec<&Quote> {
 }
 
 fn check(transcript: &Transcript) -> usize {
-    let registry = Registry::embedded().expect("embedded rubrics compile");
+    let registry = registry();
     let mut checked = 0;
     for rubric in registry.iter() {
         let assessment = Scorer::new(rubric).score(transcript);
@@ -116,4 +122,18 @@ fn golden_role_plays_quote_exactly() {
         }
     }
     assert!(checked > 50, "only {checked} quotes checked");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// Rubric phrases take a fast path; it must agree with transcript normalisation,
+    /// or a phrase would silently never match.
+    #[test]
+    fn phrases_match_the_text_they_are_written_as(words in prop::collection::vec("[A-Za-z0-9]{1,6}('[a-z]{1,2})?", 1..6)) {
+        let phrase = words.join(" ");
+        let forms = rolemark::engine::lexicon::expand(&phrase).unwrap();
+        let haystack = rolemark::engine::lexicon::normalised(&phrase);
+        prop_assert_eq!(forms.len(), 1);
+        prop_assert!(haystack.contains(&format!(" {} ", forms[0])), "{} vs {}", forms[0], haystack);
+    }
 }

@@ -39,6 +39,10 @@ pub struct RubricSource {
 }
 
 impl RubricSource {
+    fn is_embedded_only(&self) -> bool {
+        self.rubrics.is_none()
+    }
+
     fn registry(&self) -> Result<crate::rubrics::Registry, CliError> {
         let mut registry =
             crate::rubrics::Registry::embedded().map_err(|e| CliError::internal(e.to_string()))?;

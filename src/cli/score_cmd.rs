@@ -52,6 +52,14 @@ fn parse_role(value: &str) -> Result<(String, Role), String> {
 }
 
 fn resolve_rubric(args: &ScoreArgs) -> Result<Arc<Rubric>, CliError> {
+    // Compiling one embedded rubric, not all, keeps a one-file score quick.
+    if args.source.is_embedded_only() {
+        if let Some(compiled) = crate::rubrics::Registry::embedded_one(&args.rubric) {
+            return compiled
+                .map(Arc::new)
+                .map_err(|e| CliError::internal(e.to_string()));
+        }
+    }
     let registry = args.source.registry()?;
     if let Some(rubric) = registry.get(&args.rubric) {
         return Ok(rubric.clone());

@@ -162,12 +162,30 @@ impl<'a> Analysis<'a> {
     }
 
     /// Content-word stem of each token (`None` for stop words), for paraphrase overlap.
+    /// Participants' names are not content: a learner addressing the customer by name
+    /// restates nothing.
     pub fn stems(&self) -> &[Option<String>] {
         self.stems.get_or_init(|| {
+            let mut names = Normaliser::new();
+            for turn in &self.transcript.turns {
+                names.push_text(&turn.speaker);
+            }
+            let name_words: std::collections::HashSet<&str> = names
+                .tokens
+                .iter()
+                .map(|t| token_text(&names.text, t))
+                .collect();
             self.norm
                 .tokens
                 .iter()
-                .map(|t| super::words::content_stem(token_text(&self.norm.text, t)))
+                .map(|t| token_text(&self.norm.text, t))
+                .map(|word| {
+                    if name_words.contains(word) {
+                        None
+                    } else {
+                        super::words::content_stem(word)
+                    }
+                })
                 .collect()
         })
     }

@@ -5,9 +5,9 @@ use crate::transcript::Role;
 use serde::Serialize;
 
 /// Quotes longer than this (in chars) are cut to words around the cue.
-const MAX_SENTENCE_QUOTE: u32 = 240;
+const MAX_SENTENCE_QUOTE: u32 = 400;
 /// Words kept either side of a cue when a sentence is too long to quote whole.
-const WORDS_AROUND_CUE: u32 = 8;
+const WORDS_AROUND_CUE: u32 = 12;
 
 /// Whether a piece of evidence supports the criterion or counts against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
