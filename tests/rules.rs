@@ -41,6 +41,8 @@ phrases = ["so if I've understood", "so what you are saying is"]
 [lexicons.open]
 negatable = false
 phrases = ["what", "how", "tell me"]
+[lexicons.refund-demand]
+phrases = ["want ... {refund|money back}"]
 [lexicons.blame]
 negatable = false
 phrases = ["not my problem", "calm down"]
@@ -106,6 +108,11 @@ rule = { says = ["apology"] }
 id = "count"
 title = "Three pieces"
 rule = { count = { of = [{ says = ["apology"] }, { says = ["empathy"] }], at_least = 3 } }
+
+[[criteria]]
+id = "gapped"
+title = "Gapped phrase"
+rule = { says = { cues = ["refund-demand"], by = "customer" } }
 
 [[criteria]]
 id = "any-all"
@@ -435,4 +442,31 @@ fn a_compiled_rubric_carries_the_sha256_of_its_source() {
     assert_eq!(rubric.sha256.len(), 64);
     let changed = Rubric::compile(&RUBRIC.replace("Rule kinds", "Rule kinds!")).unwrap();
     assert_ne!(rubric.sha256, changed.sha256);
+}
+
+#[test]
+fn gapped_phrases_match_words_in_order_within_the_gap() {
+    let cases = [
+        ("Customer: I want a refund.", Outcome::Met),
+        ("Customer: I want my money back.", Outcome::Met),
+        ("Customer: I want all of it as a full refund.", Outcome::Met),
+        (
+            "Customer: I want one two three four five six seven refund.",
+            Outcome::NotMet,
+        ),
+        ("Customer: I want it. Refund please.", Outcome::NotMet),
+        ("Customer: A refund is what I want.", Outcome::NotMet),
+        ("Customer: I don't want a refund.", Outcome::NotMet),
+    ];
+    for (line, expected) in cases {
+        let a = score(&format!("{line}\nAgent: Ok."));
+        assert_eq!(outcome(&a, "gapped").0, expected, "{line}");
+    }
+    let a = score("Customer: Honestly I want all of it as a full refund today.\nAgent: Ok.");
+    let c = a.criteria.iter().find(|c| c.id == "gapped").unwrap();
+    assert_eq!(c.evidence[0].phrase.as_deref(), Some("want ... refund"));
+    assert_eq!(
+        c.evidence[0].quote.quote,
+        "Honestly I want all of it as a full refund today."
+    );
 }

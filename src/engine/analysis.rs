@@ -1,7 +1,7 @@
 //! One pass over a transcript: normalise every turn, run the rubric's automaton once,
 //! and index the cue matches so that rules can be evaluated without rescanning text.
 
-use super::lexicon::LexiconId;
+use super::lexicon::{LexiconId, MAX_GAP_WORDS};
 use super::rubric::Rubric;
 use super::text::{token_text, Normaliser};
 use crate::transcript::{Role, Transcript};
@@ -67,9 +67,19 @@ impl<'a> Analysis<'a> {
 
         let mut matches = Vec::new();
         let mut suppressed = Vec::new();
+        let mut fragments = Vec::new();
         let mut turn_cursor = 0usize;
         let mut hits = rubric.phrases.find_all(&norm.text);
         hits.sort_by_key(|h| (h.start, h.end, h.pattern));
+        let phrases = &rubric.phrases;
+        let mut record =
+            |cue: CueMatch, turn_start: u32| match find_negator(&norm, turn_start, cue.first_token)
+            {
+                Some(negator) if rubric.lexicons[cue.lexicon].negatable => {
+                    suppressed.push(Suppressed { cue, negator });
+                }
+                _ => matches.push(cue),
+            };
         for hit in hits {
             let first_token = norm
                 .tokens
@@ -83,8 +93,7 @@ impl<'a> Analysis<'a> {
                 turn_cursor += 1;
             }
             let turn = turn_cursor;
-            let negator = find_negator(&norm, turn_tokens[turn].start, first_token);
-            for &lexicon in rubric.phrases.owners(hit.pattern) {
+            for &lexicon in phrases.owners(hit.pattern) {
                 let cue = CueMatch {
                     lexicon,
                     pattern: hit.pattern,
@@ -92,13 +101,21 @@ impl<'a> Analysis<'a> {
                     first_token,
                     last_token,
                 };
-                match negator {
-                    Some(negator) if rubric.lexicons[lexicon].negatable => {
-                        suppressed.push(Suppressed { cue, negator });
-                    }
-                    _ => matches.push(cue),
-                }
+                record(cue, turn_tokens[turn].start);
             }
+            for &(gapped, part) in phrases.fragment_of(hit.pattern) {
+                fragments.push(Fragment {
+                    gapped,
+                    part,
+                    sentence: norm.tokens[first_token as usize].sentence,
+                    turn,
+                    first_token,
+                    last_token,
+                });
+            }
+        }
+        for cue in assemble_gapped(rubric, fragments) {
+            record(cue, turn_tokens[cue.turn].start);
         }
         matches.sort_by_key(|m| {
             (
@@ -193,6 +210,59 @@ impl<'a> Analysis<'a> {
     pub fn token_text(&self, token: u32) -> &str {
         token_text(&self.norm.text, &self.norm.tokens[token as usize])
     }
+}
+
+/// A part of a gapped phrase found in the text.
+#[derive(Debug, Clone, Copy)]
+struct Fragment {
+    gapped: usize,
+    part: usize,
+    sentence: u32,
+    turn: usize,
+    first_token: u32,
+    last_token: u32,
+}
+
+/// Chains the parts of each gapped phrase within one sentence, in order, with at most
+/// `MAX_GAP_WORDS` words between neighbours. Each search is bounded by the gap, so
+/// the cost stays linear in the number of fragments.
+fn assemble_gapped(rubric: &Rubric, mut fragments: Vec<Fragment>) -> Vec<CueMatch> {
+    let mut found = Vec::new();
+    fragments.sort_by_key(|f| (f.gapped, f.sentence, f.first_token, f.part));
+    for group in fragments.chunk_by(|a, b| a.gapped == b.gapped && a.sentence == b.sentence) {
+        let phrase = rubric.phrases.gapped(group[0].gapped);
+        let last_part = phrase.parts.len() - 1;
+        for start in group.iter().filter(|f| f.part == 0) {
+            let mut end = start.last_token;
+            let mut complete = true;
+            for part in 1..=last_part {
+                let from = group.partition_point(|f| f.first_token <= end);
+                let next = group[from..]
+                    .iter()
+                    .take_while(|f| f.first_token <= end + 1 + MAX_GAP_WORDS)
+                    .find(|f| f.part == part);
+                match next {
+                    Some(f) => end = f.last_token,
+                    None => {
+                        complete = false;
+                        break;
+                    }
+                }
+            }
+            if complete {
+                for &lexicon in &phrase.lexicons {
+                    found.push(CueMatch {
+                        lexicon,
+                        pattern: rubric.phrases.gapped_phrase_id(start.gapped),
+                        turn: start.turn,
+                        first_token: start.first_token,
+                        last_token: end,
+                    });
+                }
+            }
+        }
+    }
+    found
 }
 
 fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u32> {

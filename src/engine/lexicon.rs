@@ -9,8 +9,15 @@ use super::text::{self, Normaliser};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
 
-/// Expansion limit for one phrase: `{a|b}{c|d}...` grows exponentially.
+/// Expansion limit for one phrase: `{a|b}{c|d}` repeated grows exponentially.
 pub const MAX_FORMS_PER_PHRASE: usize = 2_000;
+
+/// Written between two parts of a phrase, `...` lets up to [`MAX_GAP_WORDS`] words
+/// stand between them in the same sentence: `I want ... refund`.
+pub const GAP_SYNTAX: &str = "...";
+/// How a gap is kept inside an expanded, normalised form.
+pub const GAP: &str = " ... ";
+pub const MAX_GAP_WORDS: u32 = 6;
 
 /// An error in one phrase, with the char column (1-based) where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +115,7 @@ impl Parser<'_> {
 }
 
 /// Expands a phrase into its normalised forms (deduplicated, in first-seen order).
+/// A form with a gap (`...`) keeps its parts joined by [`GAP`].
 pub fn expand(phrase: &str) -> Result<Vec<String>, PhraseError> {
     let mut parser = Parser {
         chars: phrase.chars().collect(),
@@ -121,13 +129,22 @@ pub fn expand(phrase: &str) -> Result<Vec<String>, PhraseError> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for form in forms {
-        let Some(norm) = text::normalise_phrase(&form) else {
-            return Err(PhraseError {
-                column: 1,
-                message: "the phrase can match no words at all: make at least one word required"
-                    .into(),
-            });
-        };
+        let mut parts = Vec::new();
+        for part in form.split(GAP_SYNTAX) {
+            let Some(norm) = text::normalise_phrase(part) else {
+                return Err(PhraseError {
+                    column: 1,
+                    message: if form.contains(GAP_SYNTAX) {
+                        "words must stand on both sides of `...`, and the phrase must not end in an optional part beside it".into()
+                    } else {
+                        "the phrase can match no words at all: make at least one word required"
+                            .into()
+                    },
+                });
+            };
+            parts.push(norm);
+        }
+        let norm = parts.join(GAP);
         if seen.insert(norm.clone()) {
             out.push(norm);
         }
@@ -199,38 +216,80 @@ pub struct PhraseSet {
     phrases: Vec<String>,
     /// Which lexicons each pattern belongs to (a phrase may sit in several).
     owners: Vec<Vec<LexiconId>>,
+    /// For each pattern, the gapped phrases it is a part of, with the part's index.
+    fragment_of: Vec<Vec<(usize, usize)>>,
+    gapped: Vec<GappedPhrase>,
+}
+
+/// A phrase with gaps: its parts must appear in order in one sentence, with at most
+/// [`MAX_GAP_WORDS`] words between neighbours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GappedPhrase {
+    pub display: String,
+    pub parts: Vec<usize>,
+    pub lexicons: Vec<LexiconId>,
 }
 
 #[derive(Debug, Default)]
 pub struct PhraseSetBuilder {
     phrases: Vec<String>,
     owners: Vec<Vec<LexiconId>>,
+    fragment_of: Vec<Vec<(usize, usize)>>,
     index: HashMap<String, usize>,
+    gapped: Vec<GappedPhrase>,
+    gapped_index: HashMap<String, usize>,
 }
 
 impl PhraseSetBuilder {
-    /// Adds a normalised form for `lexicon`.
+    fn pattern(&mut self, form: &str) -> usize {
+        if let Some(&pattern) = self.index.get(form) {
+            return pattern;
+        }
+        self.index.insert(form.to_owned(), self.phrases.len());
+        self.phrases.push(form.to_owned());
+        self.owners.push(Vec::new());
+        self.fragment_of.push(Vec::new());
+        self.phrases.len() - 1
+    }
+
+    /// Adds an expanded, normalised form for `lexicon`.
     pub fn add(&mut self, form: String, lexicon: LexiconId) {
-        match self.index.get(&form) {
-            Some(&pattern) => {
-                if !self.owners[pattern].contains(&lexicon) {
-                    self.owners[pattern].push(lexicon);
-                }
-            }
-            None => {
-                self.index.insert(form.clone(), self.phrases.len());
-                self.phrases.push(form);
-                self.owners.push(vec![lexicon]);
-            }
+        if form.contains(GAP) {
+            return self.add_gapped(form, lexicon);
+        }
+        let pattern = self.pattern(&form);
+        if !self.owners[pattern].contains(&lexicon) {
+            self.owners[pattern].push(lexicon);
         }
     }
 
+    fn add_gapped(&mut self, form: String, lexicon: LexiconId) {
+        if let Some(&g) = self.gapped_index.get(&form) {
+            if !self.gapped[g].lexicons.contains(&lexicon) {
+                self.gapped[g].lexicons.push(lexicon);
+            }
+            return;
+        }
+        let g = self.gapped.len();
+        let parts: Vec<usize> = form.split(GAP).map(|part| self.pattern(part)).collect();
+        for (index, &pattern) in parts.iter().enumerate() {
+            self.fragment_of[pattern].push((g, index));
+        }
+        self.gapped_index.insert(form.clone(), g);
+        self.gapped.push(GappedPhrase {
+            display: form,
+            parts,
+            lexicons: vec![lexicon],
+        });
+    }
+
+    /// Distinct expanded forms so far, gapped ones included.
     pub fn len(&self) -> usize {
-        self.phrases.len()
+        self.index.len() + self.gapped.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
+        self.len() == 0
     }
 
     pub fn build(self) -> Result<PhraseSet, String> {
@@ -245,6 +304,8 @@ impl PhraseSetBuilder {
             automaton,
             phrases: self.phrases,
             owners: self.owners,
+            fragment_of: self.fragment_of,
+            gapped: self.gapped,
         })
     }
 }
@@ -262,20 +323,43 @@ impl PhraseSet {
             .collect()
     }
 
-    pub fn phrase(&self, pattern: usize) -> &str {
-        &self.phrases[pattern]
+    /// The phrase a match reports: a pattern, or a gapped phrase numbered after them.
+    pub fn phrase(&self, phrase: usize) -> &str {
+        match phrase.checked_sub(self.phrases.len()) {
+            Some(g) => &self.gapped[g].display,
+            None => &self.phrases[phrase],
+        }
     }
 
     pub fn owners(&self, pattern: usize) -> &[LexiconId] {
         &self.owners[pattern]
     }
 
+    /// The gapped phrases `pattern` is a part of, as (gapped index, part index).
+    pub fn fragment_of(&self, pattern: usize) -> &[(usize, usize)] {
+        &self.fragment_of[pattern]
+    }
+
+    pub fn gapped(&self, g: usize) -> &GappedPhrase {
+        &self.gapped[g]
+    }
+
+    /// The phrase number of gapped phrase `g`, as [`PhraseSet::phrase`] takes it.
+    pub fn gapped_phrase_id(&self, g: usize) -> usize {
+        self.phrases.len() + g
+    }
+
+    pub fn has_gapped(&self) -> bool {
+        !self.gapped.is_empty()
+    }
+
+    /// Distinct expanded forms, gapped ones included.
     pub fn len(&self) -> usize {
-        self.phrases.len()
+        self.phrases.len() + self.gapped.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
+        self.len() == 0
     }
 }
 
@@ -361,6 +445,26 @@ mod tests {
             .collect();
         found.sort_unstable();
         assert_eq!(found, vec!["i am sorry", "sorry"]);
+    }
+
+    #[test]
+    fn gaps_split_a_phrase_into_parts() {
+        assert_eq!(
+            expand("{I want|I'd like} ... refund").unwrap(),
+            vec!["i want ... refund", "i would like ... refund"]
+        );
+        assert!(expand("... refund")
+            .unwrap_err()
+            .message
+            .contains("both sides"));
+        let mut builder = PhraseSetBuilder::default();
+        builder.add("i want ... refund".into(), 0);
+        builder.add("refund".into(), 1);
+        let set = builder.build().unwrap();
+        assert_eq!(set.len(), 3);
+        assert_eq!(set.fragment_of(1), &[(0, 1)]);
+        assert_eq!(set.owners(1), &[1]);
+        assert_eq!(set.phrase(set.gapped_phrase_id(0)), "i want ... refund");
     }
 
     #[test]
