@@ -11,23 +11,34 @@
 //! Turn numbers in errors are 0-based positions in the `turns` array, and the
 //! messages say so; they name fields, never the text or values.
 
+use super::json_doc::kind;
 use super::{RawTurn, Role, TranscriptError};
 use serde_json::{Map, Value};
 
 const EXPECTED_SHAPE: &str = r#"expected a JSON object with a `turns` array, e.g. {"turns":[{"speaker":"Agent","text":"Hello"}]}"#;
 
-/// Reads the canonical JSON format into turns.
+/// Reads the canonical JSON format into turns. ([`super::parse_with`] parses
+/// the document once for sniffing and calls [`parse_document`].)
+#[cfg(test)]
 pub fn parse(input: &str) -> Result<Vec<RawTurn>, TranscriptError> {
     if input.trim().is_empty() {
         return Err(TranscriptError::Empty);
     }
     let document: Value = serde_json::from_str(input).map_err(syntax_error)?;
+    parse_document(input, &document)
+}
+
+/// Reads the canonical format from `input` already parsed into `document`.
+pub(super) fn parse_document(
+    input: &str,
+    document: &Value,
+) -> Result<Vec<RawTurn>, TranscriptError> {
     let positions = scan_positions(input);
 
     let Value::Object(root) = document else {
         return Err(TranscriptError::Syntax {
             line: first_value_line(input),
-            message: format!("{EXPECTED_SHAPE}, found {}", kind(&document)),
+            message: format!("{EXPECTED_SHAPE}, found {}", kind(document)),
         });
     };
     let turns = match root.get("turns") {
@@ -134,21 +145,9 @@ fn read_time(fields: &Map<String, Value>, name: &str) -> Result<Option<f64>, Str
     }
 }
 
-/// Names a JSON value's type for messages, without its content.
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// serde_json's syntax messages describe the grammar, not the content, so
 /// they are safe to show; its position suffix moves into our own fields.
-fn syntax_error(error: serde_json::Error) -> TranscriptError {
+pub(super) fn syntax_error(error: serde_json::Error) -> TranscriptError {
     let full = error.to_string();
     let message = match full.rfind(" at line ") {
         Some(at) => format!("{} (column {})", &full[..at], error.column()),

@@ -1,21 +1,48 @@
 //! The transcript model every parser produces and the scoring engine reads.
 //!
 //! A [`Transcript`] is an ordered list of [`Turn`]s. Parsers (one module per
-//! input format) produce [`RawTurn`]s; [`roles::assign_roles`] then settles who
-//! is the learner and who is the customer, so that every format shares one set
-//! of role rules.
+//! input format, see [`Format`]) produce [`RawTurn`]s; cue-based formats then
+//! have consecutive cues of one speaker merged into one turn; and
+//! [`roles::assign_roles`] settles who is the learner and who is the customer,
+//! so that every format shares one set of role rules. [`parse_with`] also
+//! returns a [`ParseReport`]: the format read and any role guess made.
 
+mod assemblyai;
+mod aws;
+mod clock;
+mod cues;
+mod cuetext;
+mod deepgram;
+mod detect;
 mod json;
+mod json_doc;
 pub mod roles;
+mod srt;
+mod teams;
 mod text;
+mod vtt;
+mod whisper;
+mod zoom;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
-pub use roles::RoleHints;
+pub use roles::{RoleGuess, RoleHints};
 
 /// Who a speaker is in the role-play.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The person being assessed (agent, adviser, staff member).
@@ -53,7 +80,7 @@ impl fmt::Display for Role {
 }
 
 /// One speaker turn, with its text exactly as submitted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Turn {
     pub speaker: String,
     pub role: Role,
@@ -85,35 +112,200 @@ pub struct RawTurn {
 }
 
 /// Input formats known to this module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// `{"turns":[{"speaker","text","role"?,"start"?,"end"?}]}`
     Json,
-    /// `Speaker: text` lines, `Name (Role): text`, unlabelled lines continue a turn.
+    /// `Speaker: text` lines, `Name (Role): text`, unlabelled lines continue a
+    /// turn; chat exports with times (`[10:32] Name: text`, `10:32 - Name: text`,
+    /// `Name (10:32): text`).
     Text,
+    /// WebVTT (`text/vtt`): Teams, Zoom and captioning tools.
+    Vtt,
+    /// SubRip (`application/x-subrip`).
+    Srt,
+    /// Whisper JSON `segments`, diarised (WhisperX `speaker`).
+    Whisper,
+    /// AWS Transcribe JSON (`results.items`) and Call Analytics JSON (`Transcript`).
+    AwsTranscribe,
+    /// Deepgram JSON (`results.utterances`).
+    Deepgram,
+    /// AssemblyAI JSON (`utterances`).
+    AssemblyAi,
+    /// The old Teams `.txt`: a timing line, the speaker's name, the words.
+    TeamsTxt,
+    /// Speaker-header text: Zoom's saved transcript and chat `.txt`
+    /// (`[Name] 11:02:09`), Otter's `Name  0:03`.
+    ZoomTxt,
 }
 
 impl Format {
+    /// Every format, for help texts and listings.
+    pub const ALL: [Format; 10] = [
+        Format::Json,
+        Format::Text,
+        Format::Vtt,
+        Format::Srt,
+        Format::Whisper,
+        Format::AwsTranscribe,
+        Format::Deepgram,
+        Format::AssemblyAi,
+        Format::TeamsTxt,
+        Format::ZoomTxt,
+    ];
+
+    /// Reads a format name, ignoring case, dots, hyphens, underscores and
+    /// spaces: `json`, `text` (`txt`, `plain`, `chat`), `vtt` (`webvtt`), `srt`
+    /// (`subrip`), `whisper` (`whisperx`), `aws` (`aws-transcribe`,
+    /// `transcribe`, `call-analytics`), `deepgram`, `assemblyai`, `teams`
+    /// (`teams-txt`), `zoom` (`zoom-txt`, `otter`).
     pub fn parse(value: &str) -> Option<Format> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "json" => Some(Format::Json),
-            "text" | "txt" | "plain" => Some(Format::Text),
+        let name: String = value
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '.' | '-' | '_' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect();
+        Some(match name.as_str() {
+            "json" | "canonical" => Format::Json,
+            "text" | "txt" | "plain" | "plaintext" | "chat" => Format::Text,
+            "vtt" | "webvtt" => Format::Vtt,
+            "srt" | "subrip" => Format::Srt,
+            "whisper" | "whisperx" | "whisperjson" => Format::Whisper,
+            "aws" | "awstranscribe" | "transcribe" | "amazontranscribe" | "callanalytics"
+            | "awscallanalytics" => Format::AwsTranscribe,
+            "deepgram" => Format::Deepgram,
+            "assemblyai" | "assembly" => Format::AssemblyAi,
+            "teams" | "teamstxt" | "msteams" => Format::TeamsTxt,
+            "zoom" | "zoomtxt" | "otter" => Format::ZoomTxt,
+            _ => return None,
+        })
+    }
+
+    /// The canonical name, which [`Format::parse`] reads back.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Text => "text",
+            Format::Vtt => "vtt",
+            Format::Srt => "srt",
+            Format::Whisper => "whisper",
+            Format::AwsTranscribe => "aws-transcribe",
+            Format::Deepgram => "deepgram",
+            Format::AssemblyAi => "assemblyai",
+            Format::TeamsTxt => "teams-txt",
+            Format::ZoomTxt => "zoom-txt",
+        }
+    }
+
+    /// The format a media type names (parameters such as `; charset=utf-8`
+    /// ignored). JSON types give [`Format::Json`], which still tells JSON
+    /// exports apart by shape. `text/plain` and unknown types give `None`:
+    /// they say nothing about the layout (uploads of `.srt` and `.vtt` files
+    /// often arrive as `text/plain`), so the content decides.
+    pub fn from_media_type(media_type: &str) -> Option<Format> {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match essence.as_str() {
+            "text/vtt" => Some(Format::Vtt),
+            "application/x-subrip"
+            | "application/srt"
+            | "text/srt"
+            | "text/x-srt"
+            | "application/x-srt" => Some(Format::Srt),
+            "application/json" | "text/json" => Some(Format::Json),
+            other if other.starts_with("application/") && other.ends_with("+json") => {
+                Some(Format::Json)
+            }
             _ => None,
         }
     }
 
-    /// Picks a format from the content: JSON when it opens with `{`.
-    pub fn detect(input: &str) -> Format {
-        if input
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with('{')
-        {
-            Format::Json
-        } else {
-            Format::Text
+    /// The format a file extension names (`vtt`, `.srt`, or a whole file
+    /// name such as `call.VTT`). `.json` gives [`Format::Json`], which still
+    /// tells JSON exports apart by shape; `.txt` and others give `None`,
+    /// since every text layout uses `.txt`, so the content decides.
+    pub fn from_extension(extension: &str) -> Option<Format> {
+        let extension = extension.trim();
+        let extension = extension.rsplit('.').next().unwrap_or(extension);
+        match extension.to_ascii_lowercase().as_str() {
+            "vtt" | "webvtt" => Some(Format::Vtt),
+            "srt" => Some(Format::Srt),
+            "json" => Some(Format::Json),
+            _ => None,
         }
     }
+
+    /// Picks a format from the content: a JSON object is sniffed by shape
+    /// (canonical `turns`, Whisper `segments`, AWS `results.items` or
+    /// `Transcript`, Deepgram `results.utterances`, AssemblyAI `utterances`);
+    /// text by its first lines (`WEBVTT`, SRT or WebVTT timings, Teams and
+    /// Zoom header lines), else [`Format::Text`].
+    pub fn detect(input: &str) -> Format {
+        if detect::looks_like_json(input) {
+            let input = input.trim_start_matches('\u{feff}');
+            return serde_json::from_str(input)
+                .map_or(Format::Json, |document| detect::sniff_json(&document));
+        }
+        detect::text_layout(input.trim_start_matches('\u{feff}'))
+    }
+
+    /// Whether the format holds cues or segments that [`ParseOptions::keep_cues`]
+    /// governs; the canonical JSON and plain text turns are taken as written.
+    fn has_cues(self) -> bool {
+        !matches!(self, Format::Json | Format::Text)
+    }
+
+    fn is_json(self) -> bool {
+        matches!(
+            self,
+            Format::Json
+                | Format::Whisper
+                | Format::AwsTranscribe
+                | Format::Deepgram
+                | Format::AssemblyAi
+        )
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// How to read a transcript.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// The input format; detected from the content when `None`. Given as
+    /// [`Format::Json`], a JSON document is still told apart by shape, so a
+    /// Whisper file sent as `application/json` reads as Whisper.
+    pub format: Option<Format>,
+    /// Keep every cue or segment as its own turn, instead of merging
+    /// consecutive ones of one speaker into one turn.
+    pub keep_cues: bool,
+}
+
+/// What parsing found out besides the turns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ParseReport {
+    /// The format the transcript was read as.
+    pub format: Format,
+    /// Set when roles were guessed from a greeting rather than read from
+    /// labels or hints, so that a client can offer to swap them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles_guessed: Option<RoleGuess>,
 }
 
 /// Why a transcript could not be read. Messages name a line or turn number,
@@ -136,10 +328,191 @@ pub fn parse(
     format: Option<Format>,
     hints: &RoleHints,
 ) -> Result<Transcript, TranscriptError> {
-    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    let raw = match format.unwrap_or_else(|| Format::detect(input)) {
-        Format::Json => json::parse(input)?,
-        Format::Text => text::parse(input)?,
+    let options = ParseOptions {
+        format,
+        keep_cues: false,
     };
-    roles::assign_roles(raw, hints)
+    parse_with(input, &options, hints).map(|(transcript, _)| transcript)
+}
+
+/// Parses `input` as `options` say and settles roles, reporting the format
+/// read and any role guess made.
+pub fn parse_with(
+    input: &str,
+    options: &ParseOptions,
+    hints: &RoleHints,
+) -> Result<(Transcript, ParseReport), TranscriptError> {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let requested = match options.format {
+        None if detect::looks_like_json(input) => Format::Json,
+        None => detect::text_layout(input),
+        // Teams and Zoom also export WebVTT; a user naming the tool means either.
+        Some(Format::TeamsTxt | Format::ZoomTxt) if detect::has_webvtt_header(input) => Format::Vtt,
+        Some(format) => format,
+    };
+    let (format, raw) = read(input, requested)?;
+    let raw = if format.has_cues() && !options.keep_cues {
+        merge_cues(raw)
+    } else {
+        raw
+    };
+    let (transcript, roles_guessed) = roles::assign_roles_reported(raw, hints)?;
+    Ok((
+        transcript,
+        ParseReport {
+            format,
+            roles_guessed,
+        },
+    ))
+}
+
+/// Runs the parser for `format`, returning the format actually read (a JSON
+/// document asked for as [`Format::Json`] is told apart by shape).
+fn read(input: &str, format: Format) -> Result<(Format, Vec<RawTurn>), TranscriptError> {
+    if format.is_json() {
+        if input.trim().is_empty() {
+            return Err(TranscriptError::Empty);
+        }
+        // One parse serves both sniffing and reading.
+        let document: serde_json::Value =
+            serde_json::from_str(input).map_err(json::syntax_error)?;
+        let format = match format {
+            Format::Json => detect::sniff_json(&document),
+            format => format,
+        };
+        let raw = match format {
+            Format::Whisper => whisper::parse(input, &document)?,
+            Format::AwsTranscribe => aws::parse(input, &document)?,
+            Format::Deepgram => deepgram::parse(input, &document)?,
+            Format::AssemblyAi => assemblyai::parse(input, &document)?,
+            _ => json::parse_document(input, &document)?,
+        };
+        return Ok((format, raw));
+    }
+    let raw = match format {
+        Format::Vtt => vtt::parse(input)?,
+        Format::Srt => srt::parse(input)?,
+        Format::TeamsTxt => teams::parse(input)?,
+        Format::ZoomTxt => zoom::parse(input)?,
+        _ => text::parse(input)?,
+    };
+    Ok((format, raw))
+}
+
+/// Merges consecutive turns of one speaker (and one stated role) into one:
+/// the earliest start, the latest end (which for cues in order is the first
+/// start and the last end), texts joined with a single space.
+fn merge_cues(raw: Vec<RawTurn>) -> Vec<RawTurn> {
+    let mut merged: Vec<RawTurn> = Vec::with_capacity(raw.len());
+    let mut last_key = String::new();
+    for turn in raw {
+        let key = roles::speaker_key(&turn.speaker);
+        match merged.last_mut() {
+            Some(last) if last.role == turn.role && key == last_key => {
+                if !turn.text.is_empty() {
+                    if !last.text.is_empty() {
+                        last.text.push(' ');
+                    }
+                    last.text.push_str(&turn.text);
+                }
+                last.start = combine(last.start, turn.start, f64::min);
+                last.end = combine(last.end, turn.end, f64::max);
+            }
+            _ => {
+                merged.push(turn);
+                last_key = key;
+            }
+        }
+    }
+    merged
+}
+
+/// Combines two optional times with `pick`, keeping whichever is known.
+fn combine(a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(pick(a, b)),
+        (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(speaker: &str, text: &str, start: Option<f64>, end: Option<f64>) -> RawTurn {
+        RawTurn {
+            speaker: speaker.to_string(),
+            role: None,
+            text: text.to_string(),
+            start,
+            end,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn merging_joins_consecutive_cues_of_one_speaker() {
+        let merged = merge_cues(vec![
+            raw("Priya", "Hello,", Some(0.0), Some(1.0)),
+            raw(" priya ", "how can I help?", Some(1.0), Some(2.5)),
+            raw("Sam", "Hi.", Some(3.0), None),
+            // Out of order: the merged turn spans both.
+            raw("Priya", "One.", Some(9.0), Some(10.0)),
+            raw("Priya", "", None, None),
+            raw("Priya", "Two.", Some(4.0), Some(5.0)),
+            RawTurn {
+                role: Some(Role::Other),
+                ..raw("Priya", "Aside.", None, None)
+            },
+        ]);
+        let got: Vec<(&str, &str, Option<f64>, Option<f64>)> = merged
+            .iter()
+            .map(|t| (t.speaker.as_str(), t.text.as_str(), t.start, t.end))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Priya", "Hello, how can I help?", Some(0.0), Some(2.5)),
+                ("Sam", "Hi.", Some(3.0), None),
+                ("Priya", "One. Two.", Some(4.0), Some(10.0)),
+                ("Priya", "Aside.", None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn parse_keeps_its_old_behaviour() {
+        let hints = RoleHints::default();
+        let transcript = parse("Agent: Hi\nCustomer: Hello", None, &hints).unwrap();
+        assert_eq!(transcript.turns.len(), 2);
+        let transcript = parse(
+            r#"{"turns":[{"speaker":"Agent","text":"Hi"},{"speaker":"Customer","text":"Yo"}]}"#,
+            Some(Format::Json),
+            &hints,
+        )
+        .unwrap();
+        assert_eq!(transcript.turns[1].role, Role::Customer);
+        assert_eq!(
+            parse("  ", Some(Format::Json), &hints),
+            Err(TranscriptError::Empty)
+        );
+        assert_eq!(parse("", None, &hints), Err(TranscriptError::Empty));
+        // Text named explicitly is read as text even when it looks like another layout.
+        assert!(parse("[Agent] 10:00:00\nhello", Some(Format::Text), &hints).is_err());
+    }
+
+    #[test]
+    fn detect_sniffs_json_and_text_layouts() {
+        let cases: &[(&str, Format)] = &[
+            ("\u{feff}{\"turns\": []}", Format::Json),
+            ("{\"segments\": []}", Format::Whisper),
+            ("{ not json", Format::Json),
+            ("\u{feff}WEBVTT\n", Format::Vtt),
+            ("1\n00:00:01,000 --> 00:00:02,000\nA: hi", Format::Srt),
+            ("Agent: hi", Format::Text),
+        ];
+        for (input, format) in cases {
+            assert_eq!(Format::detect(input), *format, "{input:?}");
+        }
+    }
 }

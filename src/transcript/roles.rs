@@ -15,12 +15,24 @@
 //! 4. With exactly two speakers, once one side is known to be the learner or the
 //!    customer, the other side takes the other role.
 //!
+//! 5. When no learner is known yet and no learner was named, diarised labels
+//!    (`spk_0`, `SPEAKER_00`, `Speaker 1`, `A`, `0`, `ch_1`: see
+//!    [`is_diarised_label`]) carry no names to go by, so the learner is guessed
+//!    as the diarised speaker whose first turn, among the first
+//!    [`GREETING_WINDOW`] turns, opens with a service greeting ("thank you for
+//!    calling", "how can I help", "you're through to", "Priya speaking"); with
+//!    three or more speakers the diarised speaker who says the most besides is
+//!    guessed as the customer. The guess is returned as a [`RoleGuess`] so that
+//!    a client can offer to swap roles. Named speakers are never guessed:
+//!    a name the caller can pass is better than a guess.
+//!
 //! Speakers still unknown after that become [`Role::Other`] when there are three
 //! or more of them; with two speakers and neither known there is no safe guess,
 //! so that is a [`TranscriptError::NoLearner`] error, as is a transcript in which
 //! no turn ends up as the learner's.
 
 use super::{RawTurn, Role, Transcript, TranscriptError, Turn};
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Roles the caller knows better than the transcript does (from `--learner`
@@ -32,6 +44,67 @@ pub struct RoleHints {
     /// Speaker label (matched case-insensitively, trimmed) to role.
     pub roles: BTreeMap<String, Role>,
 }
+
+/// A learner (and customer) guessed from a service greeting, reported so that
+/// a client can show it and offer to swap roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleGuess {
+    /// The speaker label taken as the learner, as written in the transcript.
+    pub learner: String,
+    /// The speaker label taken as the customer, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// The turn (counted from 0) whose greeting settled the guess.
+    pub turn: usize,
+    /// The greeting phrase found, from the fixed list of greetings (not transcript text).
+    pub greeting: String,
+    /// The guess in words, for people.
+    pub reason: String,
+}
+
+/// Greetings are looked for in the first turns only: a service greeting opens a call.
+pub const GREETING_WINDOW: usize = 4;
+/// Characters of a turn searched for a greeting.
+const GREETING_CHARS: usize = 200;
+/// Service greetings, lower-case, with straight apostrophes, as whole words.
+const GREETINGS: &[&str] = &[
+    "thank you for calling",
+    "thanks for calling",
+    "thank you for contacting",
+    "thanks for contacting",
+    "thank you for holding",
+    "thanks for holding",
+    "thank you for waiting",
+    "how can i help",
+    "how may i help",
+    "how can i assist",
+    "how may i assist",
+    "how can we help",
+    "how may we help",
+    "what can i do for you",
+    "what can i help you with",
+    "you're through to",
+    "you are through to",
+    "you're speaking to",
+    "you're speaking with",
+    "you are speaking to",
+    "you are speaking with",
+    "you've reached",
+    "you have reached",
+    "welcome to",
+];
+/// Words that, before a number or a single letter, make a diarisation label.
+const DIARISED_PREFIXES: &[&str] = &[
+    "speaker",
+    "spk",
+    "spkr",
+    "s",
+    "ch",
+    "channel",
+    "voice",
+    "person",
+    "participant",
+];
 
 /// Longest labels shown in error hints; labels come from the input and a
 /// mis-parsed file can produce long ones.
@@ -185,8 +258,58 @@ fn label_words(label: &str) -> Vec<String> {
     words
 }
 
+/// Whether a label is one a diarisation tool made up rather than a name:
+/// `spk_0`, `SPEAKER_00`, `Speaker 1`, `Speaker A`, `ch_0`, `Channel 1`, `S1`,
+/// a single letter (`A`) or a number (`0`).
+pub fn is_diarised_label(label: &str) -> bool {
+    let is_id = |word: &str| {
+        word.chars().all(|c| c.is_ascii_digit())
+            || (word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic()))
+    };
+    match label_words(label).as_slice() {
+        [id] => is_id(id),
+        [prefix, id] => DIARISED_PREFIXES.contains(&prefix.as_str()) && is_id(id),
+        _ => false,
+    }
+}
+
+/// The service greeting that opens `text`, if any: a phrase from
+/// the fixed list of greetings, or a name followed by "speaking" at the end of a clause
+/// ("Priya speaking.").
+pub fn greeting_signal(text: &str) -> Option<&'static str> {
+    let head: String = text.chars().take(GREETING_CHARS).collect();
+    let mut normal = String::with_capacity(head.len() + 2);
+    normal.push(' ');
+    for c in head.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            '’' | '‘' | '`' => '\'',
+            c if c.is_alphanumeric() || c == '\'' => c,
+            _ => ' ',
+        };
+        if !(c == ' ' && normal.ends_with(' ')) {
+            normal.push(c);
+        }
+    }
+    normal.push(' ');
+    if let Some(phrase) = GREETINGS
+        .iter()
+        .find(|phrase| normal.contains(&format!(" {phrase} ")))
+    {
+        return Some(phrase);
+    }
+    let lower = head.to_lowercase();
+    let speaking = lower.match_indices("speaking").any(|(at, word)| {
+        let before = &lower[..at];
+        let after = lower[at + word.len()..].trim_start();
+        before.ends_with(' ')
+            && !before.trim().is_empty()
+            && (after.is_empty() || after.starts_with(['.', ',', '!', ';', '-', '–', '—']))
+    });
+    speaking.then_some("… speaking")
+}
+
 /// The identity of a speaker label: trimmed, case-folded, inner whitespace collapsed.
-fn speaker_key(label: &str) -> String {
+pub(super) fn speaker_key(label: &str) -> String {
     label
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -205,6 +328,14 @@ struct Speaker {
 
 /// Settles the role of every turn (see the module documentation for the rules).
 pub fn assign_roles(raw: Vec<RawTurn>, hints: &RoleHints) -> Result<Transcript, TranscriptError> {
+    assign_roles_reported(raw, hints).map(|(transcript, _)| transcript)
+}
+
+/// Like [`assign_roles`], also returning the guess made from a greeting, if any.
+pub fn assign_roles_reported(
+    raw: Vec<RawTurn>,
+    hints: &RoleHints,
+) -> Result<(Transcript, Option<RoleGuess>), TranscriptError> {
     if raw.is_empty() {
         return Err(TranscriptError::Empty);
     }
@@ -276,20 +407,22 @@ pub fn assign_roles(raw: Vec<RawTurn>, hints: &RoleHints) -> Result<Transcript, 
             .or_else(|| first_stated[index].map(demote));
     }
 
-    if let [first, second] = speakers.as_mut_slice() {
-        match (first.role, second.role) {
-            (Some(known), None) => second.role = opposite(known),
-            (None, Some(known)) => first.role = opposite(known),
-            (None, None) => {
-                return Err(TranscriptError::NoLearner {
-                    hint: format!(
-                        "cannot tell which of the two speakers is the learner; {}; \
-                         pass --learner NAME or map speakers to roles",
-                        speakers_found(&speakers, false)
-                    ),
-                });
-            }
-            (Some(_), Some(_)) => {}
+    settle_two_party(&mut speakers);
+    let guess = if hinted_learner || speakers.iter().any(|s| s.role == Some(Role::Learner)) {
+        None
+    } else {
+        guess_from_greeting(&raw, &turn_speaker, &mut speakers)
+    };
+    settle_two_party(&mut speakers);
+    if let [first, second] = speakers.as_slice() {
+        if first.role.is_none() && second.role.is_none() {
+            return Err(TranscriptError::NoLearner {
+                hint: format!(
+                    "cannot tell which of the two speakers is the learner; {}; \
+                     pass --learner NAME or map speakers to roles",
+                    speakers_found(&speakers, false)
+                ),
+            });
         }
     }
 
@@ -326,7 +459,79 @@ pub fn assign_roles(raw: Vec<RawTurn>, hints: &RoleHints) -> Result<Transcript, 
             ),
         });
     }
-    Ok(Transcript { turns })
+    Ok((Transcript { turns }, guess))
+}
+
+/// Rule 4: with two speakers, one known side gives the other the other role.
+fn settle_two_party(speakers: &mut [Speaker]) {
+    if let [first, second] = speakers {
+        match (first.role, second.role) {
+            (Some(known), None) => second.role = opposite(known),
+            (None, Some(known)) => first.role = opposite(known),
+            _ => {}
+        }
+    }
+}
+
+/// Rule 5: guesses the learner from a service greeting among unsettled
+/// diarised speakers, and the customer with them; see the module documentation.
+fn guess_from_greeting(
+    raw: &[RawTurn],
+    turn_speaker: &[usize],
+    speakers: &mut [Speaker],
+) -> Option<RoleGuess> {
+    let guessable = |speaker: &Speaker| speaker.role.is_none() && is_diarised_label(&speaker.label);
+    let mut first_turn: Vec<Option<usize>> = vec![None; speakers.len()];
+    for (turn, &index) in turn_speaker.iter().enumerate().take(GREETING_WINDOW) {
+        first_turn[index].get_or_insert(turn);
+    }
+    // Turns are in order, so the first greeting found is the earliest.
+    let (learner, turn, greeting) = first_turn
+        .iter()
+        .enumerate()
+        .filter_map(|(index, turn)| Some((index, (*turn)?)))
+        .filter(|(index, _)| guessable(&speakers[*index]))
+        .filter_map(|(index, turn)| Some((index, turn, greeting_signal(&raw[turn].text)?)))
+        .min_by_key(|(_, turn, _)| *turn)?;
+    speakers[learner].role = Some(Role::Learner);
+
+    let customer = if speakers.len() == 2 {
+        // Rule 4 makes the other side the customer, if it is not settled already.
+        let other = 1 - learner;
+        speakers[other].role.is_none().then_some(other)
+    } else if speakers.iter().any(|s| s.role == Some(Role::Customer)) {
+        None
+    } else {
+        let mut said = vec![0usize; speakers.len()];
+        for (raw_turn, &index) in raw.iter().zip(turn_speaker) {
+            said[index] += raw_turn.text.chars().count();
+        }
+        (0..speakers.len())
+            .filter(|&index| guessable(&speakers[index]))
+            .max_by_key(|&index| (said[index], std::cmp::Reverse(index)))
+    };
+    if let Some(index) = customer {
+        speakers[index].role = Some(Role::Customer);
+    }
+
+    let learner_label = speakers[learner].label.clone();
+    let customer_label = customer.map(|index| speakers[index].label.clone());
+    let mut reason = format!(
+        "the speaker labels do not say who is who; {} opens turn {turn} (counted from 0) with \
+         a service greeting (\"{greeting}\"), so it is taken as the learner",
+        quote_label(&learner_label)
+    );
+    if let Some(label) = &customer_label {
+        reason.push_str(&format!(" and {} as the customer", quote_label(label)));
+    }
+    reason.push_str("; pass --learner NAME or map speakers to roles to change this");
+    Some(RoleGuess {
+        learner: learner_label,
+        customer: customer_label,
+        turn,
+        greeting: greeting.to_string(),
+        reason,
+    })
 }
 
 /// The other side of a two-party learner/customer conversation.
@@ -742,5 +947,203 @@ mod tests {
                 end: Some(2.0),
             }
         );
+    }
+
+    /// (speaker and text of each turn, roles settled, learner, customer, greeting turn)
+    type GuessCase<'a> = (
+        &'a [(&'a str, &'a str)],
+        &'a [Role],
+        &'a str,
+        Option<&'a str>,
+        usize,
+    );
+
+    fn said(speaker: &str, text: &str) -> RawTurn {
+        RawTurn {
+            text: text.to_string(),
+            ..raw(speaker, None)
+        }
+    }
+
+    #[test]
+    fn diarised_labels_are_recognised() {
+        for label in [
+            "spk_0",
+            "spk_12",
+            "SPEAKER_00",
+            "Speaker 1",
+            "speaker1",
+            "Speaker A",
+            "ch_0",
+            "Channel 2",
+            "S1",
+            "A",
+            "b",
+            "0",
+            "12",
+        ] {
+            assert!(is_diarised_label(label), "{label:?}");
+        }
+        for label in [
+            "Priya",
+            "Agent 1",
+            "Speaker",
+            "Speaker AB",
+            "Guest-1",
+            "Dr. Chen",
+            "AB",
+            "spk_0 x",
+            "",
+        ] {
+            assert!(!is_diarised_label(label), "{label:?}");
+        }
+    }
+
+    #[test]
+    fn greetings_are_found_at_the_start_of_a_turn() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "Thank you for calling Northway, how can I help?",
+                Some("thank you for calling"),
+            ),
+            (
+                "Good morning, you’re through to Brightline. Megan speaking.",
+                Some("you're through to"),
+            ),
+            ("Hello, Jordan speaking.", Some("… speaking")),
+            ("Crossway Trains, Jordan speaking", Some("… speaking")),
+            ("Hi there, HOW MAY I HELP you?", Some("how may i help")),
+            ("Welcome to Peak Cycles!", Some("welcome to")),
+            ("Speaking.", None),
+            ("I'm speaking to you about my refund.", None),
+            ("Hello? Is anyone there?", None),
+            ("Thanks for nothing.", None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(greeting_signal(text), *expected, "{text:?}");
+        }
+        // Only the head of a long turn is searched.
+        let late = format!("{} how can I help", "word ".repeat(60));
+        assert_eq!(greeting_signal(&late), None);
+    }
+
+    #[test]
+    fn diarised_speakers_are_guessed_from_a_greeting() {
+        let cases: &[GuessCase] = &[
+            (
+                &[
+                    ("spk_0", "Thank you for calling, how can I help?"),
+                    ("spk_1", "Hi."),
+                    ("spk_0", "Sure."),
+                ],
+                &[L, C, L],
+                "spk_0",
+                Some("spk_1"),
+                0,
+            ),
+            (
+                &[
+                    ("A", "Hello?"),
+                    ("B", "Good morning, you're through to Northway."),
+                    ("A", "Hi."),
+                ],
+                &[C, L, C],
+                "B",
+                Some("A"),
+                1,
+            ),
+            // Three speakers: the one who says most besides is the customer.
+            (
+                &[
+                    ("Speaker 0", "Priya speaking, how can I help?"),
+                    ("Speaker 2", "Hm."),
+                    (
+                        "Speaker 1",
+                        "My refund is five weeks late and nobody calls back.",
+                    ),
+                ],
+                &[L, O, C],
+                "Speaker 0",
+                Some("Speaker 1"),
+                0,
+            ),
+            // A customer already known by label is kept; no customer is guessed.
+            (
+                &[
+                    ("spk_0", "Thanks for calling."),
+                    ("Customer", "Hi."),
+                    ("spk_1", "Hello, supervisor here."),
+                ],
+                &[L, C, O],
+                "spk_0",
+                None,
+                0,
+            ),
+        ];
+        for (specs, roles, learner, customer, turn) in cases {
+            let input = specs.iter().map(|(s, t)| said(s, t)).collect();
+            let (transcript, guess) = assign_roles_reported(input, &RoleHints::default()).unwrap();
+            assert_eq!(roles_of(&transcript), *roles, "{specs:?}");
+            let guess = guess.expect("a guess");
+            assert_eq!(guess.learner, *learner, "{specs:?}");
+            assert_eq!(guess.customer.as_deref(), *customer, "{specs:?}");
+            assert_eq!(guess.turn, *turn, "{specs:?}");
+            assert!(
+                guess.reason.contains(&format!("\"{learner}\"")),
+                "{}",
+                guess.reason
+            );
+            assert!(!guess.reason.contains("Hello"), "{}", guess.reason);
+        }
+    }
+
+    #[test]
+    fn no_guess_without_a_greeting_diarised_labels_or_need() {
+        let no_guess: &[&[(&str, &str)]] = &[
+            // Named speakers: the caller can name the learner.
+            &[
+                ("Aisha", "You're speaking to Aisha. How can I help?"),
+                ("Tom", "Hi."),
+            ],
+            // No greeting.
+            &[("spk_0", "Hello."), ("spk_1", "Hi.")],
+            // The greeting comes too late to open the call.
+            &[
+                ("spk_0", "Hello."),
+                ("spk_1", "Hi."),
+                ("spk_0", "Yes."),
+                ("spk_1", "So."),
+                ("spk_1", "How can I help?"),
+            ],
+        ];
+        for specs in no_guess {
+            let input = specs.iter().map(|(s, t)| said(s, t)).collect();
+            let result = assign_roles_reported(input, &RoleHints::default());
+            assert!(
+                matches!(result, Err(TranscriptError::NoLearner { .. })),
+                "{specs:?}: {result:?}"
+            );
+        }
+        // Settled by a label or a hint: nothing to guess.
+        let settled: &[(&[(&str, &str)], RoleHints)] = &[
+            (
+                &[("spk_0", "Thank you for calling."), ("Customer", "Hi.")],
+                RoleHints::default(),
+            ),
+            (
+                &[("spk_0", "Thank you for calling."), ("spk_1", "Hi.")],
+                hints(Some("spk_1"), &[]),
+            ),
+            (
+                &[("spk_0", "Thank you for calling."), ("spk_1", "Hi.")],
+                hints(None, &[("spk_0", C)]),
+            ),
+        ];
+        for (specs, hints) in settled {
+            let input = specs.iter().map(|(s, t)| said(s, t)).collect();
+            let (_, guess) = assign_roles_reported(input, hints).unwrap();
+            assert_eq!(guess, None, "{specs:?}");
+        }
     }
 }

@@ -1,11 +1,20 @@
-//! The plain-text transcript format: `Speaker: text` lines.
+//! The plain-text and chat-export transcript format: `Speaker: text` lines.
 //!
 //! * `Name (Role): text` puts `Name` in the speaker and reads `Role` with the
 //!   same label rules as [`roles`](super::roles) (so `Sam (Customer):` is a
 //!   customer turn and `Jo (Service Advisor):` a learner turn).
+//! * Chat exports put a time before or beside the label: `[10:32] Name: text`,
+//!   `[12/03/2024, 10:32:05] Name: text`, `10:32 - Name: text` (WhatsApp),
+//!   `Name (10:32): text`, with 24-hour or AM/PM clocks. The time becomes the
+//!   turn's start, in seconds after the first time in the file (see
+//!   [`Elapsed`]), so that gaps between messages are visible to rules; dates
+//!   are not read.
 //! * A line without a label continues the previous turn. Continuation lines are
 //!   trimmed and joined to the turn with a single `"\n"`, keeping the words and
 //!   line structure of the original while dropping layout indentation.
+//! * In a file whose turns carry chat times, a timed line without a label is a
+//!   notice from the chat tool (someone joined, messages are encrypted) and is
+//!   skipped; elsewhere such a line is unlabelled text like any other.
 //! * Blank lines are ignored, including inside a turn. CRLF line ends are accepted.
 //!
 //! A label is at most [`MAX_LABEL_CHARS`] characters and [`MAX_LABEL_WORDS`]
@@ -15,6 +24,7 @@
 //! as `Note: ...` still reads as a label: there is no telling it apart from a
 //! speaker name.
 
+use super::clock::{self, Elapsed};
 use super::roles::role_from_label;
 use super::{RawTurn, Role, TranscriptError};
 
@@ -23,53 +33,80 @@ const MAX_LABEL_CHARS: usize = 40;
 /// Most words in a speaker name (and, separately, in its parenthesised role),
 /// which keeps ordinary sentences containing a colon from reading as labels.
 const MAX_LABEL_WORDS: usize = 4;
+/// Longest chat time prefix (`12/03/2024, 10:32:05 PM`), in bytes.
+const MAX_STAMP_BYTES: usize = 32;
 
 const HOW_TO_LABEL: &str =
     "every turn must start with `Speaker: text` (e.g. `Agent: Hello` or `Sam (Customer): Hi`)";
 
 /// A speaker label read from the start of a line.
 #[derive(Debug, PartialEq)]
-struct Label<'a> {
-    speaker: &'a str,
-    role: Option<Role>,
+pub(super) struct Label<'a> {
+    pub speaker: &'a str,
+    pub role: Option<Role>,
     /// What follows the colon, trimmed.
-    text: &'a str,
+    pub text: &'a str,
+    /// A clock time in the parentheses (`Name (10:32):`), in seconds after midnight.
+    pub time: Option<f64>,
+}
+
+/// What one input line is.
+enum Line<'a> {
+    Blank,
+    /// A labelled line, with the chat time written before the label, if any.
+    Turn(Label<'a>, Option<f64>),
+    /// A chat time with no label after it: a tool's notice, or text.
+    Stamped,
+    /// Anything else: text continuing a turn.
+    Text,
 }
 
 /// Reads `Speaker: text` lines into turns; see the module documentation for the format.
 pub fn parse(input: &str) -> Result<Vec<RawTurn>, TranscriptError> {
+    // Classify first: whether timed unlabelled lines are notices depends on
+    // whether the file's turns carry times at all.
+    let lines: Vec<(&str, Line)> = input.lines().map(|line| (line, classify(line))).collect();
+    let timed_turns = lines.iter().any(|(_, kind)| {
+        matches!(kind, Line::Turn(label, stamp) if stamp.is_some() || label.time.is_some())
+    });
+
     let mut turns: Vec<RawTurn> = Vec::new();
+    let mut elapsed = Elapsed::default();
     // The first unlabelled line before any turn; only an error once we know
     // whether the file has labels at all, which changes the advice given.
     let mut orphan_line: Option<usize> = None;
 
-    for (index, line) in input.lines().enumerate() {
+    for (index, (line, kind)) in lines.into_iter().enumerate() {
         let line_number = index + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        if let Some(label) = split_label(line) {
-            if let Some(line) = orphan_line {
-                return Err(TranscriptError::Syntax {
-                    line,
-                    message: format!("this line has no speaker label; {HOW_TO_LABEL}"),
+        match kind {
+            Line::Blank => {}
+            Line::Stamped if timed_turns => {}
+            Line::Turn(label, stamp) => {
+                if let Some(line) = orphan_line {
+                    return Err(TranscriptError::Syntax {
+                        line,
+                        message: format!("this line has no speaker label; {HOW_TO_LABEL}"),
+                    });
+                }
+                turns.push(RawTurn {
+                    speaker: label.speaker.to_string(),
+                    role: label.role,
+                    text: label.text.to_string(),
+                    start: stamp.or(label.time).map(|time| elapsed.at(time)),
+                    end: None,
+                    line: line_number,
                 });
             }
-            turns.push(RawTurn {
-                speaker: label.speaker.to_string(),
-                role: label.role,
-                text: label.text.to_string(),
-                start: None,
-                end: None,
-                line: line_number,
-            });
-        } else if let Some(turn) = turns.last_mut() {
-            if !turn.text.is_empty() {
-                turn.text.push('\n');
+            Line::Stamped | Line::Text => {
+                if let Some(turn) = turns.last_mut() {
+                    if !turn.text.is_empty() {
+                        turn.text.push('\n');
+                    }
+                    turn.text.push_str(line.trim());
+                } else if orphan_line.is_none() {
+                    orphan_line = Some(line_number);
+                }
             }
-            turn.text.push_str(line.trim());
-        } else if orphan_line.is_none() {
-            orphan_line = Some(line_number);
         }
     }
 
@@ -86,10 +123,65 @@ pub fn parse(input: &str) -> Result<Vec<RawTurn>, TranscriptError> {
     }
 }
 
-/// Splits `Speaker: text` or `Name (Role): text`, or returns `None` when the
-/// line does not open with a speaker label.
-fn split_label(line: &str) -> Option<Label<'_>> {
-    let colon = line.find(':')?;
+fn classify(line: &str) -> Line<'_> {
+    if line.trim().is_empty() {
+        return Line::Blank;
+    }
+    if let Some((time, rest)) = chat_prefix(line) {
+        return match split_label(rest) {
+            Some(label) => Line::Turn(label, Some(time)),
+            None => Line::Stamped,
+        };
+    }
+    match split_label(line) {
+        Some(label) => Line::Turn(label, None),
+        None => Line::Text,
+    }
+}
+
+/// Splits a chat export's time off the front of a line: `[10:32] rest`,
+/// `[12/03/2024, 10:32:05] rest`, `10:32 - rest` or `12/03/2024, 10:32 - rest`.
+/// Returns the clock time (seconds after midnight) and the rest.
+fn chat_prefix(line: &str) -> Option<(f64, &str)> {
+    let line = line.trim_start();
+    if let Some(inside) = line.strip_prefix('[') {
+        let close = inside.find(']').filter(|&at| at <= MAX_STAMP_BYTES)?;
+        let time = stamp(&inside[..close])?;
+        return Some((time, inside[close + 1..].trim_start()));
+    }
+    // The first spaced dash; dashes inside a date (`2024-03-12`) are not spaced.
+    let dash = [" - ", " – "]
+        .iter()
+        .filter_map(|sep| line.find(sep).map(|at| (at, sep.len())))
+        .min()
+        .filter(|&(at, _)| at <= MAX_STAMP_BYTES);
+    let (at, width) = dash?;
+    Some((stamp(&line[..at])?, line[at + width..].trim_start()))
+}
+
+/// Reads `[date[,]] clock`, ignoring the date.
+fn stamp(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let time = match text.split_once(|c: char| c == ',' || c.is_whitespace()) {
+        Some((date, rest)) if is_date(date) => rest.trim_start_matches(',').trim(),
+        _ => text,
+    };
+    clock::clock(time)
+}
+
+/// `12/03/2024`, `2024-03-12`, `12.03.24`: three groups of digits.
+fn is_date(text: &str) -> bool {
+    let groups: Vec<&str> = text.split(['/', '-', '.']).collect();
+    groups.len() == 3
+        && groups
+            .iter()
+            .all(|g| (1..=4).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Splits `Speaker: text`, `Name (Role): text` or `Name (10:32): text`, or
+/// returns `None` when the line does not open with a speaker label.
+pub(super) fn split_label(line: &str) -> Option<Label<'_>> {
+    let colon = label_colon(line)?;
     let head = &line[..colon];
     let rest = &line[colon + 1..];
 
@@ -103,7 +195,7 @@ fn split_label(line: &str) -> Option<Label<'_>> {
     if head.chars().count() > MAX_LABEL_CHARS || !head.starts_with(char::is_alphabetic) {
         return None;
     }
-    let (name, role_label) = match head.find('(') {
+    let (name, inner) = match head.find('(') {
         Some(open) => {
             let inner = head[open + 1..].strip_suffix(')')?;
             (head[..open].trim_end(), Some(inner.trim()))
@@ -113,17 +205,47 @@ fn split_label(line: &str) -> Option<Label<'_>> {
     if !is_label_part(name) {
         return None;
     }
-    if let Some(inner) = role_label {
-        if !is_label_part(inner) {
+    let time = inner.and_then(clock::clock);
+    if let Some(inner) = inner {
+        if time.is_none() && !is_label_part(inner) {
             return None;
         }
     }
 
     Some(Label {
         speaker: name,
-        role: role_label.and_then(role_from_label),
+        role: if time.is_some() {
+            None
+        } else {
+            inner.and_then(role_from_label)
+        },
         text: rest.trim(),
+        time,
     })
+}
+
+/// The first `:` outside parentheses, so that `Name (10:32): text` splits
+/// after the parenthesis.
+fn label_colon(line: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in line.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 => return Some(at),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether `name` could be a speaker name: the rules for the name part of a
+/// `Name: text` label, for formats that write names in other places.
+pub(super) fn is_speaker_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.starts_with(char::is_alphabetic)
+        && name.chars().count() <= MAX_LABEL_CHARS
+        && is_label_part(name)
 }
 
 fn is_label_part(part: &str) -> bool {
@@ -191,7 +313,8 @@ mod tests {
                 Some(Label {
                     speaker,
                     role: *role,
-                    text
+                    text,
+                    time: None,
                 }),
                 "line {line:?}"
             );
@@ -353,5 +476,113 @@ mod tests {
         // Documented limitation: short prose before a colon is a label.
         let turns = summary("Agent: Hello\nNote: the customer is upset").unwrap();
         assert_eq!(turns[1], turn("Note", None, "the customer is upset", 2));
+    }
+
+    #[test]
+    fn chat_exports_put_times_before_or_beside_labels() {
+        // (input, expected (speaker, text, start) per turn)
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str, Option<f64>)]);
+        let cases: &[Case] = &[
+            (
+                "[10:32] Priya Shah: Hello, how can I help?\n[10:33] Mr. Davis: It's about: my refund.",
+                &[
+                    ("Priya Shah", "Hello, how can I help?", Some(0.0)),
+                    ("Mr. Davis", "It's about: my refund.", Some(60.0)),
+                ],
+            ),
+            (
+                "[10:32:05] A: one\n[10:32:35 ] B: two",
+                &[("A", "one", Some(0.0)), ("B", "two", Some(30.0))],
+            ),
+            (
+                "[12/03/2024, 10:32:05] A: one\n[12/03/2024, 10:34:05] B: two",
+                &[("A", "one", Some(0.0)), ("B", "two", Some(120.0))],
+            ),
+            (
+                "12/03/2024, 10:32 - A: one\n2024-03-12 10:33 – B: two",
+                &[("A", "one", Some(0.0)), ("B", "two", Some(60.0))],
+            ),
+            (
+                "10:32 - Council Member Davis: Point one: the bins.\n10:35 - Dr. Chen: Noted.",
+                &[
+                    ("Council Member Davis", "Point one: the bins.", Some(0.0)),
+                    ("Dr. Chen", "Noted.", Some(180.0)),
+                ],
+            ),
+            (
+                "Priya (10:32): Hello\nSam (10:33 AM): Hi\nPriya (12:01 PM): Bye",
+                &[
+                    ("Priya", "Hello", Some(0.0)),
+                    ("Sam", "Hi", Some(60.0)),
+                    ("Priya", "Bye", Some(5340.0)),
+                ],
+            ),
+            // Notices from the chat tool are skipped; untimed lines continue a turn.
+            (
+                "12/03/2024, 10:30 - Messages are end-to-end encrypted.\n\
+                 12/03/2024, 10:32 - A: one\nsecond line\n12/03/2024, 10:33 - B joined\n\
+                 12/03/2024, 10:34 - B: two",
+                &[
+                    ("A", "one\nsecond line", Some(0.0)),
+                    ("B", "two", Some(120.0)),
+                ],
+            ),
+            // Without timed turns, a timed unlabelled line is text.
+            (
+                "A: one\n[10:32] more words",
+                &[("A", "one\n[10:32] more words", None)],
+            ),
+        ];
+        for (input, expected) in cases {
+            let got: Vec<(String, String, Option<f64>)> = parse(input)
+                .unwrap_or_else(|e| panic!("{input:?}: {e}"))
+                .into_iter()
+                .map(|t| (t.speaker, t.text, t.start))
+                .collect();
+            let expected: Vec<(String, String, Option<f64>)> = expected
+                .iter()
+                .map(|(s, t, start)| (s.to_string(), t.to_string(), *start))
+                .collect();
+            assert_eq!(got, expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn chat_prefix_reads_times_and_leaves_the_rest() {
+        let cases: &[(&str, Option<(f64, &str)>)] = &[
+            ("[10:32] A: hi", Some((37920.0, "A: hi"))),
+            ("  [10:32 PM]A: hi", Some((81120.0, "A: hi"))),
+            ("[12.03.24 10:32] A: hi", Some((37920.0, "A: hi"))),
+            ("10:32 - A: hi - there", Some((37920.0, "A: hi - there"))),
+            ("[Agent]: hello", None),
+            ("[10:32 A: hi", None),
+            ("[99:32] A: hi", None),
+            ("Agent - 10:32: hi", None),
+            ("10:32 Agent: hi", None),
+            ("10:32-A: hi", None),
+            ("- Agent: hello", None),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(chat_prefix(line), *expected, "line {line:?}");
+        }
+    }
+
+    #[test]
+    fn a_time_in_parentheses_is_not_a_role() {
+        let label = split_label("Sam (10:32 am): it's 10:40 now").unwrap();
+        assert_eq!(
+            label,
+            Label {
+                speaker: "Sam",
+                role: None,
+                text: "it's 10:40 now",
+                time: Some(37920.0)
+            }
+        );
+        assert!(is_speaker_name("Dr. Chen"));
+        assert!(is_speaker_name("Council Member Davis"));
+        assert!(!is_speaker_name("laughs?"));
+        assert!(!is_speaker_name("1st"));
+        assert!(!is_speaker_name(""));
     }
 }
