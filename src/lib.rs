@@ -5,6 +5,7 @@
 //! - [`engine`]: pure scoring: normalisation, one automaton per rubric, rules;
 //! - [`rubrics`]: the registry of embedded and on-disk rubrics;
 //! - [`report`]: renderers of an assessment for people;
+//! - [`http`]: the REST service;
 //! - [`cli`]: the `rolemark` command.
 //!
 //! ```
@@ -25,6 +26,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod http;
 pub mod report;
 pub mod rubrics;
 pub mod transcript;

@@ -5,6 +5,7 @@
 
 mod rubrics_cmd;
 mod score_cmd;
+mod serve_cmd;
 
 use clap::{Parser, Subcommand};
 use std::fmt;
@@ -28,6 +29,10 @@ enum Command {
     /// List and validate rubrics.
     #[command(subcommand)]
     Rubrics(rubrics_cmd::RubricsCommand),
+    /// Run the REST service.
+    Serve(serve_cmd::ServeArgs),
+    /// Print the OpenAPI document of the REST service.
+    Openapi,
 }
 
 /// Options shared by commands that look rubrics up.
@@ -115,6 +120,8 @@ where
     let result = match cli.command {
         Command::Score(args) => score_cmd::run(args),
         Command::Rubrics(command) => rubrics_cmd::run(command),
+        Command::Serve(args) => serve_cmd::run(args),
+        Command::Openapi => serve_cmd::openapi(),
     };
     match result {
         Ok(()) => 0,

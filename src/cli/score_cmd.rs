@@ -28,8 +28,9 @@ pub struct ScoreArgs {
     /// A speaker's role, as SPEAKER=learner|customer|other (repeatable).
     #[arg(long = "role", value_name = "SPEAKER=ROLE", value_parser = parse_role)]
     roles: Vec<(String, Role)>,
-    /// Input format; detected from the content when omitted.
-    #[arg(long, value_name = "json|text")]
+    /// Input format (json, text, vtt, srt, whisper, aws-transcribe, deepgram, assemblyai,
+    /// teams-txt, zoom-txt); detected from the content when omitted.
+    #[arg(long, value_name = "FORMAT")]
     input_format: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]

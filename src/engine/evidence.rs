@@ -10,7 +10,7 @@ const MAX_SENTENCE_QUOTE: u32 = 400;
 const WORDS_AROUND_CUE: u32 = 12;
 
 /// Whether a piece of evidence supports the criterion or counts against it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
     For,
@@ -18,7 +18,7 @@ pub enum Polarity {
 }
 
 /// An exact slice of one turn: `turn.text[start..end] == quote`, counted in chars.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Quote {
     pub turn: usize,
     pub speaker: String,
@@ -31,7 +31,7 @@ pub struct Quote {
 }
 
 /// One piece of evidence for (or against) a criterion.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Evidence {
     /// The rule kind that produced it: says, reply, before, paraphrase, question, red_flag.
     pub rule: &'static str,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashSet};
 
 /// How a criterion was judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Met,
@@ -30,7 +30,7 @@ impl Outcome {
 }
 
 /// Which rubric produced a result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RubricRef {
     pub id: String,
     pub title: String,
@@ -38,7 +38,7 @@ pub struct RubricRef {
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CriterionResult {
     pub id: String,
     pub title: String,
@@ -56,7 +56,7 @@ pub struct CriterionResult {
 }
 
 /// One behaviour the customer showed, with the quotes that show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BehaviourResult {
     pub id: String,
     pub title: String,
@@ -64,7 +64,7 @@ pub struct BehaviourResult {
     pub evidence: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Overall {
     /// Weighted mean of applicable criteria, 0..1.
     pub score: f64,
@@ -81,7 +81,7 @@ pub struct Overall {
 }
 
 /// The assessment document: readable on its own, evidence included.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Assessment {
     pub rubric: RubricRef,
     pub overall: Overall,
@@ -92,7 +92,7 @@ pub struct Assessment {
 }
 
 /// The transcript as scored, so that evidence turn indices can be looked up.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TranscriptView {
     pub turns: Vec<Turn>,
 }

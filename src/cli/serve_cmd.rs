@@ -1,0 +1,109 @@
+//! `rolemark serve` and `rolemark openapi`.
+
+use super::CliError;
+use crate::http::{Application, Limits, ServeConfig};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    bind: String,
+    /// Also serve every *.toml rubric in this directory.
+    #[arg(long, value_name = "DIR")]
+    rubrics: Option<PathBuf>,
+    /// File of API keys, one per line; when given, /v1 calls need `Authorization: Bearer KEY`.
+    /// Keys can also come from ROLEMARK_API_KEYS (comma- or newline-separated).
+    #[arg(long, value_name = "FILE")]
+    api_keys_file: Option<PathBuf>,
+    /// Largest request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_body_bytes)]
+    max_body_bytes: usize,
+    /// Most turns in one transcript.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_turns)]
+    max_turns: usize,
+    /// Most characters in one turn.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_turn_chars)]
+    max_turn_chars: usize,
+    /// Most lines in one batch request.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_batch_lines)]
+    max_batch_lines: usize,
+    /// Largest inline rubric source, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_rubric_bytes)]
+    max_rubric_bytes: usize,
+    /// Most expanded phrases in an inline rubric.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_rubric_phrases)]
+    max_rubric_phrases: usize,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    workers: usize,
+}
+
+fn api_keys(args: &ServeArgs) -> Result<Vec<String>, CliError> {
+    let mut keys = Vec::new();
+    if let Some(path) = &args.api_keys_file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            CliError::input(format!("{}: cannot read API keys: {e}", path.display()))
+        })?;
+        keys.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned),
+        );
+        if keys.is_empty() {
+            return Err(CliError::input(format!(
+                "{}: holds no API keys (one key a line)",
+                path.display()
+            )));
+        }
+    }
+    if let Ok(value) = std::env::var("ROLEMARK_API_KEYS") {
+        keys.extend(
+            value
+                .split([',', '\n'])
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    Ok(keys)
+}
+
+pub fn run(args: ServeArgs) -> Result<(), CliError> {
+    let limits = Limits {
+        max_body_bytes: args.max_body_bytes,
+        max_batch_line_bytes: args.max_body_bytes,
+        max_turns: args.max_turns,
+        max_turn_chars: args.max_turn_chars,
+        max_batch_lines: args.max_batch_lines,
+        max_rubric_bytes: args.max_rubric_bytes,
+        max_rubric_phrases: args.max_rubric_phrases,
+        ..Limits::default()
+    };
+    let config = ServeConfig {
+        bind: args.bind.clone(),
+        rubrics_dir: args.rubrics.clone(),
+        api_keys: api_keys(&args)?,
+        limits,
+        workers: args.workers,
+    };
+    let auth = !config.api_keys.is_empty();
+    let application = Application::build(config).map_err(CliError::input)?;
+    let host = args
+        .bind
+        .rsplit_once(':')
+        .map_or(args.bind.as_str(), |(h, _)| h);
+    log::info!(
+        "serving on http://{host}:{} (API docs at /docs, API keys {})",
+        application.port(),
+        if auth { "required" } else { "off" }
+    );
+    actix_web::rt::System::new()
+        .block_on(application.run_until_signalled())
+        .map_err(|e| CliError::internal(format!("server failed: {e}")))
+}
+
+pub fn openapi() -> Result<(), CliError> {
+    super::write_out(&crate::http::openapi::document())
+}

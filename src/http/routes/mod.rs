@@ -1,0 +1,5 @@
+//! One module per resource; each owns its handlers and their OpenAPI docs.
+
+pub mod health;
+pub mod rubrics;
+pub mod score;

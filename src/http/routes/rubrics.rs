@@ -1,0 +1,235 @@
+//! `GET /v1/rubrics`, `GET /v1/rubrics/{id}`, `POST /v1/rubrics/validate`.
+
+use crate::engine::{Rubric, RubricError};
+use crate::http::body::{read_limited, utf8};
+use crate::http::problem::Problem;
+use crate::http::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A rubric in the list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RubricSummary {
+    #[schema(example = "challenging-customers")]
+    id: String,
+    title: String,
+    version: String,
+    /// sha256 of the rubric's source: results name it too.
+    sha256: String,
+    criteria: usize,
+}
+
+impl RubricSummary {
+    fn of(r: &Rubric) -> Self {
+        RubricSummary {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            version: r.version.clone(),
+            sha256: r.sha256.clone(),
+            criteria: r.criteria.len(),
+        }
+    }
+}
+
+/// A criterion as a client shows it: what is marked and where it comes from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CriterionView {
+    id: String,
+    title: String,
+    marking_points: Vec<String>,
+    weight: f64,
+    required: bool,
+    /// What an assessor looks for, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    looked_for: Option<String>,
+    /// True when the criterion only applies in some conversations (e.g. an abusive customer).
+    conditional: bool,
+}
+
+/// A grade band.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BandView {
+    grade: String,
+    label: String,
+    min: f64,
+}
+
+/// A customer behaviour the rubric recognises.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BehaviourView {
+    id: String,
+    title: String,
+}
+
+/// A rubric in full, for clients to show.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RubricView {
+    id: String,
+    title: String,
+    version: String,
+    description: String,
+    sources: Vec<String>,
+    sha256: String,
+    met_at: f64,
+    partially_met_at: f64,
+    bands: Vec<BandView>,
+    behaviours: Vec<BehaviourView>,
+    criteria: Vec<CriterionView>,
+}
+
+impl RubricView {
+    fn of(r: &Rubric) -> Self {
+        RubricView {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            version: r.version.clone(),
+            description: r.description.clone(),
+            sources: r.sources.clone(),
+            sha256: r.sha256.clone(),
+            met_at: r.scoring.met_at,
+            partially_met_at: r.scoring.partially_met_at,
+            bands: r
+                .scoring
+                .bands
+                .iter()
+                .map(|b| BandView {
+                    grade: b.grade.clone(),
+                    label: b.label.clone(),
+                    min: b.min,
+                })
+                .collect(),
+            behaviours: r
+                .behaviours
+                .iter()
+                .map(|b| BehaviourView {
+                    id: b.id.clone(),
+                    title: b.title.clone(),
+                })
+                .collect(),
+            criteria: r
+                .criteria
+                .iter()
+                .map(|c| CriterionView {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    marking_points: c.marking_points.clone(),
+                    weight: c.weight,
+                    required: c.required,
+                    looked_for: c.looked_for.clone(),
+                    conditional: c.applies_when.is_some(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/v1/rubrics",
+    tag = "rubrics",
+    responses((status = 200, description = "The rubrics this service scores with", body = Vec<RubricSummary>)),
+    security((), ("bearer" = []))
+)]
+pub async fn list(state: web::Data<AppState>) -> HttpResponse {
+    let rubrics: Vec<RubricSummary> = state
+        .registry
+        .iter()
+        .map(|r| RubricSummary::of(r))
+        .collect();
+    HttpResponse::Ok().json(rubrics)
+}
+
+#[utoipa::path(
+    get,
+    path = "/v1/rubrics/{id}",
+    tag = "rubrics",
+    params(("id" = String, Path, description = "Rubric id", example = "heat")),
+    responses(
+        (status = 200, description = "The rubric with its criteria and marking points", body = RubricView),
+        (status = 404, description = "Unknown rubric", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn get(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    let rubric = state.rubric(&path)?;
+    Ok(HttpResponse::Ok().json(RubricView::of(&rubric)))
+}
+
+/// The result of validating a rubric source.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Validation {
+    valid: bool,
+    /// Present when valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rubric: Option<RubricSummary>,
+    /// Expanded phrase forms, when valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phrases: Option<usize>,
+    errors: Vec<ValidationError>,
+}
+
+/// A rubric error with its place in the source.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationError {
+    /// 1-based; 0 when the error concerns the whole source.
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl From<RubricError> for ValidationError {
+    fn from(e: RubricError) -> Self {
+        ValidationError {
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        }
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/rubrics/validate",
+    tag = "rubrics",
+    request_body(content = String, content_type = "application/toml", description = "A rubric's TOML source (any text media type)"),
+    responses(
+        (status = 200, description = "Whether the rubric compiles, with errors by line and column", body = Validation),
+        (status = 413, description = "Source over the limit", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn validate(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    let limit = state.limits.max_rubric_bytes;
+    let body = read_limited(&req, payload, limit).await.map_err(|mut p| {
+        p.limit = Some("max_rubric_bytes".into());
+        p
+    })?;
+    let source = utf8(&body)?;
+    let limits = crate::engine::CompileLimits {
+        max_phrases: state.limits.max_rubric_phrases,
+        max_source_bytes: limit,
+    };
+    let validation = match Rubric::compile_with(source, limits) {
+        Ok(rubric) => Validation {
+            valid: true,
+            phrases: Some(rubric.phrase_count()),
+            rubric: Some(RubricSummary::of(&rubric)),
+            errors: Vec::new(),
+        },
+        Err(e) => Validation {
+            valid: false,
+            rubric: None,
+            phrases: None,
+            errors: vec![e.into()],
+        },
+    };
+    Ok(HttpResponse::Ok().json(validation))
+}

@@ -1,0 +1,101 @@
+//! Shared state: compiled rubrics, the inline-rubric cache, API keys and metrics.
+
+use super::config::Limits;
+use super::metrics::Metrics;
+use super::problem::Problem;
+use crate::engine::{CompileLimits, Rubric};
+use crate::rubrics::Registry;
+use sha2::{Digest, Sha256};
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+use subtle::ConstantTimeEq;
+
+pub struct AppState {
+    pub registry: Arc<Registry>,
+    pub limits: Limits,
+    pub metrics: Metrics,
+    inline_rubrics: Mutex<lru::LruCache<[u8; 32], Arc<Rubric>>>,
+    /// sha256 of each key: comparing digests takes the same time whatever the key's length.
+    api_key_digests: Vec<[u8; 32]>,
+}
+
+fn digest(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+impl AppState {
+    pub fn new(registry: Registry, limits: Limits, api_keys: &[String]) -> AppState {
+        let capacity =
+            NonZeroUsize::new(limits.inline_rubric_cache.max(1)).unwrap_or(NonZeroUsize::MIN);
+        AppState {
+            registry: Arc::new(registry),
+            limits,
+            metrics: Metrics::default(),
+            inline_rubrics: Mutex::new(lru::LruCache::new(capacity)),
+            api_key_digests: api_keys
+                .iter()
+                .map(|k| digest(k.trim().as_bytes()))
+                .collect(),
+        }
+    }
+
+    pub fn auth_required(&self) -> bool {
+        !self.api_key_digests.is_empty()
+    }
+
+    /// Checks a bearer token against every key in constant time per key.
+    pub fn key_is_valid(&self, token: &str) -> bool {
+        let presented = digest(token.as_bytes());
+        self.api_key_digests.iter().fold(false, |found, key| {
+            found | bool::from(key.ct_eq(&presented))
+        })
+    }
+
+    pub fn rubric(&self, id: &str) -> Result<Arc<Rubric>, Problem> {
+        self.registry
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Problem::unknown_rubric(id, &self.registry.ids()))
+    }
+
+    /// Compiles an inline rubric under the service's limits, or takes it from the
+    /// cache when the same source was compiled before.
+    pub fn inline_rubric(&self, source: &str) -> Result<Arc<Rubric>, Problem> {
+        if source.len() > self.limits.max_rubric_bytes {
+            return Err(Problem::limit_exceeded(
+                "max_rubric_bytes",
+                self.limits.max_rubric_bytes as u64,
+                format!(
+                    "the inline rubric is {} bytes, over the limit of {} bytes",
+                    source.len(),
+                    self.limits.max_rubric_bytes
+                ),
+            ));
+        }
+        let key = digest(source.as_bytes());
+        if let Some(rubric) = self.cache().get(&key) {
+            return Ok(rubric.clone());
+        }
+        let limits = CompileLimits {
+            max_phrases: self.limits.max_rubric_phrases,
+            max_source_bytes: self.limits.max_rubric_bytes,
+        };
+        let rubric = Arc::new(Rubric::compile_with(source, limits).map_err(|e| {
+            let mut problem = Problem::from(e);
+            if problem.detail.contains("(the limit)") {
+                problem.limit = Some("max_rubric_phrases".into());
+                problem.limit_value = Some(self.limits.max_rubric_phrases as u64);
+            }
+            problem
+        })?);
+        self.cache().put(key, rubric.clone());
+        Ok(rubric)
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, lru::LruCache<[u8; 32], Arc<Rubric>>> {
+        // A panic while holding the lock cannot leave the cache inconsistent.
+        self.inline_rubrics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -1,0 +1,363 @@
+//! `POST /v1/score/batch`: NDJSON in, NDJSON out, one result line per request line.
+
+use crate::helpers::{
+    config_with_limits, engine_json, hints, short_roleplay, spawn_app, spawn_app_with,
+};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+fn line(id: &str, tag: &str) -> String {
+    json!({"id": id, "rubric": "heat", "transcript_text": short_roleplay(tag), "include_transcript": false}).to_string()
+}
+
+/// The result line the service should give for `line(id, tag)` at line `n`.
+fn expected_result(n: usize, id: &str, tag: &str) -> String {
+    let assessment = engine_json("heat", &short_roleplay(tag), None, &hints(None, &[]), false);
+    format!(r#"{{"line":{n},"id":"{id}","assessment":{assessment}}}"#)
+}
+
+#[test]
+fn batch_gives_one_result_per_non_blank_line_in_order() {
+    let app = spawn_app();
+    let body = [
+        line("a", "a"),
+        String::new(),
+        "{\"rubric\": \"heat\", oops".to_owned(),
+        json!({"id": "c", "rubric": "challenging-customers", "transcript_text": short_roleplay("c")}).to_string(),
+        json!({"id": "d", "rubric": "nope", "transcript_text": short_roleplay("d")}).to_string(),
+        "   ".to_owned(),
+        line("f", "f"),
+    ]
+    .join("\n")
+        + "\n";
+
+    let reply = app.batch(&body);
+
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(
+        reply.content_type().starts_with("application/x-ndjson"),
+        "{}",
+        reply.content_type()
+    );
+    let lines: Vec<&str> = reply.text().lines().collect();
+    assert_eq!(lines.len(), 5, "{}", reply.text());
+    assert_eq!(lines[0], expected_result(1, "a", "a"));
+    let bad: Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(bad["line"], 3);
+    assert!(bad.get("id").is_none(), "{bad}");
+    assert!(bad.get("assessment").is_none(), "{bad}");
+    assert_eq!(bad["error"]["code"], "invalid-json");
+    assert_eq!(bad["error"]["status"], 400);
+    assert_eq!(bad["error"]["type"], "urn:rolemark:problem:invalid-json");
+    let c = engine_json(
+        "challenging-customers",
+        &short_roleplay("c"),
+        None,
+        &hints(None, &[]),
+        true,
+    );
+    assert_eq!(
+        lines[2],
+        format!(r#"{{"line":4,"id":"c","assessment":{c}}}"#)
+    );
+    let unknown: Value = serde_json::from_str(lines[3]).unwrap();
+    assert_eq!(unknown["line"], 5);
+    assert_eq!(unknown["id"], "d");
+    assert_eq!(unknown["error"]["code"], "unknown-rubric");
+    assert_eq!(unknown["error"]["status"], 404);
+    assert_eq!(lines[4], expected_result(7, "f", "f"));
+}
+
+#[test]
+fn batch_reads_crlf_lines_and_a_last_line_without_a_newline() {
+    let app = spawn_app();
+    let body = format!("{}\r\n\r\n{}", line("one", "1"), line("two", "2"));
+
+    let reply = app.batch(&body);
+
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let lines: Vec<&str> = reply.text().lines().collect();
+    assert_eq!(
+        lines,
+        [
+            expected_result(1, "one", "1"),
+            expected_result(3, "two", "2")
+        ]
+    );
+}
+
+#[test]
+fn batch_lines_report_transcript_and_limit_errors_and_the_rest_go_on() {
+    let app = spawn_app_with(config_with_limits(|l| l.max_batch_line_bytes = 600));
+    let body = [
+        json!({"id": "empty", "rubric": "heat", "transcript": {"turns": []}}).to_string(),
+        json!({"id": "long", "rubric": "heat", "transcript_text": short_roleplay(&"x".repeat(800))}).to_string(),
+        json!({"id": "both", "rubric": "heat"}).to_string(),
+        line("ok", "ok"),
+    ]
+    .join("\n");
+
+    let reply = app.batch(&body);
+
+    let results = reply.ndjson();
+    assert_eq!(results.len(), 4, "{}", reply.text());
+    let lines: Vec<&str> = reply.text().lines().collect();
+    assert_eq!(results[0]["id"], "empty");
+    assert_eq!(results[0]["error"]["code"], "empty-transcript");
+    assert_eq!(results[0]["error"]["status"], 422);
+    assert_eq!(results[1]["line"], 2);
+    assert_eq!(results[1]["error"]["code"], "too-large");
+    assert_eq!(results[1]["error"]["limit"], "max_batch_line_bytes");
+    assert_eq!(results[1]["error"]["limit_value"], 600);
+    assert_eq!(results[2]["id"], "both");
+    assert_eq!(results[2]["error"]["code"], "missing-transcript");
+    assert_eq!(lines[3], expected_result(4, "ok", "ok"));
+}
+
+#[test]
+fn the_max_batch_lines_limit_gives_a_final_error_line() {
+    let app = spawn_app_with(config_with_limits(|l| l.max_batch_lines = 3));
+    let body: String = (1..=6)
+        .map(|i| line(&format!("n{i}"), &i.to_string()) + "\n")
+        .collect();
+
+    let reply = app.batch(&body);
+
+    assert_eq!(reply.status, 200);
+    let lines: Vec<&str> = reply.text().lines().collect();
+    assert_eq!(lines.len(), 4, "{}", reply.text());
+    for i in 1..=3 {
+        assert_eq!(
+            lines[i - 1],
+            expected_result(i, &format!("n{i}"), &i.to_string())
+        );
+    }
+    let last: Value = serde_json::from_str(lines[3]).unwrap();
+    assert_eq!(last["line"], 4);
+    assert_eq!(last["error"]["code"], "limit-exceeded");
+    assert_eq!(last["error"]["limit"], "max_batch_lines");
+    assert_eq!(last["error"]["limit_value"], 3);
+}
+
+#[test]
+fn batch_refuses_a_body_that_is_not_ndjson_with_415() {
+    let app = spawn_app();
+
+    let json = app.post("/v1/score/batch", "application/json", line("a", "a"));
+    let text = app.post("/v1/score/batch", "text/plain", line("a", "a"));
+
+    json.expect_problem(415, "unsupported-media-type");
+    text.expect_problem(415, "unsupported-media-type");
+}
+
+#[test]
+fn batch_accepts_the_other_ndjson_media_types() {
+    let app = spawn_app();
+    for media in [
+        "application/ndjson",
+        "application/jsonl",
+        "application/x-ndjson; charset=utf-8",
+    ] {
+        let reply = app.post("/v1/score/batch", media, line("a", "a"));
+        assert_eq!(reply.status, 200, "{media}");
+        assert_eq!(
+            reply.text().trim_end(),
+            expected_result(1, "a", "a"),
+            "{media}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_batch_gives_an_empty_response() {
+    let app = spawn_app();
+
+    let reply = app.batch("\n\n");
+
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.text(), "");
+}
+
+/// Makes NDJSON batch lines on demand, so the request body never exists whole.
+struct BatchSource {
+    next: usize,
+    count: usize,
+    pending: Vec<u8>,
+}
+
+/// Every 100th line is malformed; the others are distinct role-plays.
+fn batch_line(n: usize) -> String {
+    if n.is_multiple_of(100) {
+        format!("{{\"id\": \"n-{n}\", oops\n")
+    } else {
+        line(&format!("n-{n}"), &(n % 7).to_string()) + "\n"
+    }
+}
+
+impl Read for BatchSource {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pending.is_empty() && self.next <= self.count {
+            self.pending = batch_line(self.next).into_bytes();
+            self.next += 1;
+        }
+        let n = buf.len().min(self.pending.len());
+        buf[..n].copy_from_slice(&self.pending[..n]);
+        self.pending.drain(..n);
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_large_batch_streams_from_a_reader_and_answers_every_line_in_order() {
+    const LINES: usize = 2_000;
+    let app = spawn_app();
+    let expected: Vec<String> = (0..7)
+        .map(|tag| {
+            engine_json(
+                "heat",
+                &short_roleplay(&tag.to_string()),
+                None,
+                &hints(None, &[]),
+                false,
+            )
+        })
+        .collect();
+    let source = BatchSource {
+        next: 1,
+        count: LINES,
+        pending: Vec::new(),
+    };
+
+    let response = app
+        .agent
+        .post(app.url("/v1/score/batch"))
+        .header("Content-Type", "application/x-ndjson")
+        .send(ureq::SendBody::from_owned_reader(source))
+        .expect("batch completes");
+
+    assert_eq!(response.status().as_u16(), 200);
+    let reader = BufReader::new(response.into_body().into_reader());
+    let mut n: usize = 0;
+    for result in reader.lines() {
+        let result = result.expect("a result line");
+        n += 1;
+        if n.is_multiple_of(100) {
+            let value: Value = serde_json::from_str(&result).unwrap();
+            assert_eq!(value["line"], n);
+            assert_eq!(value["error"]["code"], "invalid-json", "{result}");
+        } else {
+            assert_eq!(
+                result,
+                format!(
+                    r#"{{"line":{n},"id":"n-{n}","assessment":{}}}"#,
+                    expected[n % 7]
+                )
+            );
+        }
+    }
+    assert_eq!(n, LINES);
+}
+
+/// Reads one chunk of a chunked HTTP/1.1 body; `None` at the last chunk.
+fn read_chunk(reader: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
+    let mut size_line = String::new();
+    reader.read_line(&mut size_line).expect("chunk size");
+    let size = usize::from_str_radix(size_line.trim().split(';').next().unwrap(), 16)
+        .expect("hex chunk size");
+    let mut chunk = vec![0; size + 2];
+    reader.read_exact(&mut chunk).expect("chunk data");
+    chunk.truncate(size);
+    (size > 0).then_some(chunk)
+}
+
+#[test]
+fn batch_results_arrive_while_the_request_body_is_still_being_sent() {
+    let app = spawn_app();
+    let stream = TcpStream::connect(("127.0.0.1", app.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    write!(
+        writer,
+        "POST /v1/score/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut send_line = |n: usize| {
+        let data = line(&format!("n-{n}"), &n.to_string()) + "\n";
+        write!(writer, "{:x}\r\n{data}\r\n", data.len()).unwrap();
+        writer.flush().unwrap();
+    };
+
+    // The first line goes out and its result comes back before any more is sent.
+    send_line(1);
+    let mut status = String::new();
+    reader.read_line(&mut status).unwrap();
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    let mut chunked = false;
+    loop {
+        let mut header = String::new();
+        reader.read_line(&mut header).unwrap();
+        if header == "\r\n" {
+            break;
+        }
+        chunked |= header
+            .to_ascii_lowercase()
+            .starts_with("transfer-encoding: chunked");
+    }
+    assert!(chunked, "a streamed response has no length");
+    let mut received = Vec::new();
+    while !received.ends_with(b"\n") {
+        received.extend(read_chunk(&mut reader).expect("a chunk before the end"));
+    }
+    assert_eq!(
+        String::from_utf8(received).unwrap().trim_end(),
+        expected_result(1, "n-1", "1")
+    );
+
+    // Then the rest, and the end of the body.
+    for n in 2..=5 {
+        send_line(n);
+    }
+    write!(writer, "0\r\n\r\n").unwrap();
+    writer.flush().unwrap();
+    let mut rest = Vec::new();
+    while let Some(chunk) = read_chunk(&mut reader) {
+        rest.extend(chunk);
+    }
+    let rest = String::from_utf8(rest).unwrap();
+    let lines: Vec<&str> = rest.lines().collect();
+    let expected: Vec<String> = (2..=5)
+        .map(|n| expected_result(n, &format!("n-{n}"), &n.to_string()))
+        .collect();
+    assert_eq!(lines, expected);
+}
+
+#[test]
+fn the_max_batch_lines_limit_is_reported_when_far_more_lines_are_sent() {
+    let app = spawn_app_with(config_with_limits(|l| l.max_batch_lines = 10));
+    let source = BatchSource {
+        next: 1,
+        count: 5_000,
+        pending: Vec::new(),
+    };
+
+    let mut response = app
+        .agent
+        .post(app.url("/v1/score/batch"))
+        .header("Content-Type", "application/x-ndjson")
+        .send(ureq::SendBody::from_owned_reader(source))
+        .expect("batch completes");
+
+    assert_eq!(response.status().as_u16(), 200);
+    let text = response.body_mut().read_to_string().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 11, "{text}");
+    let last: Value = serde_json::from_str(lines[10]).unwrap();
+    assert_eq!(last["line"], 11);
+    assert_eq!(last["error"]["limit"], "max_batch_lines");
+}

@@ -1,0 +1,114 @@
+//! `GET /openapi.json`, the `/docs` page, and the committed `openapi/rolemark.json`.
+
+use crate::helpers::spawn_app;
+use serde_json::Value;
+use std::path::PathBuf;
+
+#[test]
+fn openapi_json_is_an_openapi_3_1_document_with_the_score_path() {
+    let app = spawn_app();
+
+    let reply = app.get("/openapi.json");
+
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply.content_type().starts_with("application/json"),
+        "{}",
+        reply.content_type()
+    );
+    let document = reply.json();
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        document["openapi"]
+    );
+    let paths = document["paths"].as_object().unwrap();
+    for path in [
+        "/v1/score",
+        "/v1/score/batch",
+        "/v1/rubrics",
+        "/v1/rubrics/{id}",
+        "/v1/rubrics/validate",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ] {
+        assert!(paths.contains_key(path), "{path} is missing");
+    }
+    assert!(document["paths"]["/v1/score"]["post"].is_object());
+    assert!(document["components"]["schemas"]["Problem"].is_object());
+    assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[test]
+fn openapi_json_is_the_committed_document() {
+    let app = spawn_app();
+
+    let served = app.get("/openapi.json").json();
+
+    let committed: Value = serde_json::from_str(&rolemark::http::openapi::document()).unwrap();
+    assert_eq!(served, committed);
+}
+
+#[test]
+fn docs_redirects_to_docs_slash() {
+    let app = spawn_app();
+
+    let reply = app.get("/docs");
+
+    assert!(
+        [301, 302, 307, 308].contains(&reply.status),
+        "{}",
+        reply.status
+    );
+    assert_eq!(reply.header("location"), Some("/docs/"));
+}
+
+#[test]
+fn docs_serves_swagger_ui_from_the_binary() {
+    let app = spawn_app();
+
+    let page = app.get("/docs/");
+
+    assert_eq!(page.status, 200);
+    assert!(
+        page.content_type().starts_with("text/html"),
+        "{}",
+        page.content_type()
+    );
+    let html = page.text();
+    assert!(html.contains("swagger-ui"), "{html}");
+    for cdn in ["unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com"] {
+        assert!(!html.contains(cdn), "the page loads from {cdn}");
+    }
+    // The page's assets are served by the service itself.
+    let bundle = app.get("/docs/swagger-ui-bundle.js");
+    assert_eq!(bundle.status, 200);
+    assert!(bundle.body.len() > 100_000, "{} bytes", bundle.body.len());
+    let initializer = app.get("/docs/swagger-initializer.js");
+    assert_eq!(initializer.status, 200);
+    assert!(
+        initializer.text().contains("/openapi.json"),
+        "{}",
+        initializer.text()
+    );
+}
+
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi/rolemark.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let generated = rolemark::http::openapi::document();
+    if committed != generated {
+        let first_difference = committed
+            .lines()
+            .zip(generated.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()))
+            + 1;
+        panic!(
+            "openapi/rolemark.json is out of date with the code (first difference at line {first_difference}).\n\
+             Regenerate it with:\n\n    cargo run -- openapi > openapi/rolemark.json\n"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! The REST service, over real HTTP on loopback: one test binary, one module per
+//! area. Every test starts its own server (see `helpers::spawn_app`); the process
+//! tests start the real `rolemark serve` binary.
+
+mod auth;
+mod batch;
+mod concurrency;
+mod docs;
+mod errors;
+mod helpers;
+mod inline_rubrics;
+mod operations;
+mod process;
+mod request_ids;
+mod rubrics;
+mod score;
