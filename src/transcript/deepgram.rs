@@ -8,7 +8,7 @@
 
 use super::json_doc::{
     array_at, array_lines, element, element_error, error_at, fill_speakers, span, speaker_field,
-    text_field, time_field,
+    text_field, time_field, unnamed_turn,
 };
 use super::{RawTurn, TranscriptError};
 use serde_json::Value;
@@ -42,18 +42,7 @@ pub fn parse(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptEr
         if !channels.contains(&channel) {
             channels.push(channel.clone());
         }
-        read.push((
-            speaker,
-            channel,
-            RawTurn {
-                speaker: String::new(),
-                role: None,
-                text: text.to_string(),
-                start,
-                end,
-                line,
-            },
-        ));
+        read.push((speaker, channel, unnamed_turn(text, start, end, line)));
     }
     if read.is_empty() {
         return Err(TranscriptError::Empty);
@@ -70,17 +59,12 @@ pub fn parse(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptEr
 mod tests {
     use super::*;
 
-    /// (speaker, text, start, end, line) of a turn.
-    type Summary = (String, String, Option<f64>, Option<f64>, usize);
+    use crate::transcript::json_doc::{summarise, TurnSummary};
+
+    type Summary = TurnSummary;
 
     fn run(input: &str) -> Result<Vec<Summary>, TranscriptError> {
-        let document: Value = serde_json::from_str(input).unwrap();
-        parse(input, &document).map(|turns| {
-            turns
-                .into_iter()
-                .map(|t| (t.speaker, t.text, t.start, t.end, t.line))
-                .collect()
-        })
+        summarise(parse, input)
     }
 
     #[test]

@@ -217,6 +217,42 @@ pub(super) fn speaker_field(
     }
 }
 
+/// A turn whose speaker [`fill_speakers`] settles once the whole export is read.
+pub(super) fn unnamed_turn(
+    text: &str,
+    start: Option<f64>,
+    end: Option<f64>,
+    line: usize,
+) -> RawTurn {
+    RawTurn {
+        speaker: String::new(),
+        role: None,
+        text: text.to_string(),
+        start,
+        end,
+        line,
+    }
+}
+
+/// (speaker, text, start, end, line) of each turn an export parser read, for tests.
+#[cfg(test)]
+pub(super) type TurnSummary = (String, String, Option<f64>, Option<f64>, usize);
+
+/// Runs a JSON export parser on `input` and summarises its turns, for tests.
+#[cfg(test)]
+pub(super) fn summarise(
+    parse: fn(&str, &Value) -> Result<Vec<RawTurn>, TranscriptError>,
+    input: &str,
+) -> Result<Vec<TurnSummary>, TranscriptError> {
+    let document: Value = serde_json::from_str(input).expect("test input is JSON");
+    parse(input, &document).map(|turns| {
+        turns
+            .into_iter()
+            .map(|t| (t.speaker, t.text, t.start, t.end, t.line))
+            .collect()
+    })
+}
+
 /// Gives every turn a speaker when an export labels only some of them:
 /// unlabelled turns continue the speaker before them, and leading ones take
 /// the first label found. `None` when no turn is labelled at all.

@@ -10,7 +10,7 @@
 
 use super::json_doc::{
     array_at, array_lines, element, element_error, error_at, fill_speakers, span, speaker_field,
-    text_field, time_field,
+    text_field, time_field, unnamed_turn,
 };
 use super::{RawTurn, TranscriptError};
 use serde_json::{Map, Value};
@@ -44,17 +44,7 @@ pub fn parse(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptEr
         if text.is_empty() {
             continue;
         }
-        read.push((
-            speaker,
-            RawTurn {
-                speaker: String::new(),
-                role: None,
-                text: text.to_string(),
-                start,
-                end,
-                line,
-            },
-        ));
+        read.push((speaker, unnamed_turn(text, start, end, line)));
     }
     if read.is_empty() {
         return Err(TranscriptError::Empty);
@@ -89,17 +79,12 @@ fn word_speaker(fields: &Map<String, Value>) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// (speaker, text, start, end, line) of a turn.
-    type Summary = (String, String, Option<f64>, Option<f64>, usize);
+    use crate::transcript::json_doc::{summarise, TurnSummary};
+
+    type Summary = TurnSummary;
 
     fn run(input: &str) -> Result<Vec<Summary>, TranscriptError> {
-        let document: Value = serde_json::from_str(input).unwrap();
-        parse(input, &document).map(|turns| {
-            turns
-                .into_iter()
-                .map(|t| (t.speaker, t.text, t.start, t.end, t.line))
-                .collect()
-        })
+        summarise(parse, input)
     }
 
     fn turn(speaker: &str, text: &str, start: f64, end: f64, line: usize) -> Summary {
