@@ -29,12 +29,29 @@ fn rolemark_stdin(args: &[&str], input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// A golden role-play.
 fn fixture(name: &str) -> String {
+    test_file("tests/golden", name)
+}
+
+/// The role-play as a transcription tool exported it.
+fn format_fixture(name: &str) -> String {
+    test_file("tests/fixtures", name)
+}
+
+fn test_file(dir: &str, name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
+        .join(dir)
         .join(name)
         .display()
         .to_string()
+}
+
+/// The text report of scoring `path` against the HEAT rubric.
+fn heat_report(path: &str) -> String {
+    let out = rolemark(&["score", "--rubric", "heat", "--format", "text", path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
 }
 
 fn stderr(out: &Output) -> String {
@@ -67,16 +84,7 @@ fn score_prints_the_assessment_as_json_from_any_directory() {
 
 #[test]
 fn text_format_is_a_readable_report() {
-    let out = rolemark(&[
-        "score",
-        "--rubric",
-        "heat",
-        "--format",
-        "text",
-        &fixture("heat-order.txt"),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = heat_report(&fixture("heat-order.txt"));
     assert!(text.contains("Rubric: "), "{text}");
     assert!(text.contains("[MET] apologise"), "{text}");
     assert!(text.contains("Overall: "), "{text}");
@@ -283,5 +291,52 @@ fn a_rubric_file_path_can_be_scored_with() {
     assert_eq!(
         doc["criteria"][0]["evidence"][0]["quote"],
         "Thank you for calling."
+    );
+}
+
+#[test]
+fn the_report_says_how_the_transcript_was_read_and_who_was_guessed() {
+    let report = heat_report(&format_fixture("refund-aws.json"));
+    assert!(
+        report.contains("Input: aws-transcribe, 12 turns, timed\n"),
+        "{report}"
+    );
+    let guessed = report
+        .lines()
+        .find(|l| l.starts_with("Roles guessed: "))
+        .expect("the guess is reported");
+    assert!(
+        guessed.contains("\"spk_0\"") && guessed.contains("--learner"),
+        "{guessed}"
+    );
+
+    let out = rolemark(&["score", "--rubric", "heat", &format_fixture("refund.txt")]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["input"],
+        serde_json::json!({"format": "text", "turns": 12, "timed": false})
+    );
+}
+
+#[test]
+fn the_file_extension_names_the_format_and_unknown_formats_list_the_known_ones() {
+    // The extension decides the format, in any case.
+    let srt = temp_file(
+        "call.SRT",
+        "1\n00:00:01,000 --> 00:00:02,000\nAgent: Hello, how can I help?\n\n2\n00:00:02,500 --> 00:00:04,000\nCustomer: My order is late.\n",
+    );
+    let out = rolemark(&["score", "--rubric", "heat", &srt]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["input"]["format"], "srt");
+    assert_eq!(json["transcript"]["turns"][1]["start"], 2.5);
+
+    let out = rolemark(&["score", "--rubric", "heat", "--input-format", "docx", &srt]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("unknown input format `docx`") && message.contains("vtt, srt, whisper"),
+        "{message}"
     );
 }

@@ -378,7 +378,7 @@ fn the_report_serialises_for_clients() {
     let (_, report) = parse(&read(fixture.file), fixture, &ParseOptions::default());
     assert_eq!(
         serde_json::to_string(&report).unwrap(),
-        r#"{"format":"json"}"#
+        r#"{"format":"json","turns":12,"timed":true}"#
     );
 }
 

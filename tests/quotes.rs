@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use rolemark::engine::{Assessment, Quote, Scorer};
 use rolemark::rubrics::Registry;
-use rolemark::transcript::{Role, Transcript, Turn};
+use rolemark::transcript::{self, Role, RoleHints, Transcript, Turn};
 
 /// Compiled once for the whole test binary.
 fn registry() -> &'static Registry {
@@ -135,5 +135,64 @@ proptest! {
         let haystack = rolemark::engine::lexicon::normalised(&phrase);
         prop_assert_eq!(forms.len(), 1);
         prop_assert!(haystack.contains(&format!(" {} ", forms[0])), "{} vs {}", forms[0], haystack);
+    }
+}
+
+/// The transcript-format fixtures: one role-play as fifteen tools save it.
+fn format_fixtures() -> &'static [String] {
+    static FIXTURES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    FIXTURES.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .expect("fixtures directory")
+            .map(|entry| entry.expect("fixture entry").path())
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|path| std::fs::read_to_string(path).expect("fixture reads"))
+            .collect()
+    })
+}
+
+/// Reads a file the way a caller would: named speakers need the learner
+/// named, diarised ones are guessed.
+fn parse_any(input: &str) -> Option<Transcript> {
+    transcript::parse(input, None, &RoleHints::default())
+        .or_else(|_| {
+            let hints = RoleHints {
+                learner: Some("Priya Shah".into()),
+                ..RoleHints::default()
+            };
+            transcript::parse(input, None, &hints)
+        })
+        .ok()
+}
+
+#[test]
+fn quotes_from_every_transcript_format_slice_their_turns() {
+    for input in format_fixtures() {
+        let transcript = parse_any(input).expect("fixture parses");
+        assert!(check(&transcript) > 10, "several quotes checked");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn quotes_stay_exact_when_exports_carry_awkward_characters(
+        fixture in 0usize..64,
+        at in any::<usize>(),
+        noise in "[ a-zA-Z'\u{2019}\u{e9}\u{200d}\u{301}\u{1f469}\u{1f4bb}\u{5d0}&;#!?.]{1,24}",
+    ) {
+        let fixtures = format_fixtures();
+        let input = &fixtures[fixture % fixtures.len()];
+        let chars: Vec<char> = input.chars().collect();
+        let at = at % (chars.len() + 1);
+        let mangled: String = chars[..at].iter().chain(noise.chars().collect::<Vec<_>>().iter()).chain(chars[at..].iter()).collect();
+        if let Some(transcript) = parse_any(&mangled) {
+            check(&transcript);
+        }
     }
 }

@@ -3,7 +3,7 @@
 use super::{write_out, CliError, RubricSource};
 use crate::engine::{Rubric, Scorer};
 use crate::report::render_text;
-use crate::transcript::{self, Format, Role, RoleHints};
+use crate::transcript::{self, Format, ParseOptions, Role, RoleHints};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,9 +29,14 @@ pub struct ScoreArgs {
     #[arg(long = "role", value_name = "SPEAKER=ROLE", value_parser = parse_role)]
     roles: Vec<(String, Role)>,
     /// Input format (json, text, vtt, srt, whisper, aws-transcribe, deepgram, assemblyai,
-    /// teams-txt, zoom-txt); detected from the content when omitted.
+    /// teams-txt, zoom-txt); taken from the file extension (.vtt, .srt, .json) or the
+    /// content when omitted.
     #[arg(long, value_name = "FORMAT")]
     input_format: Option<String>,
+    /// Keep every caption cue or segment as its own turn instead of merging
+    /// consecutive ones of one speaker.
+    #[arg(long)]
+    keep_cues: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     format: OutputFormat,
@@ -102,7 +107,11 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
     let format = match &args.input_format {
         None => None,
         Some(name) => Some(Format::parse(name).ok_or_else(|| {
-            CliError::input(format!("unknown input format `{name}`: use json or text"))
+            let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+            CliError::input(format!(
+                "unknown input format `{name}`: use one of {}",
+                known.join(", ")
+            ))
         })?),
     };
     let hints = RoleHints {
@@ -117,13 +126,22 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
     let mut parsed = Vec::with_capacity(args.files.len());
     for path in &args.files {
         let input = read_input(path)?;
-        let transcript = transcript::parse(&input, format, &hints)
+        let options = ParseOptions {
+            format: format.or_else(|| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .filter(|name| name.contains('.'))
+                    .and_then(Format::from_extension)
+            }),
+            keep_cues: args.keep_cues,
+        };
+        let (transcript, report) = transcript::parse_with(&input, &options, &hints)
             .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-        parsed.push((path, transcript));
+        parsed.push((path, transcript, report));
     }
     let several = parsed.len() > 1;
-    for (path, transcript) in parsed {
-        let assessment = scorer.score(&transcript);
+    for (path, transcript, report) in parsed {
+        let assessment = scorer.score(&transcript).with_input(report);
         let text = match args.format {
             OutputFormat::Json if several => {
                 serde_json::to_string(&assessment).map_err(|e| CliError::internal(e.to_string()))?

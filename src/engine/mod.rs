@@ -10,6 +10,7 @@ pub mod rubric;
 pub mod rules;
 mod score;
 pub mod text;
+mod timing;
 mod words;
 
 pub use evidence::{Evidence, Polarity, Quote};

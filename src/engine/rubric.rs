@@ -110,6 +110,8 @@ pub struct Behaviour {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RedFlags {
     pub cues: Vec<LexiconId>,
+    /// Rules whose evidence counts against the criterion (e.g. interruptions).
+    pub rules: Vec<Rule>,
     pub penalty: f64,
 }
 
@@ -241,7 +243,7 @@ struct RawCriterion {
     looked_for: Option<String>,
     applies_when: Option<Spanned<RawRule>>,
     rule: Spanned<RawRule>,
-    red_flags: Option<RawRedFlags>,
+    red_flags: Option<Spanned<RawRedFlags>>,
 }
 
 fn unit_weight() -> f64 {
@@ -251,7 +253,10 @@ fn unit_weight() -> f64 {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRedFlags {
+    #[serde(default)]
     cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: Vec<Spanned<RawRule>>,
     #[serde(default = "default_penalty")]
     penalty: f64,
 }
@@ -268,6 +273,8 @@ enum RawRule {
     Before(RawBefore),
     Paraphrase(RawParaphrase),
     Question(RawQuestion),
+    Interrupts(RawInterrupts),
+    Silence(RawSilence),
     Behaviour(Vec<Spanned<String>>),
     All(Vec<Spanned<RawRule>>),
     Any(Vec<Spanned<RawRule>>),
@@ -394,6 +401,41 @@ struct RawQuestion {
 
 fn default_lead() -> u32 {
     3
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInterrupts {
+    #[serde(default)]
+    by: Option<Who>,
+    #[serde(default)]
+    of: Option<Who>,
+    #[serde(default = "default_overlap")]
+    overlap: f64,
+    #[serde(default = "default_min_words")]
+    min_words: u32,
+    #[serde(default = "one")]
+    at_least: u32,
+}
+
+// Transcribers' cue times overlap by a few hundred milliseconds on their own.
+fn default_overlap() -> f64 {
+    0.5
+}
+fn default_min_words() -> u32 {
+    3
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSilence {
+    over: f64,
+    #[serde(default)]
+    by: Option<Who>,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    #[serde(default = "one")]
+    at_least: u32,
 }
 
 #[derive(Deserialize)]
@@ -685,15 +727,31 @@ impl Rubric {
                 .map(|r| compile_rule(r, &names))
                 .transpose()?;
             let red_flags = match &c.red_flags {
-                Some(flags) => {
+                Some(spanned) => {
+                    let flags = spanned.get_ref();
                     if !(0.0..=1.0).contains(&flags.penalty) {
                         return Err(locator.span(
-                            span_holder,
+                            spanned,
                             format!("criterion `{id}`: red flag `penalty` must be between 0 and 1"),
                         ));
                     }
+                    if flags.cues.is_empty() && flags.rules.is_empty() {
+                        return Err(locator.span(
+                            spanned,
+                            format!("criterion `{id}`: `red_flags` needs `cues`, `rules` or both"),
+                        ));
+                    }
                     Some(RedFlags {
-                        cues: names.cues_at(span_holder, &flags.cues, "red_flags.cues")?,
+                        cues: if flags.cues.is_empty() {
+                            Vec::new()
+                        } else {
+                            names.cues_at(spanned, &flags.cues, "red_flags.cues")?
+                        },
+                        rules: flags
+                            .rules
+                            .iter()
+                            .map(|r| compile_rule(r, &names))
+                            .collect::<Result<Vec<_>, _>>()?,
                         penalty: flags.penalty,
                     })
                 }
@@ -928,6 +986,38 @@ fn compile_rule(raw: &Spanned<RawRule>, names: &Names) -> Result<Rule, RubricErr
             at_least: positive(q.at_least, raw, "at_least", names)?,
             by: q.by.unwrap_or(Who::Learner),
         },
+        RawRule::Interrupts(i) => {
+            if !(i.overlap.is_finite() && (0.0..=60.0).contains(&i.overlap)) {
+                return Err(names
+                    .locator
+                    .span(raw, "`interrupts.overlap` must be between 0 and 60 seconds"));
+            }
+            Rule::Interrupts {
+                by: i.by.unwrap_or(Who::Learner),
+                of: i.of.unwrap_or(Who::Customer),
+                overlap: i.overlap,
+                min_words: i.min_words,
+                at_least: positive(i.at_least, raw, "at_least", names)?,
+            }
+        }
+        RawRule::Silence(q) => {
+            if !(q.over.is_finite() && q.over > 0.0 && q.over <= 3600.0) {
+                return Err(names.locator.span(
+                    raw,
+                    "`silence.over` must be above 0 and at most 3600 seconds",
+                ));
+            }
+            Rule::Silence {
+                by: q.by.unwrap_or(Who::Learner),
+                over: q.over,
+                unless: if q.unless.is_empty() {
+                    Vec::new()
+                } else {
+                    names.cues_at(raw, &q.unless, "silence.unless")?
+                },
+                at_least: positive(q.at_least, raw, "at_least", names)?,
+            }
+        }
         RawRule::Behaviour(ids) => {
             if ids.is_empty() {
                 return Err(names.locator.span(raw, "`behaviour` lists no behaviours"));

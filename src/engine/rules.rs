@@ -39,7 +39,7 @@ impl Who {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Who::Learner => "the learner",
             Who::Customer => "the customer",
@@ -128,6 +128,23 @@ pub enum Rule {
         at_least: u32,
         by: Who,
     },
+    /// Turns by `by` starting at least `overlap` seconds before the turn of
+    /// `of` they follow had ended (needs turn times).
+    Interrupts {
+        by: Who,
+        of: Who,
+        overlap: f64,
+        min_words: u32,
+        at_least: u32,
+    },
+    /// Turns by `by` after a silence of at least `over` seconds, unless `by`
+    /// said one of `unless` just before it (needs turn times).
+    Silence {
+        by: Who,
+        over: f64,
+        unless: Vec<LexiconId>,
+        at_least: u32,
+    },
     /// Indices of rubric behaviours; scores 1 when the customer showed any.
     Behaviour(Vec<usize>),
     All(Vec<Rule>),
@@ -193,6 +210,7 @@ impl Evaluator<'_, '_> {
                 at_least,
                 by,
             } => self.question(cues, *lead, *at_least, *by),
+            Rule::Interrupts { .. } | Rule::Silence { .. } => self.timing(rule),
             Rule::Behaviour(ids) => {
                 let shown = ids.iter().any(|&i| self.behaviours_shown[i]);
                 let unmet =
@@ -632,6 +650,8 @@ impl Evaluator<'_, '_> {
                 by.name(),
                 self.describe_cues(cues)
             ),
+            Rule::Interrupts { by, of, overlap, .. } => self.describe_interrupts(*by, *of, *overlap),
+            Rule::Silence { by, over, unless, .. } => self.describe_silence(*by, *over, unless),
             Rule::Behaviour(ids) => {
                 let names: Vec<&str> = ids
                     .iter()

@@ -4,7 +4,7 @@ use super::analysis::Analysis;
 use super::evidence::{Evidence, Polarity};
 use super::rubric::{Criterion, Rubric};
 use super::rules::{Evaluator, RuleOutcome};
-use crate::transcript::{Transcript, Turn};
+use crate::transcript::{ParseReport, Transcript, Turn};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashSet};
 
@@ -87,8 +87,21 @@ pub struct Assessment {
     pub overall: Overall,
     pub customer_behaviour: Vec<BehaviourResult>,
     pub criteria: Vec<CriterionResult>,
+    /// How the transcript was read: format, turns, timing, any role guess.
+    /// Set by callers that parsed the transcript (see [`Assessment::with_input`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<ParseReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript: Option<TranscriptView>,
+}
+
+impl Assessment {
+    /// Records how the transcript was read, so that a client can show the
+    /// format and offer to swap guessed roles.
+    pub fn with_input(mut self, report: ParseReport) -> Assessment {
+        self.input = Some(report);
+        self
+    }
 }
 
 /// The transcript as scored, so that evidence turn indices can be looked up.
@@ -148,6 +161,7 @@ impl<'r> Scorer<'r> {
             overall,
             customer_behaviour,
             criteria,
+            input: None,
             transcript: self.include_transcript.then(|| TranscriptView {
                 turns: transcript.turns.clone(),
             }),
@@ -213,10 +227,27 @@ impl<'r> Scorer<'r> {
                     ));
                 }
             }
+            for rule in &flags.rules {
+                for mut e in evaluator.evaluate(rule).evidence {
+                    if e.polarity == Polarity::For && flagged.insert(e.quote.turn) {
+                        e.rule = "red_flag";
+                        e.polarity = Polarity::Against;
+                        evidence.push(e);
+                    }
+                }
+            }
             if !flagged.is_empty() {
+                let mut sought: Vec<String> = flags
+                    .rules
+                    .iter()
+                    .map(|rule| evaluator.describe(rule))
+                    .collect();
+                if !flags.cues.is_empty() {
+                    sought.insert(0, evaluator.describe_cues(&flags.cues));
+                }
                 looked_for.push(format!(
                     "no red flags ({}): {} learner turn(s) raised one, each costing {}",
-                    evaluator.describe_cues(&flags.cues),
+                    sought.join("; "),
                     flagged.len(),
                     flags.penalty
                 ));

@@ -4,7 +4,7 @@
 use super::problem::Problem;
 use super::state::AppState;
 use crate::engine::{Assessment, Scorer};
-use crate::transcript::{self, Format, Role, RoleHints, Transcript};
+use crate::transcript::{self, Format, ParseOptions, Role, RoleHints, Transcript};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -61,6 +61,9 @@ pub struct ScoreRequest {
     pub roles: Option<BTreeMap<String, Role>>,
     /// Include the parsed transcript in the result (default true).
     pub include_transcript: Option<bool>,
+    /// Keep every caption cue or segment of `transcript_text` as its own turn
+    /// (default false: consecutive cues of one speaker merge into one turn).
+    pub keep_cues: Option<bool>,
 }
 
 /// Where the transcript comes from, once the request is taken apart.
@@ -71,6 +74,7 @@ pub struct ScoreJob<'a> {
     pub format: Option<Format>,
     pub hints: RoleHints,
     pub include_transcript: bool,
+    pub keep_cues: bool,
 }
 
 impl ScoreRequest {
@@ -101,6 +105,7 @@ impl ScoreRequest {
                 roles: self.roles.clone().unwrap_or_default(),
             },
             include_transcript: self.include_transcript.unwrap_or(true),
+            keep_cues: self.keep_cues.unwrap_or(false),
         })
     }
 }
@@ -152,13 +157,17 @@ pub fn run(state: &AppState, job: ScoreJob) -> Result<Scored, Problem> {
             ))
         }
     };
-    let transcript = transcript::parse(job.transcript, job.format, &job.hints)?;
+    let options = ParseOptions {
+        format: job.format,
+        keep_cues: job.keep_cues,
+    };
+    let (transcript, report) = transcript::parse_with(job.transcript, &options, &job.hints)?;
     check_limits(state, &transcript)?;
     let mut scorer = Scorer::new(&rubric);
     if !job.include_transcript {
         scorer = scorer.without_transcript();
     }
-    let assessment = scorer.score(&transcript);
+    let assessment = scorer.score(&transcript).with_input(report);
     state.metrics.scored(&label);
     Ok(Scored {
         assessment,

@@ -64,6 +64,22 @@ pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
         r.version,
         &r.sha256[..12.min(r.sha256.len())]
     );
+    if let Some(input) = &assessment.input {
+        let _ = writeln!(
+            out,
+            "Input: {}, {} turns, {}",
+            input.format,
+            input.turns,
+            if input.timed {
+                "timed"
+            } else {
+                "untimed (interruptions and silences not checked)"
+            }
+        );
+        if let Some(guess) = &input.roles_guessed {
+            let _ = writeln!(out, "Roles guessed: {}", guess.reason);
+        }
+    }
     let _ = writeln!(
         out,
         "Overall: {:.2}, {} (met {}, partially met {}, not met {}, not applicable {}; red flags {})",

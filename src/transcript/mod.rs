@@ -297,11 +297,16 @@ pub struct ParseOptions {
 }
 
 /// What parsing found out besides the turns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[non_exhaustive]
 pub struct ParseReport {
     /// The format the transcript was read as.
+    #[schema(value_type = String, example = "vtt")]
     pub format: Format,
+    /// Turns after merging consecutive cues of one speaker.
+    pub turns: usize,
+    /// Whether turns carry times, which timing rules (interruptions, silences) need.
+    pub timed: bool,
     /// Set when roles were guessed from a greeting rather than read from
     /// labels or hints, so that a client can offer to swap them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -357,13 +362,13 @@ pub fn parse_with(
         raw
     };
     let (transcript, roles_guessed) = roles::assign_roles_reported(raw, hints)?;
-    Ok((
-        transcript,
-        ParseReport {
-            format,
-            roles_guessed,
-        },
-    ))
+    let report = ParseReport {
+        format,
+        turns: transcript.turns.len(),
+        timed: transcript.turns.iter().any(|t| t.start.is_some()),
+        roles_guessed,
+    };
+    Ok((transcript, report))
 }
 
 /// Runs the parser for `format`, returning the format actually read (a JSON

@@ -47,7 +47,7 @@ pub struct RoleHints {
 
 /// A learner (and customer) guessed from a service greeting, reported so that
 /// a client can show it and offer to swap roles.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RoleGuess {
     /// The speaker label taken as the learner, as written in the transcript.
     pub learner: String,

@@ -6,7 +6,7 @@
 use rolemark::engine::{Rubric, Scorer};
 use rolemark::http::{Application, Limits, ServeConfig};
 use rolemark::rubrics::Registry;
-use rolemark::transcript::{self, Format, Role, RoleHints};
+use rolemark::transcript::{self, Format, ParseOptions, Role, RoleHints};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -305,12 +305,18 @@ pub fn engine_json_with(
     hints: &RoleHints,
     include_transcript: bool,
 ) -> String {
-    let transcript = transcript::parse(input, format, hints).expect("fixture parses");
+    let options = ParseOptions {
+        format,
+        keep_cues: false,
+    };
+    let (transcript, report) =
+        transcript::parse_with(input, &options, hints).expect("fixture parses");
     let mut scorer = Scorer::new(rubric);
     if !include_transcript {
         scorer = scorer.without_transcript();
     }
-    serde_json::to_string(&scorer.score(&transcript)).expect("assessment serialises")
+    serde_json::to_string(&scorer.score(&transcript).with_input(report))
+        .expect("assessment serialises")
 }
 
 /// [`engine_json_with`] for an embedded rubric.

@@ -7,6 +7,7 @@ mod batch;
 mod concurrency;
 mod docs;
 mod errors;
+mod formats;
 mod helpers;
 mod inline_rubrics;
 mod operations;

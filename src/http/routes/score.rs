@@ -27,6 +27,9 @@ pub struct RawScoreQuery {
     format: Option<String>,
     /// Include the parsed transcript in the result (default true).
     include_transcript: Option<bool>,
+    /// Keep every caption cue or segment as its own turn (default false: consecutive
+    /// cues of one speaker merge into one turn).
+    keep_cues: Option<bool>,
 }
 
 #[utoipa::path(
@@ -96,6 +99,7 @@ pub async fn score(
                 roles: Default::default(),
             },
             include_transcript: query.include_transcript.unwrap_or(true),
+            keep_cues: query.keep_cues.unwrap_or(false),
         };
         scoring::run(&state, job)?
     } else {
