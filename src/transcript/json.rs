@@ -11,7 +11,7 @@
 //! Turn numbers in errors are 0-based positions in the `turns` array, and the
 //! messages say so; they name fields, never the text or values.
 
-use super::json_doc::kind;
+use super::json_doc::{array_lines, kind};
 use super::{RawTurn, Role, TranscriptError};
 use serde_json::{Map, Value};
 
@@ -33,7 +33,7 @@ pub(super) fn parse_document(
     input: &str,
     document: &Value,
 ) -> Result<Vec<RawTurn>, TranscriptError> {
-    let positions = scan_positions(input);
+    let positions = array_lines(input, &["turns"]);
 
     let Value::Object(root) = document else {
         return Err(TranscriptError::Syntax {
@@ -45,7 +45,7 @@ pub(super) fn parse_document(
         Some(Value::Array(turns)) => turns,
         Some(other) => {
             return Err(TranscriptError::Syntax {
-                line: positions.turns_line.unwrap_or(1),
+                line: positions.array.unwrap_or(1),
                 message: format!("`turns` must be an array, found {}", kind(other)),
             });
         }
@@ -64,7 +64,7 @@ pub(super) fn parse_document(
         .iter()
         .enumerate()
         .map(|(index, value)| {
-            let line = positions.turn_lines.get(index).copied();
+            let line = positions.elements.get(index).copied();
             read_turn(value, line).map_err(|problem| TranscriptError::InvalidTurn {
                 turn: index,
                 message: match line {
@@ -164,117 +164,10 @@ fn first_value_line(input: &str) -> usize {
     1 + input[..leading].matches('\n').count()
 }
 
-/// Where things sit in the source, which a parsed [`Value`] no longer knows.
-#[derive(Debug, Default, PartialEq)]
-struct Positions {
-    /// Line where the top-level `turns` value starts.
-    turns_line: Option<usize>,
-    /// Line where each element of the top-level `turns` array starts.
-    turn_lines: Vec<usize>,
-}
-
-/// Finds line numbers with a second, structural pass over input that
-/// serde_json has already accepted, so it only has to track nesting, skip
-/// strings, and notice where values begin. When a key repeats, the last one
-/// counts, as it does for serde_json's map.
-fn scan_positions(input: &str) -> Positions {
-    #[derive(PartialEq)]
-    enum Container {
-        Object,
-        Array,
-    }
-    struct Frame {
-        container: Container,
-        is_turns: bool,
-        lines: Vec<usize>,
-    }
-
-    let bytes = input.as_bytes();
-    let mut positions = Positions::default();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut line = 1;
-    // The last structural byte seen, or b'v' after any part of a value; a
-    // value starts right after '[', ',' or ':'.
-    let mut previous = b' ';
-    let mut top_key: Option<String> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        if byte == b'\n' {
-            line += 1;
-        }
-        if byte.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-
-        let in_top_object = stack.len() == 1 && stack[0].container == Container::Object;
-        let value_starts = !matches!(byte, b']' | b'}' | b',' | b':');
-        if value_starts && in_top_object && previous == b':' && top_key.as_deref() == Some("turns")
-        {
-            positions.turns_line = Some(line);
-        }
-        if let Some(frame) = stack.last_mut() {
-            if value_starts && frame.is_turns && matches!(previous, b'[' | b',') {
-                frame.lines.push(line);
-            }
-        }
-
-        match byte {
-            b'"' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    // Valid JSON escapes are one ASCII byte after the backslash
-                    // (\uXXXX continues with plain hex digits).
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                let end = (i + 1).min(bytes.len());
-                if in_top_object && matches!(previous, b'{' | b',') {
-                    top_key = input
-                        .get(start..end)
-                        .and_then(|raw| serde_json::from_str(raw).ok());
-                }
-                previous = b'v';
-                i = end;
-                continue;
-            }
-            b'{' | b'[' => {
-                let is_turns = byte == b'['
-                    && in_top_object
-                    && previous == b':'
-                    && top_key.as_deref() == Some("turns");
-                let container = if byte == b'{' {
-                    Container::Object
-                } else {
-                    Container::Array
-                };
-                stack.push(Frame {
-                    container,
-                    is_turns,
-                    lines: Vec::new(),
-                });
-                previous = byte;
-            }
-            b'}' | b']' => {
-                if let Some(frame) = stack.pop() {
-                    if frame.is_turns {
-                        positions.turn_lines = frame.lines;
-                    }
-                }
-                previous = b'v';
-            }
-            b',' | b':' => previous = byte,
-            _ => previous = b'v',
-        }
-        i += 1;
-    }
-    positions
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transcript::json_doc::ArrayLines;
     use Role::{Customer as C, Learner as L, Other as O};
 
     fn invalid(turn: usize, line: usize, problem: &str) -> TranscriptError {
@@ -547,10 +440,10 @@ mod tests {
     fn scan_finds_turn_lines_past_strings_and_nesting() {
         let input = "{\"meta\": {\"turns\": [\n1]},\n \"note\": \"a [ \\\" { , \\n\",\n\"turns\"\n:\n[\n\"x\", {\"a\": [1,\n2]},\n\n[3], 4\n]}";
         assert_eq!(
-            scan_positions(input),
-            Positions {
-                turns_line: Some(6),
-                turn_lines: vec![7, 7, 10, 10]
+            array_lines(input, &["turns"]),
+            ArrayLines {
+                array: Some(6),
+                elements: vec![7, 7, 10, 10]
             }
         );
     }
@@ -559,10 +452,10 @@ mod tests {
     fn scan_reads_escaped_keys_and_takes_the_last_duplicate() {
         let input = "{\"tu\\u0072ns\": [{}],\n\"turns\": [\n{},\n{}]}";
         assert_eq!(
-            scan_positions(input),
-            Positions {
-                turns_line: Some(2),
-                turn_lines: vec![3, 4]
+            array_lines(input, &["turns"]),
+            ArrayLines {
+                array: Some(2),
+                elements: vec![3, 4]
             }
         );
         // serde_json keeps the last duplicate too, so lines match the turns parsed.

@@ -440,6 +440,42 @@ fn combine(a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64) -> Option<
     }
 }
 
+/// Table checks shared by the parsers' unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{RawTurn, TranscriptError};
+
+    /// (speaker, text, start, end, line) of each turn; a missing time reads as -1.
+    pub type Expected<'a> = &'a [(&'a str, &'a str, f64, f64, usize)];
+
+    /// Parses each input and compares the turns with the expected ones.
+    pub fn check_parser(
+        parse: impl Fn(&str) -> Result<Vec<RawTurn>, TranscriptError>,
+        cases: &[(&str, Expected)],
+    ) {
+        for (input, expected) in cases {
+            let got: Vec<(String, String, f64, f64, usize)> = parse(input)
+                .unwrap_or_else(|e| panic!("{input:?}: {e}"))
+                .into_iter()
+                .map(|t| {
+                    (
+                        t.speaker,
+                        t.text,
+                        t.start.unwrap_or(-1.0),
+                        t.end.unwrap_or(-1.0),
+                        t.line,
+                    )
+                })
+                .collect();
+            let expected: Vec<(String, String, f64, f64, usize)> = expected
+                .iter()
+                .map(|(s, t, a, b, l)| (s.to_string(), t.to_string(), *a, *b, *l))
+                .collect();
+            assert_eq!(got, expected, "input {input:?}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

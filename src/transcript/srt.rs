@@ -15,6 +15,7 @@ pub fn parse(input: &str) -> Result<Vec<RawTurn>, TranscriptError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transcript::test_support::check_parser;
 
     #[test]
     fn reads_prefixes_numbering_and_two_language_cues() {
@@ -46,27 +47,7 @@ mod tests {
                 ],
             ),
         ];
-        for (input, expected) in cases {
-            let got: Vec<(String, String, f64, f64, usize)> =
-                parse(input.trim_start_matches('\u{feff}'))
-                    .unwrap_or_else(|e| panic!("{input:?}: {e}"))
-                    .into_iter()
-                    .map(|t| {
-                        (
-                            t.speaker,
-                            t.text,
-                            t.start.unwrap_or(-1.0),
-                            t.end.unwrap_or(-1.0),
-                            t.line,
-                        )
-                    })
-                    .collect();
-            let expected: Vec<(String, String, f64, f64, usize)> = expected
-                .iter()
-                .map(|(s, t, a, b, l)| (s.to_string(), t.to_string(), *a, *b, *l))
-                .collect();
-            assert_eq!(got, expected, "input {input:?}");
-        }
+        check_parser(|input| parse(input.trim_start_matches('\u{feff}')), cases);
     }
 
     #[test]

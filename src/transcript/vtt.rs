@@ -17,30 +17,10 @@ pub fn parse(input: &str) -> Result<Vec<RawTurn>, TranscriptError> {
 mod tests {
     use super::*;
 
-    /// (speaker, text, start, end, line) of each turn.
-    type Expected<'a> = &'a [(&'a str, &'a str, f64, f64, usize)];
+    use crate::transcript::test_support::{check_parser, Expected};
 
     fn check(cases: &[(&str, Expected)]) {
-        for (input, expected) in cases {
-            let got: Vec<(String, String, f64, f64, usize)> = parse(input)
-                .unwrap_or_else(|e| panic!("{input:?}: {e}"))
-                .into_iter()
-                .map(|t| {
-                    (
-                        t.speaker,
-                        t.text,
-                        t.start.unwrap_or(-1.0),
-                        t.end.unwrap_or(-1.0),
-                        t.line,
-                    )
-                })
-                .collect();
-            let expected: Vec<(String, String, f64, f64, usize)> = expected
-                .iter()
-                .map(|(s, t, a, b, l)| (s.to_string(), t.to_string(), *a, *b, *l))
-                .collect();
-            assert_eq!(got, expected, "input {input:?}");
-        }
+        check_parser(parse, cases);
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn score_with_api(app: &crate::helpers::TestApp, file: &str, text: &str) -> Valu
         };
         let mut query = format!("rubric={RUBRIC}");
         if let Some(learner) = learner {
-            query.push_str("&learner=Priya%20Shah");
+            query.push_str(&format!("&learner={}", learner.replace(' ', "%20")));
         }
         app.score_raw(media_type, &query, text)
     };

@@ -173,6 +173,23 @@ impl Reply {
     }
 
     /// Checks for a 200 and returns the body as text.
+    /// Asserts a 200 whose body is byte for byte the engine's own assessment of
+    /// `input` (see [`engine_json`]).
+    pub fn expect_engine_result(
+        &self,
+        rubric: &str,
+        input: &str,
+        format: Option<Format>,
+        hints: &RoleHints,
+        include_transcript: bool,
+    ) {
+        assert_eq!(self.status, 200, "{}", self.text());
+        assert_eq!(
+            self.text(),
+            engine_json(rubric, input, format, hints, include_transcript)
+        );
+    }
+
     pub fn ok_text(&self) -> &str {
         assert_eq!(self.status, 200, "{}", String::from_utf8_lossy(&self.body));
         self.text()

@@ -85,11 +85,7 @@ fn score_with_transcript_text_equals_the_engine_result() {
 
     let reply = app.score_json(&json!({"rubric": "heat", "transcript_text": text}));
 
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(
-        reply.text(),
-        engine_json("heat", &text, None, &hints(None, &[]), true)
-    );
+    reply.expect_engine_result("heat", &text, None, &hints(None, &[]), true);
     assert_eq!(reply.json()["rubric"]["id"], "heat");
 }
 
@@ -102,16 +98,12 @@ fn score_with_an_explicit_format_equals_the_engine_result() {
         &json!({"rubric": "complaint-handling", "transcript_text": text, "format": "text"}),
     );
 
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(
-        reply.text(),
-        engine_json(
-            "complaint-handling",
-            &text,
-            Some(Format::Text),
-            &hints(None, &[]),
-            true
-        )
+    reply.expect_engine_result(
+        "complaint-handling",
+        &text,
+        Some(Format::Text),
+        &hints(None, &[]),
+        true,
     );
 }
 
@@ -168,16 +160,12 @@ fn learner_names_the_learner_of_an_unlabelled_transcript() {
         &json!({"rubric": "challenging-customers", "transcript_text": text, "learner": "Aisha"}),
     );
 
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(
-        reply.text(),
-        engine_json(
-            "challenging-customers",
-            &text,
-            None,
-            &hints(Some("Aisha"), &[]),
-            true
-        )
+    reply.expect_engine_result(
+        "challenging-customers",
+        &text,
+        None,
+        &hints(Some("Aisha"), &[]),
+        true,
     );
     let assessment = reply.json();
     for turn in assessment["transcript"]["turns"].as_array().unwrap() {
@@ -241,11 +229,7 @@ fn a_raw_text_plain_body_is_scored_with_rubric_and_learner_from_the_query() {
         &text,
     );
 
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(
-        reply.text(),
-        engine_json("heat", &text, None, &hints(Some("Aisha"), &[]), true)
-    );
+    reply.expect_engine_result("heat", &text, None, &hints(Some("Aisha"), &[]), true);
     assert_eq!(reply.json()["rubric"]["id"], "heat");
 }
 
@@ -260,16 +244,12 @@ fn a_raw_body_honours_include_transcript_and_format_in_the_query() {
         &text,
     );
 
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(
-        reply.text(),
-        engine_json(
-            "challenging-customers",
-            &text,
-            Some(Format::Text),
-            &hints(None, &[]),
-            false
-        )
+    reply.expect_engine_result(
+        "challenging-customers",
+        &text,
+        Some(Format::Text),
+        &hints(None, &[]),
+        false,
     );
 }
 
@@ -281,11 +261,7 @@ fn a_raw_webvtt_body_is_read_as_webvtt() {
 
     let reply = app.score_raw("text/vtt", "rubric=heat", vtt);
 
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(
-        reply.text(),
-        engine_json("heat", vtt, Some(Format::Vtt), &hints(None, &[]), true)
-    );
+    reply.expect_engine_result("heat", vtt, Some(Format::Vtt), &hints(None, &[]), true);
     let turns = reply.json()["transcript"]["turns"].clone();
     assert_eq!(turns[0]["start"], 1.0);
     assert_eq!(turns[1]["role"], "learner");
@@ -299,11 +275,7 @@ fn a_json_body_with_a_charset_parameter_is_accepted() {
 
     let reply = app.post("/v1/score", "application/json; charset=utf-8", body);
 
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(
-        reply.text(),
-        engine_json("heat", &text, None, &hints(None, &[]), true)
-    );
+    reply.expect_engine_result("heat", &text, None, &hints(None, &[]), true);
 }
 
 #[test]
