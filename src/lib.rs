@@ -29,4 +29,5 @@ pub mod engine;
 pub mod http;
 pub mod report;
 pub mod rubrics;
+pub mod synth;
 pub mod transcript;

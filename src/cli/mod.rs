@@ -3,6 +3,7 @@
 //! Exit codes: 0 on success, 2 on bad input (with a one-line message on stderr),
 //! 1 when output cannot be written.
 
+mod generate_cmd;
 mod rubrics_cmd;
 mod score_cmd;
 mod serve_cmd;
@@ -33,6 +34,9 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Print the OpenAPI document of the REST service.
     Openapi,
+    /// Print synthetic role-plays for load tests and benchmarks.
+    #[command(hide = true)]
+    Generate(generate_cmd::GenerateArgs),
 }
 
 /// Options shared by commands that look rubrics up.
@@ -122,6 +126,7 @@ where
         Command::Rubrics(command) => rubrics_cmd::run(command),
         Command::Serve(args) => serve_cmd::run(args),
         Command::Openapi => serve_cmd::openapi(),
+        Command::Generate(args) => generate_cmd::run(args),
     };
     match result {
         Ok(()) => 0,
