@@ -5,6 +5,7 @@ use super::lexicon::{LexiconId, MAX_GAP_WORDS};
 use super::rubric::Rubric;
 use super::text::{token_text, Normaliser};
 use crate::transcript::{Role, Transcript};
+use foldhash::{HashMap as FoldHashMap, HashSet as FoldHashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -48,12 +49,13 @@ pub struct Analysis<'a> {
     pub suppressed: Vec<Suppressed>,
     /// For each turn, byte offset of every char boundary, built on first quote.
     char_offsets: Vec<OnceLock<Vec<u32>>>,
-    stems: OnceLock<Vec<Option<String>>>,
+    stems: OnceLock<Vec<Option<u32>>>,
 }
 
 impl<'a> Analysis<'a> {
     pub fn new(rubric: &'a Rubric, transcript: &'a Transcript) -> Analysis<'a> {
-        let mut norm = Normaliser::new();
+        let bytes = transcript.turns.iter().map(|t| t.text.len()).sum();
+        let mut norm = Normaliser::with_capacity(bytes);
         let mut turn_tokens = Vec::with_capacity(transcript.turns.len());
         let mut turn_sentences = Vec::with_capacity(transcript.turns.len());
         for turn in &transcript.turns {
@@ -178,30 +180,37 @@ impl<'a> Analysis<'a> {
         &text[from..to]
     }
 
-    /// Content-word stem of each token (`None` for stop words), for paraphrase overlap.
-    /// Participants' names are not content: a learner addressing the customer by name
-    /// restates nothing.
-    pub fn stems(&self) -> &[Option<String>] {
+    /// Content-word stem of each token as an id (`None` for stop words), for
+    /// paraphrase overlap: equal ids, equal stems. Participants' names are not
+    /// content: a learner addressing the customer by name restates nothing.
+    pub fn stems(&self) -> &[Option<u32>] {
         self.stems.get_or_init(|| {
             let mut names = Normaliser::new();
             for turn in &self.transcript.turns {
                 names.push_text(&turn.speaker);
             }
-            let name_words: std::collections::HashSet<&str> = names
+            let name_words: FoldHashSet<&str> = names
                 .tokens
                 .iter()
                 .map(|t| token_text(&names.text, t))
                 .collect();
+            // Conversations repeat their words, and stemming is the costly part:
+            // each distinct word is stemmed once.
+            let mut by_word: FoldHashMap<&str, Option<u32>> = FoldHashMap::default();
+            let mut by_stem: FoldHashMap<String, u32> = FoldHashMap::default();
             self.norm
                 .tokens
                 .iter()
                 .map(|t| token_text(&self.norm.text, t))
                 .map(|word| {
-                    if name_words.contains(word) {
-                        None
-                    } else {
-                        super::words::content_stem(word)
-                    }
+                    *by_word.entry(word).or_insert_with(|| {
+                        if name_words.contains(word) {
+                            return None;
+                        }
+                        let stem = super::words::content_stem(word)?;
+                        let next = by_stem.len() as u32;
+                        Some(*by_stem.entry(stem).or_insert(next))
+                    })
                 })
                 .collect()
         })

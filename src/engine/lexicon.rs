@@ -7,7 +7,7 @@
 
 use super::text::{self, Normaliser};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use std::collections::HashMap;
+use foldhash::HashMap as FoldHashMap;
 
 /// Expansion limit for one phrase: `{a|b}{c|d}` repeated grows exponentially.
 pub const MAX_FORMS_PER_PHRASE: usize = 2_000;
@@ -235,9 +235,9 @@ pub struct PhraseSetBuilder {
     phrases: Vec<String>,
     owners: Vec<Vec<LexiconId>>,
     fragment_of: Vec<Vec<(usize, usize)>>,
-    index: HashMap<String, usize>,
+    index: FoldHashMap<String, usize>,
     gapped: Vec<GappedPhrase>,
-    gapped_index: HashMap<String, usize>,
+    gapped_index: FoldHashMap<String, usize>,
 }
 
 impl PhraseSetBuilder {

@@ -447,7 +447,7 @@ impl Evaluator<'_, '_> {
         let mut paraphrasing_turns = BTreeSet::new();
         // Content stem -> the customer sentence that said it (the latest wins). Rebuilt
         // only when a customer speaks, so long learner monologues stay linear.
-        let mut said: HashMap<&str, u32> = HashMap::new();
+        let mut said: HashMap<u32, u32> = HashMap::new();
         for turn in 0..turns {
             match a.role(turn) {
                 Role::Customer => {
@@ -458,7 +458,7 @@ impl Evaluator<'_, '_> {
                     said.clear();
                     for &c in &recent_customer_turns {
                         for token in a.turn_tokens[c].clone() {
-                            if let Some(stem) = &stems[token as usize] {
+                            if let Some(stem) = stems[token as usize] {
                                 said.insert(stem, a.norm.tokens[token as usize].sentence);
                             }
                         }
@@ -473,8 +473,8 @@ impl Evaluator<'_, '_> {
             }
             for sentence_index in a.turn_sentences[turn].clone() {
                 let sentence = a.norm.sentences[sentence_index as usize];
-                let own: BTreeSet<&str> = (sentence.first_token..sentence.end_token)
-                    .filter_map(|t| stems[t as usize].as_deref())
+                let own: BTreeSet<u32> = (sentence.first_token..sentence.end_token)
+                    .filter_map(|t| stems[t as usize])
                     .collect();
                 if own.len() < 2 {
                     continue;

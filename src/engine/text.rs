@@ -5,6 +5,7 @@
 //! expanded. Every normalised word remembers the span of the original word it came
 //! from (in Unicode scalar values), so a match can be quoted exactly.
 
+use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Separates sentences (and turns) in normalised text. Phrases are normalised by the
@@ -57,6 +58,18 @@ impl Normaliser {
         }
     }
 
+    /// A normaliser with room for about `bytes` of text, so that normalising a
+    /// whole transcript does not keep growing its buffers.
+    pub fn with_capacity(bytes: usize) -> Self {
+        let mut normaliser = Normaliser::new();
+        // Normalised text runs a little longer than the original (padding, expanded
+        // contractions, sentence breaks); a token is about five bytes of it.
+        normaliser.text.reserve(bytes + bytes / 4 + 16);
+        normaliser.tokens.reserve(bytes / 5 + 8);
+        normaliser.sentences.reserve(bytes / 40 + 8);
+        normaliser
+    }
+
     /// Normalises `original` and appends it, closed by a sentence break.
     pub fn push_text(&mut self, original: &str) {
         let mut byte_to_char = CharCounter::new(original);
@@ -98,9 +111,10 @@ impl Normaliser {
         if folded == "but" || folded == "however" {
             self.clause += 1;
         }
-        for part in expand_contraction(&folded) {
+        let (first, second) = expand_contraction(&folded);
+        for part in std::iter::once(first).chain(second) {
             let norm_start = self.text.len() as u32;
-            self.text.push_str(part.as_ref());
+            self.text.push_str(part);
             let norm_end = self.text.len() as u32;
             self.text.push(' ');
             self.tokens.push(Token {
@@ -162,11 +176,12 @@ fn normalise_plain_phrase(phrase: &str) -> Option<String> {
             return None;
         }
         let folded = word.to_ascii_lowercase();
-        for part in expand_contraction(&folded) {
+        let (first, second) = expand_contraction(&folded);
+        for part in std::iter::once(first).chain(second) {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&part);
+            out.push_str(part);
         }
     }
     Some(out)
@@ -219,7 +234,14 @@ fn trimmed_char_span(sentence: &str, sentence_start: u32) -> (u32, u32) {
 }
 
 /// Lower-cases a word and straightens its apostrophes.
-fn fold_word(word: &str) -> String {
+fn fold_word(word: &str) -> Cow<'_, str> {
+    // Most words of a transcript are already lower-case ASCII: no copy for them.
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'\'')
+    {
+        return Cow::Borrowed(word);
+    }
     let mut folded = String::with_capacity(word.len());
     for c in word.chars() {
         match c {
@@ -227,42 +249,41 @@ fn fold_word(word: &str) -> String {
             _ => folded.extend(c.to_lowercase()),
         }
     }
-    folded
+    Cow::Owned(folded)
 }
 
 /// Common English contractions in their expanded form, so a rubric phrase matches
 /// either way of saying it. `'s` is only expanded after pronouns and question words,
 /// where it cannot be a possessive; `'d` is read as "would", its commoner meaning in
 /// service talk.
-fn expand_contraction(word: &str) -> Vec<std::borrow::Cow<'_, str>> {
-    use std::borrow::Cow::{Borrowed, Owned};
-    let whole: Option<&[&str]> = match word {
-        "can't" | "cannot" | "cant" => Some(&["can", "not"]),
-        "won't" => Some(&["will", "not"]),
-        "shan't" => Some(&["shall", "not"]),
-        "ain't" => Some(&["am", "not"]),
-        "let's" => Some(&["let", "us"]),
-        "i'm" | "im" => Some(&["i", "am"]),
-        "ive" => Some(&["i", "have"]),
-        "dont" => Some(&["do", "not"]),
-        "doesnt" => Some(&["does", "not"]),
-        "didnt" => Some(&["did", "not"]),
-        "isnt" => Some(&["is", "not"]),
-        "wasnt" => Some(&["was", "not"]),
-        "youre" => Some(&["you", "are"]),
-        "thats" => Some(&["that", "is"]),
-        "gonna" => Some(&["going", "to"]),
-        "wanna" => Some(&["want", "to"]),
-        "gotta" => Some(&["got", "to"]),
-        "y'all" => Some(&["you", "all"]),
+fn expand_contraction(word: &str) -> (&str, Option<&str>) {
+    let whole: Option<(&str, &str)> = match word {
+        "can't" | "cannot" | "cant" => Some(("can", "not")),
+        "won't" => Some(("will", "not")),
+        "shan't" => Some(("shall", "not")),
+        "ain't" => Some(("am", "not")),
+        "let's" => Some(("let", "us")),
+        "i'm" | "im" => Some(("i", "am")),
+        "ive" => Some(("i", "have")),
+        "dont" => Some(("do", "not")),
+        "doesnt" => Some(("does", "not")),
+        "didnt" => Some(("did", "not")),
+        "isnt" => Some(("is", "not")),
+        "wasnt" => Some(("was", "not")),
+        "youre" => Some(("you", "are")),
+        "thats" => Some(("that", "is")),
+        "gonna" => Some(("going", "to")),
+        "wanna" => Some(("want", "to")),
+        "gotta" => Some(("got", "to")),
+        "y'all" => Some(("you", "all")),
         _ => None,
     };
-    if let Some(parts) = whole {
-        return parts.iter().map(|p| Borrowed(*p)).collect();
+    if let Some((first, second)) = whole {
+        return (first, Some(second));
     }
     if let Some(stem) = word.strip_suffix("n't") {
         if !stem.is_empty() {
-            return vec![Borrowed(stem), Borrowed("not")];
+            return (stem, Some("not"));
         }
     }
     const SUFFIXES: [(&str, &str); 4] = [
@@ -274,7 +295,7 @@ fn expand_contraction(word: &str) -> Vec<std::borrow::Cow<'_, str>> {
     for (suffix, expansion) in SUFFIXES {
         if let Some(stem) = word.strip_suffix(suffix) {
             if !stem.is_empty() && stem.chars().all(char::is_alphabetic) {
-                return vec![Borrowed(stem), Borrowed(expansion)];
+                return (stem, Some(expansion));
             }
         }
     }
@@ -284,10 +305,10 @@ fn expand_contraction(word: &str) -> Vec<std::borrow::Cow<'_, str>> {
             "when",
         ];
         if IS_BEFORE.contains(&stem) {
-            return vec![Borrowed(stem), Borrowed("is")];
+            return (stem, Some("is"));
         }
     }
-    vec![Owned(word.to_owned())]
+    (word, None)
 }
 
 /// Converts byte offsets to char offsets in one forward sweep; offsets asked for
