@@ -1,0 +1,31 @@
+//! Scores the seed-1 4 KB synthetic role-play against `challenging-customers` N
+//! times, for counting instructions under callgrind (see BENCHMARKS.md): the
+//! difference between N = 101 and N = 1, divided by 100, is one score.
+
+use rolemark::engine::{Rubric, Scorer};
+use rolemark::transcript::{self, RoleHints};
+
+fn main() {
+    let times: usize = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    let text = rolemark::synth::roleplay(1, 4096);
+    let transcript = transcript::parse(&text, None, &RoleHints::default()).expect("parses");
+    let source = rolemark::rubrics::EMBEDDED
+        .iter()
+        .find(|(file, _)| file.contains("challenging-customers"))
+        .map(|(_, source)| *source)
+        .expect("seed rubric");
+    let rubric = Rubric::compile(source).expect("compiles");
+    let scorer = Scorer::new(&rubric);
+    let criteria: usize = (0..times)
+        .map(|_| {
+            scorer
+                .score(std::hint::black_box(&transcript))
+                .criteria
+                .len()
+        })
+        .sum();
+    println!("{criteria} criteria scored");
+}
