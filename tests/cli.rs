@@ -101,12 +101,15 @@ fn several_files_give_one_json_line_each() {
         &fixture("good-angry.json"),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2);
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["file"], fixture("good-angry.txt"));
+    assert_eq!(records[1]["file"], fixture("good-angry.json"));
+    let lines: Vec<&serde_json::Value> = records.iter().map(|r| &r["assessment"]).collect();
     assert!(lines[0].get("transcript").is_none());
     // The same conversation as text and as JSON scores the same.
     for (a, b) in lines[0]["criteria"]
@@ -339,4 +342,53 @@ fn the_file_extension_names_the_format_and_unknown_formats_list_the_known_ones()
         message.contains("unknown input format `docx`") && message.contains("vtt, srt, whisper"),
         "{message}"
     );
+}
+
+#[test]
+fn a_batch_scores_every_good_file_in_order_and_records_the_bad_ones() {
+    let mut files = Vec::new();
+    for i in 0..70 {
+        files.push(temp_file(
+            &format!("batch-{i:02}.txt"),
+            &format!("Customer: My order {i} is late.\nAgent: I'm so sorry, I understand how frustrating that is."),
+        ));
+    }
+    files[5] = temp_file("batch-bad.txt", "no speaker labels on this line at all");
+    let mut args = vec!["score", "--rubric", "heat", "--no-transcript"];
+    args.extend(files.iter().map(String::as_str));
+    let out = rolemark(&args);
+    assert_eq!(out.status.code(), Some(2), "a bad file fails the run");
+    let message = stderr(&out);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("1 of 70 files could not be scored"),
+        "{message}"
+    );
+    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let order: Vec<&str> = records
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, files.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(records[5]["error"]
+        .as_str()
+        .unwrap()
+        .contains("batch-bad.txt"));
+    assert!(records[5].get("assessment").is_none());
+    assert_eq!(
+        records
+            .iter()
+            .filter(|r| r["assessment"]["overall"].is_object())
+            .count(),
+        69
+    );
+
+    // One thread or many, the same bytes.
+    let mut one_thread = args.clone();
+    one_thread.extend(["--jobs", "1"]);
+    assert_eq!(rolemark(&one_thread).stdout, out.stdout);
 }

@@ -4,12 +4,16 @@ use super::{write_out, CliError, RubricSource};
 use crate::engine::{Rubric, Scorer};
 use crate::report::render_text;
 use crate::transcript::{self, Format, ParseOptions, Role, RoleHints};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// The assessment document (one pretty document for one file, NDJSON for several).
+    /// The assessment document: one pretty document for one file; for several, one
+    /// line per file, `{"file", "assessment"}` or `{"file", "error"}`.
     Json,
     /// A readable report for an assessor at a terminal.
     Text,
@@ -40,6 +44,9 @@ pub struct ScoreArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     format: OutputFormat,
+    /// Threads scoring several files at once (default: one per core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
     /// Leave the parsed transcript out of JSON output.
     #[arg(long)]
     no_transcript: bool,
@@ -102,6 +109,10 @@ fn read_input(path: &Path) -> Result<String, CliError> {
     })
 }
 
+/// Files scored together before their lines are written: enough to keep every
+/// core busy, few enough that memory stays flat however many files there are.
+const FILES_PER_ROUND: usize = 64;
+
 pub fn run(args: ScoreArgs) -> Result<(), CliError> {
     let rubric = resolve_rubric(&args)?;
     let format = match &args.input_format {
@@ -114,53 +125,116 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
             ))
         })?),
     };
-    let hints = RoleHints {
-        learner: args.learner.clone(),
-        roles: args.roles.iter().cloned().collect(),
+    let job = Job {
+        args: &args,
+        format,
+        hints: RoleHints {
+            learner: args.learner.clone(),
+            roles: args.roles.iter().cloned().collect(),
+        },
+        scorer: if args.no_transcript {
+            Scorer::new(&rubric).without_transcript()
+        } else {
+            Scorer::new(&rubric)
+        },
     };
-    let mut scorer = Scorer::new(&rubric);
-    if args.no_transcript {
-        scorer = scorer.without_transcript();
-    }
-    // Parse everything first so that a bad file fails before any output is written.
-    let mut parsed = Vec::with_capacity(args.files.len());
-    for path in &args.files {
-        let input = read_input(path)?;
-        let options = ParseOptions {
-            format: format.or_else(|| {
-                path.file_name()
-                    .and_then(|name| name.to_str())
-                    .filter(|name| name.contains('.'))
-                    .and_then(Format::from_extension)
-            }),
-            keep_cues: args.keep_cues,
-        };
-        let (transcript, report) = transcript::parse_with(&input, &options, &hints)
-            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-        parsed.push((path, transcript, report));
-    }
-    let several = parsed.len() > 1;
-    for (path, transcript, report) in parsed {
-        let assessment = scorer.score(&transcript).with_input(report);
+    if let [path] = args.files.as_slice() {
+        let assessment = job.assess(path)?;
         let text = match args.format {
-            OutputFormat::Json if several => {
-                serde_json::to_string(&assessment).map_err(|e| CliError::internal(e.to_string()))?
-                    + "\n"
-            }
             OutputFormat::Json => {
                 serde_json::to_string_pretty(&assessment)
                     .map_err(|e| CliError::internal(e.to_string()))?
                     + "\n"
             }
-            OutputFormat::Text => {
-                let mut report = render_text(&assessment, Some(&path.display().to_string()));
-                if several {
-                    report.push('\n');
-                }
-                report
-            }
+            OutputFormat::Text => render_text(&assessment, Some(&path.display().to_string())),
         };
-        write_out(&text)?;
+        return write_out(&text);
     }
-    Ok(())
+    job.run_batch()
+}
+
+/// One scoring run over the command line's files.
+struct Job<'a> {
+    args: &'a ScoreArgs,
+    format: Option<Format>,
+    hints: RoleHints,
+    scorer: Scorer<'a>,
+}
+
+impl Job<'_> {
+    fn assess(&self, path: &Path) -> Result<crate::engine::Assessment, CliError> {
+        let input = read_input(path)?;
+        let options = ParseOptions {
+            format: self.format.or_else(|| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .filter(|name| name.contains('.'))
+                    .and_then(Format::from_extension)
+            }),
+            keep_cues: self.args.keep_cues,
+        };
+        let (transcript, report) = transcript::parse_with(&input, &options, &self.hints)
+            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+        Ok(self.scorer.score(&transcript).with_input(report))
+    }
+
+    /// Scores many files on every core, writing each file's result in the order
+    /// given as soon as it and those before it are done. A file that cannot be
+    /// scored gets an error record (JSON) or paragraph (text) and the run goes on;
+    /// the exit status is then 2.
+    fn run_batch(&self) -> Result<(), CliError> {
+        let files = &self.args.files;
+        let progress = if std::io::stderr().is_terminal() {
+            ProgressBar::new(files.len() as u64).with_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} files, {per_sec}, eta {eta}")
+                    .map_err(|e| CliError::internal(e.to_string()))?,
+            )
+        } else {
+            ProgressBar::hidden()
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.args.jobs.unwrap_or(0))
+            .build()
+            .map_err(|e| CliError::internal(format!("cannot start scoring threads: {e}")))?;
+        let mut failed = 0;
+        for round in files.chunks(FILES_PER_ROUND) {
+            let results: Vec<(String, bool)> = pool.install(|| {
+                round
+                    .par_iter()
+                    .map(|path| self.result_record(path))
+                    .collect()
+            });
+            for (record, ok) in results {
+                failed += usize::from(!ok);
+                progress.suspend(|| write_out(&record))?;
+                progress.inc(1);
+            }
+        }
+        progress.finish_and_clear();
+        if failed > 0 {
+            return Err(CliError::input(format!(
+                "{failed} of {} files could not be scored: see their error records",
+                files.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The output record of one file in a batch, and whether it was scored.
+    fn result_record(&self, path: &Path) -> (String, bool) {
+        let file = path.display().to_string();
+        let outcome = self.assess(path);
+        let ok = outcome.is_ok();
+        let record = match (self.args.format, outcome) {
+            (OutputFormat::Json, Ok(assessment)) => {
+                serde_json::json!({ "file": file, "assessment": assessment }).to_string() + "\n"
+            }
+            (OutputFormat::Json, Err(error)) => {
+                serde_json::json!({ "file": file, "error": error.to_string() }).to_string() + "\n"
+            }
+            (OutputFormat::Text, Ok(assessment)) => render_text(&assessment, Some(&file)) + "\n",
+            (OutputFormat::Text, Err(error)) => format!("Transcript: {file}\nError: {error}\n\n"),
+        };
+        (record, ok)
+    }
 }
