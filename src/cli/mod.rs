@@ -6,6 +6,7 @@
 mod generate_cmd;
 mod rubrics_cmd;
 mod score_cmd;
+mod score_ndjson;
 mod serve_cmd;
 
 use clap::{Parser, Subcommand};

@@ -50,8 +50,12 @@ pub struct ScoreArgs {
     /// Leave the parsed transcript out of JSON output.
     #[arg(long)]
     no_transcript: bool,
+    /// Score request lines in the service's batch format (NDJSON, `-` for standard
+    /// input) instead of transcript files; each result line says its `line` and `id`.
+    #[arg(long, value_name = "FILE", conflicts_with = "files")]
+    batch: Option<PathBuf>,
     /// Transcript files (`-` reads standard input).
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "batch", value_name = "FILE")]
     files: Vec<PathBuf>,
 }
 
@@ -127,6 +131,7 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
     };
     let job = Job {
         args: &args,
+        rubric: &rubric,
         format,
         hints: RoleHints {
             learner: args.learner.clone(),
@@ -138,6 +143,9 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
             Scorer::new(&rubric)
         },
     };
+    if let Some(batch) = &args.batch {
+        return super::score_ndjson::run(&job, batch, &job.pool()?);
+    }
     if let [path] = args.files.as_slice() {
         let assessment = job.assess(path)?;
         let text = match args.format {
@@ -154,14 +162,37 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
 }
 
 /// One scoring run over the command line's files.
-struct Job<'a> {
+pub(super) struct Job<'a> {
     args: &'a ScoreArgs,
+    rubric: &'a Rubric,
     format: Option<Format>,
     hints: RoleHints,
     scorer: Scorer<'a>,
 }
 
 impl Job<'_> {
+    /// The rubric named by `--rubric`.
+    pub(super) fn rubric(&self) -> &Rubric {
+        self.rubric
+    }
+
+    /// Every rubric known to the command line (embedded, and `--rubrics DIR`).
+    pub(super) fn registry(&self) -> Result<crate::rubrics::Registry, CliError> {
+        self.args.source.registry()
+    }
+
+    pub(super) fn without_transcript(&self) -> bool {
+        self.args.no_transcript
+    }
+
+    /// Threads for scoring many transcripts: `--jobs`, or one per core.
+    pub(super) fn pool(&self) -> Result<rayon::ThreadPool, CliError> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.args.jobs.unwrap_or(0))
+            .build()
+            .map_err(|e| CliError::internal(format!("cannot start scoring threads: {e}")))
+    }
+
     fn assess(&self, path: &Path) -> Result<crate::engine::Assessment, CliError> {
         let input = read_input(path)?;
         let options = ParseOptions {
@@ -192,10 +223,7 @@ impl Job<'_> {
         } else {
             ProgressBar::hidden()
         };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.args.jobs.unwrap_or(0))
-            .build()
-            .map_err(|e| CliError::internal(format!("cannot start scoring threads: {e}")))?;
+        let pool = self.pool()?;
         let mut failed = 0;
         for round in files.chunks(FILES_PER_ROUND) {
             let results: Vec<(String, bool)> = pool.install(|| {

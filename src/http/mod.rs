@@ -15,7 +15,7 @@ mod metrics;
 pub mod openapi;
 pub mod problem;
 mod routes;
-mod scoring;
+pub(crate) mod scoring;
 mod state;
 
 use crate::rubrics::Registry;

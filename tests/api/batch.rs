@@ -361,3 +361,81 @@ fn the_max_batch_lines_limit_is_reported_when_far_more_lines_are_sent() {
     assert_eq!(last["line"], 11);
     assert_eq!(last["error"]["limit"], "max_batch_lines");
 }
+
+/// `rolemark score --batch FILE` reads the same lines as the batch endpoint and
+/// answers each in the same shape, with the same assessments and problems.
+#[test]
+fn the_cli_batch_answers_as_the_batch_endpoint_does() {
+    let app = spawn_app();
+    let lines = [
+        json!({"id": "a", "rubric": "heat", "transcript_text": short_roleplay("a"), "include_transcript": false}).to_string(),
+        String::new(),
+        json!({"id": "b", "rubric": "challenging-customers", "transcript_text": short_roleplay("b"), "include_transcript": false}).to_string(),
+        "{not json".to_string(),
+        json!({"id": "c", "rubric": "no-such-rubric", "transcript_text": short_roleplay("c")}).to_string(),
+        json!({"id": "d", "rubric": "heat", "transcript_text": "no labels at all"}).to_string(),
+        json!({"id": "e", "transcript_text": short_roleplay("e"), "include_transcript": false}).to_string(),
+    ];
+    let ndjson = lines.join("\n") + "\n";
+    let path = std::env::temp_dir().join(format!("rolemark-batch-{}.ndjson", std::process::id()));
+    std::fs::write(&path, &ndjson).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rolemark"))
+        .args(["score", "--rubric", "heat", "--batch"])
+        .arg(&path)
+        .output()
+        .expect("rolemark runs");
+    assert_eq!(output.status.code(), Some(2), "bad lines fail the run");
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("3 of 6 request lines could not be scored"),
+        "{message}"
+    );
+    let from_cli: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+
+    // The service has no default rubric: line "e" names none, so it is left out there.
+    let served: Vec<&String> = lines.iter().filter(|l| !l.contains("\"e\"")).collect();
+    let reply = app.batch(
+        &(served
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"),
+    );
+    let from_api = reply.ndjson();
+    assert_eq!(from_cli.len(), 6);
+    assert_eq!(from_api.len(), 5);
+    for (cli, api) in from_cli.iter().zip(&from_api) {
+        assert_eq!(cli, api, "line {}", cli["line"]);
+    }
+    let lines_and_ids: Vec<(u64, &str, bool)> = from_cli
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["id"].as_str().unwrap_or(""),
+                r["assessment"].is_object(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines_and_ids,
+        vec![
+            (1, "a", true),
+            (3, "b", true),
+            (4, "", false),
+            (5, "c", false),
+            (6, "d", false),
+            (7, "e", true)
+        ]
+    );
+    assert_eq!(
+        from_cli[5]["assessment"]["rubric"]["id"], "heat",
+        "--rubric is the default"
+    );
+    assert_eq!(from_cli[3]["error"]["code"], "unknown-rubric");
+}
