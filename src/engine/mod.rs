@@ -9,6 +9,7 @@ pub mod lexicon;
 pub mod rubric;
 pub mod rules;
 mod score;
+mod sentences;
 pub mod text;
 mod timing;
 mod words;

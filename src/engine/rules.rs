@@ -10,8 +10,9 @@ use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity};
 use super::lexicon::LexiconId;
 use super::text::Sentence;
 use crate::transcript::Role;
+use foldhash::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Words that open a question when a transcriber left out the question mark.
 const QUESTION_OPENERS: [&str; 23] = [
@@ -279,7 +280,7 @@ impl Evaluator<'_, '_> {
     fn says(&self, cues: &[LexiconId], by: Who, at_least: u32, window: Window) -> RuleOutcome {
         let a = self.analysis;
         let mut turns = BTreeSet::new();
-        let mut sentences = HashSet::new();
+        let mut sentences = HashSet::default();
         let mut evidence = Vec::new();
         for m in a.cue_matches(cues) {
             if !by.admits(a.role(m.turn)) || !window.contains(a, m.turn) {
@@ -447,7 +448,7 @@ impl Evaluator<'_, '_> {
         let mut paraphrasing_turns = BTreeSet::new();
         // Content stem -> the customer sentence that said it (the latest wins). Rebuilt
         // only when a customer speaks, so long learner monologues stay linear.
-        let mut said: HashMap<u32, u32> = HashMap::new();
+        let mut said: HashMap<u32, u32> = HashMap::default();
         for turn in 0..turns {
             match a.role(turn) {
                 Role::Customer => {

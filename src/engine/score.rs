@@ -5,8 +5,9 @@ use super::evidence::{Evidence, Polarity};
 use super::rubric::{Criterion, Rubric};
 use super::rules::{Evaluator, RuleOutcome};
 use crate::transcript::{ParseReport, Transcript, Turn};
+use foldhash::HashSet;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 /// How a criterion was judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -173,7 +174,7 @@ impl<'r> Scorer<'r> {
             .behaviours
             .iter()
             .map(|b| {
-                let mut sentences = HashSet::new();
+                let mut sentences = HashSet::default();
                 let evidence: Vec<Evidence> = analysis
                     .cue_matches(&b.cues)
                     .filter(|m| analysis.role(m.turn) == crate::transcript::Role::Customer)
@@ -329,7 +330,7 @@ impl<'r> Scorer<'r> {
 /// Keeps one copy of each quote per polarity, supporting evidence first, each group
 /// in transcript order, so output is stable whatever order rules ran in.
 fn dedupe_and_order(evidence: &mut Vec<Evidence>) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     evidence.retain(|e| seen.insert(e.key()));
     evidence.sort_by_key(|e| {
         (

@@ -73,12 +73,22 @@ impl Normaliser {
     /// Normalises `original` and appends it, closed by a sentence break.
     pub fn push_text(&mut self, original: &str) {
         let mut byte_to_char = CharCounter::new(original);
-        for (byte_start, sentence) in original.split_sentence_bound_indices() {
+        let sentences: Vec<(usize, &str)> = if original.is_ascii() {
+            super::sentences::ascii_sentences(original)
+        } else {
+            original.split_sentence_bound_indices().collect()
+        };
+        for (byte_start, sentence) in sentences {
             let sentence_start = byte_to_char.chars_at(byte_start);
             let sentence_index = self.sentences.len() as u32;
             let first_token = self.tokens.len() as u32;
             self.clause += 1;
-            for (word_byte, segment) in sentence.split_word_bound_indices() {
+            let words: Vec<(usize, &str)> = if sentence.is_ascii() {
+                super::sentences::ascii_words(sentence)
+            } else {
+                sentence.split_word_bound_indices().collect()
+            };
+            for (word_byte, segment) in words {
                 let start = byte_to_char.chars_at(byte_start + word_byte);
                 let end = start + segment.chars().count() as u32;
                 if segment.chars().any(char::is_alphanumeric) {

@@ -1,0 +1,282 @@
+//! Sentence and word boundaries of ASCII text, by the default rules of Unicode
+//! Standard Annex #29, without general Unicode tables.
+//!
+//! Nearly every transcript is ASCII, and classifying each character through
+//! the full Unicode tables was a third of scoring. For ASCII text this module
+//! finds exactly the boundaries `unicode-segmentation` finds (differential
+//! tests hold it to that); anything else still goes through that crate.
+
+/// The sentence-break classes ASCII characters fall into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Cr,
+    Lf,
+    Sp,
+    Close,
+    SContinue,
+    ATerm,
+    STerm,
+    Upper,
+    Lower,
+    Numeric,
+    Other,
+}
+
+fn class(byte: u8) -> Class {
+    match byte {
+        b'\r' => Class::Cr,
+        b'\n' => Class::Lf,
+        b'\t' | 0x0b | 0x0c | b' ' => Class::Sp,
+        b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => Class::Close,
+        b',' | b'-' | b':' | b';' => Class::SContinue,
+        b'.' => Class::ATerm,
+        b'!' | b'?' => Class::STerm,
+        b'A'..=b'Z' => Class::Upper,
+        b'a'..=b'z' => Class::Lower,
+        b'0'..=b'9' => Class::Numeric,
+        _ => Class::Other,
+    }
+}
+
+/// Splits ASCII `text` into sentences, each with its byte offset, as
+/// `UnicodeSegmentation::split_sentence_bound_indices` does.
+pub fn ascii_sentences(text: &str) -> Vec<(usize, &str)> {
+    debug_assert!(text.is_ascii());
+    let bytes = text.as_bytes();
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = match class(bytes[i]) {
+            Class::Cr | Class::Lf => Some(after_paragraph_separator(bytes, i)),
+            Class::ATerm | Class::STerm => sentence_end_after_terminator(bytes, i),
+            _ => None,
+        };
+        match end {
+            Some(end) => {
+                if end < bytes.len() {
+                    sentences.push((start, &text[start..end]));
+                    start = end;
+                }
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    if start < bytes.len() {
+        sentences.push((start, &text[start..]));
+    }
+    sentences
+}
+
+/// The offset after a CR, LF or CR LF at `at`: a paragraph separator always
+/// ends a sentence.
+fn after_paragraph_separator(bytes: &[u8], at: usize) -> usize {
+    if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+        at + 2
+    } else {
+        at + 1
+    }
+}
+
+/// Where the sentence ends after the terminator (`.`, `!` or `?`) at `at`, or
+/// `None` when the rules say the sentence goes on.
+fn sentence_end_after_terminator(bytes: &[u8], at: usize) -> Option<usize> {
+    let full_stop = bytes[at] == b'.';
+    let next = bytes.get(at + 1).map(|&b| class(b));
+    if full_stop {
+        // "3.5", and "U.S." or "e.G" style initials, do not end a sentence.
+        if next == Some(Class::Numeric) {
+            return None;
+        }
+        let after_letter = at > 0 && matches!(class(bytes[at - 1]), Class::Upper | Class::Lower);
+        if after_letter && next == Some(Class::Upper) {
+            return None;
+        }
+    }
+    // Closing quotes and brackets, then spaces, belong to the sentence they end.
+    let mut end = at + 1;
+    while end < bytes.len() && class(bytes[end]) == Class::Close {
+        end += 1;
+    }
+    while end < bytes.len() && class(bytes[end]) == Class::Sp {
+        end += 1;
+    }
+    let Some(&following) = bytes.get(end) else {
+        return Some(bytes.len());
+    };
+    // After a full stop, a lower-case word before any capital, terminator or
+    // line break means an abbreviation, not a sentence end ("approx. five").
+    if full_stop && lower_case_follows(&bytes[end..]) {
+        return None;
+    }
+    match class(following) {
+        Class::SContinue | Class::ATerm | Class::STerm => None,
+        Class::Cr | Class::Lf => Some(after_paragraph_separator(bytes, end)),
+        _ => Some(end),
+    }
+}
+
+/// Whether a lower-case letter comes before any capital, terminator or line break.
+fn lower_case_follows(ahead: &[u8]) -> bool {
+    for &byte in ahead {
+        match class(byte) {
+            Class::Lower => return true,
+            Class::Upper | Class::Cr | Class::Lf | Class::ATerm | Class::STerm => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_sentences;
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    use super::ascii_words;
+
+    fn reference(text: &str) -> Vec<(usize, &str)> {
+        text.split_sentence_bound_indices().collect()
+    }
+
+    fn reference_words(text: &str) -> Vec<(usize, &str)> {
+        text.split_word_bound_indices().collect()
+    }
+
+    #[test]
+    fn words_agree_with_unicode_segmentation_on_awkward_cases() {
+        let cases = [
+            "",
+            "I can't, won't: it's 3.50 or 1,000;  fine_ok.",
+            "a:b a.b a'b 1.2 1,2 1;2 1'2 a.1 1.a _a a_ __ a__1",
+            "tabs\tand\r\nlines\x0bvertical  spaces   three",
+            "end. 'quoted' \"double\" (paren) e.g. U.S.A",
+            "a. .a ..a a.. :a a: 'a a'",
+        ];
+        for text in cases {
+            assert_eq!(ascii_words(text), reference_words(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn agrees_with_unicode_segmentation_on_awkward_cases() {
+        let cases = [
+            "",
+            "Hello.",
+            "Hello. World",
+            "Mr. Smith is here. He waited.",
+            "It costs 3.50 today. OK?",
+            "The U.S. office called. e.g. this one.",
+            "Really?! Yes... no. (Fine.) \"Done.\" Next",
+            "Wait - what? , then; this: ok. a",
+            "Line one\nLine two\r\nLine three\rend",
+            "Stop.\n\nNew paragraph.  \t Two spaces.",
+            "approx. five weeks. Then",
+            ".leading dot. ?? !x",
+            "a.b.C. D .e",
+            "end.)  'quote' Next.",
+            "trailing spaces.   ",
+            "trailing newline.\n",
+            "#hash. $5. @you.",
+        ];
+        for text in cases {
+            assert_eq!(ascii_sentences(text), reference(text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn agrees_with_unicode_segmentation(text in "[aZ1 .!?,;:\\-'\"()\\[\\]\\n\\r\\t#]{0,40}") {
+            prop_assert_eq!(ascii_sentences(&text), reference(&text));
+        }
+
+        #[test]
+        fn agrees_on_any_ascii(text in "[\\x00-\\x7f]{0,60}") {
+            prop_assert_eq!(ascii_sentences(&text), reference(&text));
+            prop_assert_eq!(ascii_words(&text), reference_words(&text));
+        }
+
+        #[test]
+        fn words_agree_with_unicode_segmentation(text in "[aZ1_ .',;:\\n\\r\\t\\x0b#]{0,40}") {
+            prop_assert_eq!(ascii_words(&text), reference_words(&text));
+        }
+    }
+}
+
+/// The word-break classes ASCII characters fall into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordClass {
+    Cr,
+    Lf,
+    Newline,
+    Space,
+    Letter,
+    Numeric,
+    /// `:` joins letters only.
+    MidLetter,
+    /// `.` and `'` join letters, and digits.
+    MidNumLet,
+    /// `,` and `;` join digits only.
+    MidNum,
+    /// `_` joins anything alphanumeric.
+    ExtendNumLet,
+    Other,
+}
+
+fn word_class(byte: u8) -> WordClass {
+    match byte {
+        b'\r' => WordClass::Cr,
+        b'\n' => WordClass::Lf,
+        0x0b | 0x0c => WordClass::Newline,
+        b' ' => WordClass::Space,
+        b'A'..=b'Z' | b'a'..=b'z' => WordClass::Letter,
+        b'0'..=b'9' => WordClass::Numeric,
+        b':' => WordClass::MidLetter,
+        b'.' | b'\'' => WordClass::MidNumLet,
+        b',' | b';' => WordClass::MidNum,
+        b'_' => WordClass::ExtendNumLet,
+        _ => WordClass::Other,
+    }
+}
+
+/// Splits ASCII `text` into word-boundary segments, each with its byte offset,
+/// as `UnicodeSegmentation::split_word_bound_indices` does.
+pub fn ascii_words(text: &str) -> Vec<(usize, &str)> {
+    debug_assert!(text.is_ascii());
+    let bytes = text.as_bytes();
+    let mut segments = Vec::new();
+    let mut start = 0;
+    for at in 1..=bytes.len() {
+        if at == bytes.len() || word_breaks_before(bytes, at) {
+            segments.push((start, &text[start..at]));
+            start = at;
+        }
+    }
+    segments
+}
+
+/// Whether a word boundary falls between `bytes[at - 1]` and `bytes[at]`.
+fn word_breaks_before(bytes: &[u8], at: usize) -> bool {
+    use WordClass::*;
+    let class_at = |i: usize| bytes.get(i).map(|&b| word_class(b));
+    let before = word_class(bytes[at - 1]);
+    let after = word_class(bytes[at]);
+    match (before, after) {
+        (Cr, Lf) => false,
+        (Cr | Lf | Newline, _) | (_, Cr | Lf | Newline) => true,
+        (Space, Space) => false,
+        // Letters and digits run together, and `_` joins them.
+        (Letter | Numeric | ExtendNumLet, Letter | Numeric | ExtendNumLet) => false,
+        // "can't", "e.g", "a:b": a joiner between two letters.
+        (Letter, MidLetter | MidNumLet) => class_at(at + 1) != Some(Letter),
+        (MidLetter | MidNumLet, Letter) => !(at >= 2 && class_at(at - 2) == Some(Letter)),
+        // "3.50", "1,000": a joiner between two digits.
+        (Numeric, MidNum | MidNumLet) => class_at(at + 1) != Some(Numeric),
+        (MidNum | MidNumLet, Numeric) => !(at >= 2 && class_at(at - 2) == Some(Numeric)),
+        _ => true,
+    }
+}
