@@ -1,7 +1,7 @@
 //! Content words: stop-word removal and stemming for paraphrase overlap.
 
+use foldhash::HashSet;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// Talk that carries no content in a service conversation, on top of the NLTK list:
