@@ -209,6 +209,24 @@ impl Read for BatchSource {
     }
 }
 
+/// Posts `count` generated lines as a streamed body (no length known up front)
+/// and returns the 200 response, its body not yet read.
+fn stream_batch(app: &crate::helpers::TestApp, count: usize) -> ureq::http::Response<ureq::Body> {
+    let source = BatchSource {
+        next: 1,
+        count,
+        pending: Vec::new(),
+    };
+    let response = app
+        .agent
+        .post(app.url("/v1/score/batch"))
+        .header("Content-Type", "application/x-ndjson")
+        .send(ureq::SendBody::from_owned_reader(source))
+        .expect("batch completes");
+    assert_eq!(response.status().as_u16(), 200);
+    response
+}
+
 #[test]
 fn a_large_batch_streams_from_a_reader_and_answers_every_line_in_order() {
     const LINES: usize = 2_000;
@@ -224,20 +242,7 @@ fn a_large_batch_streams_from_a_reader_and_answers_every_line_in_order() {
             )
         })
         .collect();
-    let source = BatchSource {
-        next: 1,
-        count: LINES,
-        pending: Vec::new(),
-    };
-
-    let response = app
-        .agent
-        .post(app.url("/v1/score/batch"))
-        .header("Content-Type", "application/x-ndjson")
-        .send(ureq::SendBody::from_owned_reader(source))
-        .expect("batch completes");
-
-    assert_eq!(response.status().as_u16(), 200);
+    let response = stream_batch(&app, LINES);
     let reader = BufReader::new(response.into_body().into_reader());
     let mut n: usize = 0;
     for result in reader.lines() {
@@ -340,20 +345,7 @@ fn batch_results_arrive_while_the_request_body_is_still_being_sent() {
 #[test]
 fn the_max_batch_lines_limit_is_reported_when_far_more_lines_are_sent() {
     let app = spawn_app_with(config_with_limits(|l| l.max_batch_lines = 10));
-    let source = BatchSource {
-        next: 1,
-        count: 5_000,
-        pending: Vec::new(),
-    };
-
-    let mut response = app
-        .agent
-        .post(app.url("/v1/score/batch"))
-        .header("Content-Type", "application/x-ndjson")
-        .send(ureq::SendBody::from_owned_reader(source))
-        .expect("batch completes");
-
-    assert_eq!(response.status().as_u16(), 200);
+    let mut response = stream_batch(&app, 5_000);
     let text = response.body_mut().read_to_string().unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 11, "{text}");
