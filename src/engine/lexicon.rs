@@ -126,7 +126,7 @@ pub fn expand(phrase: &str) -> Result<Vec<String>, PhraseError> {
     debug_assert!(parser.source.len() >= parser.pos);
     let mut forms = vec![String::new()];
     expand_sequence(&nodes, &mut forms)?;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     let mut out = Vec::new();
     for form in forms {
         let mut parts = Vec::new();
@@ -184,7 +184,11 @@ fn expand_sequence(nodes: &[Node], forms: &mut Vec<String>) -> Result<(), Phrase
                     for branch in &alternatives {
                         for alternative in branch {
                             // Spaces around a group keep "a{b|c}" gluing as written.
-                            next.push(format!("{form}{alternative}"));
+                            let mut joined =
+                                String::with_capacity(form.len() + alternative.len() + 16);
+                            joined.push_str(form);
+                            joined.push_str(alternative);
+                            next.push(joined);
                         }
                     }
                 }
@@ -293,7 +297,13 @@ impl PhraseSetBuilder {
     }
 
     pub fn build(self) -> Result<PhraseSet, String> {
-        let padded = self.phrases.iter().map(|p| format!(" {p} "));
+        let padded = self.phrases.iter().map(|phrase| {
+            let mut padded = String::with_capacity(phrase.len() + 2);
+            padded.push(' ');
+            padded.push_str(phrase);
+            padded.push(' ');
+            padded
+        });
         // Standard semantics, because overlapping search needs it: one sentence can
         // hold an apology inside an empathy statement and both must be seen.
         let automaton = AhoCorasickBuilder::new()

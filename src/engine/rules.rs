@@ -601,23 +601,44 @@ impl Evaluator<'_, '_> {
     }
 
     fn lexicon_name(&self, cues: &[LexiconId]) -> String {
-        let names: Vec<String> = cues
-            .iter()
-            .map(|&c| format!("`{}`", self.analysis.rubric.lexicons[c].name))
-            .collect();
-        names.join(" or ")
+        let mut names = String::with_capacity(24 * cues.len());
+        self.push_lexicon_names(&mut names, cues);
+        names
+    }
+
+    // Written into one buffer: these texts are built for every rule that falls
+    // short, and a `format!` per name and example showed in profiles.
+    fn push_lexicon_names(&self, out: &mut String, cues: &[LexiconId]) {
+        for (i, &c) in cues.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" or ");
+            }
+            out.push('`');
+            out.push_str(&self.analysis.rubric.lexicons[c].name);
+            out.push('`');
+        }
     }
 
     /// Lexicon names with a few example phrases, so an assessor sees what was sought.
     pub fn describe_cues(&self, cues: &[LexiconId]) -> String {
         let lexicons = &self.analysis.rubric.lexicons;
-        let examples: Vec<String> = cues
+        let mut out = String::with_capacity(96 * cues.len().min(3) + 16);
+        self.push_lexicon_names(&mut out, cues);
+        out.push_str(" (e.g. ");
+        let examples = cues
             .iter()
             .flat_map(|&c| lexicons[c].examples.iter().take(2))
-            .take(3)
-            .map(|e| format!("\u{201c}{e}\u{201d}"))
-            .collect();
-        format!("{} (e.g. {})", self.lexicon_name(cues), examples.join(", "))
+            .take(3);
+        for (i, example) in examples.enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push('\u{201c}');
+            out.push_str(example);
+            out.push('\u{201d}');
+        }
+        out.push(')');
+        out
     }
 
     /// One line saying what a rule looks for.

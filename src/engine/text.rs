@@ -70,6 +70,17 @@ impl Normaliser {
         normaliser
     }
 
+    /// One word-boundary segment starting at char `start`: a word, or punctuation
+    /// that may end a clause.
+    fn push_segment(&mut self, segment: &str, start: u32, sentence_index: u32) {
+        if segment.chars().any(char::is_alphanumeric) {
+            let end = start + segment.chars().count() as u32;
+            self.push_word(segment, start, end, sentence_index);
+        } else if segment.chars().any(is_clause_punctuation) {
+            self.clause += 1;
+        }
+    }
+
     /// Normalises `original` and appends it, closed by a sentence break.
     pub fn push_text(&mut self, original: &str) {
         let mut byte_to_char = CharCounter::new(original);
@@ -83,18 +94,15 @@ impl Normaliser {
             let sentence_index = self.sentences.len() as u32;
             let first_token = self.tokens.len() as u32;
             self.clause += 1;
-            let words: Vec<(usize, &str)> = if sentence.is_ascii() {
-                super::sentences::ascii_words(sentence)
+            if sentence.is_ascii() {
+                for (word_byte, segment) in super::sentences::ascii_words(sentence) {
+                    let start = byte_to_char.chars_at(byte_start + word_byte);
+                    self.push_segment(segment, start, sentence_index);
+                }
             } else {
-                sentence.split_word_bound_indices().collect()
-            };
-            for (word_byte, segment) in words {
-                let start = byte_to_char.chars_at(byte_start + word_byte);
-                let end = start + segment.chars().count() as u32;
-                if segment.chars().any(char::is_alphanumeric) {
-                    self.push_word(segment, start, end, sentence_index);
-                } else if segment.chars().any(is_clause_punctuation) {
-                    self.clause += 1;
+                for (word_byte, segment) in sentence.split_word_bound_indices() {
+                    let start = byte_to_char.chars_at(byte_start + word_byte);
+                    self.push_segment(segment, start, sentence_index);
                 }
             }
             let trimmed = sentence.trim_end();
@@ -173,6 +181,9 @@ fn normalise_plain_phrase(phrase: &str) -> Option<String> {
         return None;
     }
     let mut out = String::with_capacity(phrase.len() + 8);
+    // One buffer for every word's lower-case form: a rubric has tens of thousands of
+    // forms, and an allocation per word was a visible part of compiling one.
+    let mut folded = String::new();
     for word in phrase.split_ascii_whitespace() {
         // Word segmentation keeps an apostrophe inside a word only between letters.
         let bytes = word.as_bytes();
@@ -185,7 +196,9 @@ fn normalise_plain_phrase(phrase: &str) -> Option<String> {
         if (0..bytes.len()).any(|i| bytes[i] == b'\'' && !apostrophe_between_letters(i)) {
             return None;
         }
-        let folded = word.to_ascii_lowercase();
+        folded.clear();
+        folded.push_str(word);
+        folded.make_ascii_lowercase();
         let (first, second) = expand_contraction(&folded);
         for part in std::iter::once(first).chain(second) {
             if !out.is_empty() {
