@@ -195,7 +195,9 @@ impl<'a> Analysis<'a> {
                 .map(|t| token_text(&names.text, t))
                 .collect();
             // Conversations repeat their words, and stemming is the costly part:
-            // each distinct word is stemmed once.
+            // each distinct word is stemmed once, and the rubric's own words not at
+            // all. Stems the rubric does not know are numbered after its own.
+            let known = &self.rubric.stems;
             let mut by_word: FoldHashMap<&str, Option<u32>> = FoldHashMap::default();
             let mut by_stem: FoldHashMap<String, u32> = FoldHashMap::default();
             self.norm
@@ -207,8 +209,14 @@ impl<'a> Analysis<'a> {
                         if name_words.contains(word) {
                             return None;
                         }
+                        if let Some(stem) = known.word(word) {
+                            return stem;
+                        }
                         let stem = super::words::content_stem(word)?;
-                        let next = by_stem.len() as u32;
+                        if let Some(id) = known.stem(&stem) {
+                            return Some(id);
+                        }
+                        let next = known.stems() + by_stem.len() as u32;
                         Some(*by_stem.entry(stem).or_insert(next))
                     })
                 })

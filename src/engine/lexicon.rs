@@ -359,6 +359,11 @@ impl PhraseSet {
         self.phrases.len() + g
     }
 
+    /// Every word of every pattern (gapped phrases' parts are patterns too).
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.phrases.iter().flat_map(|p| p.split(' '))
+    }
+
     pub fn has_gapped(&self) -> bool {
         !self.gapped.is_empty()
     }

@@ -6,6 +6,7 @@
 
 use super::lexicon::{self, LexiconId, PhraseSet, PhraseSetBuilder};
 use super::rules::{Rule, Who, Window};
+use super::words::StemTable;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
@@ -143,6 +144,7 @@ pub struct Rubric {
     pub behaviours: Vec<Behaviour>,
     pub criteria: Vec<Criterion>,
     pub(crate) phrases: PhraseSet,
+    pub(crate) stems: StemTable,
 }
 
 // ---- raw file structure -------------------------------------------------
@@ -771,6 +773,7 @@ impl Rubric {
         }
 
         let phrases = builder.build().map_err(|m| locator.at(0, m))?;
+        let stems = StemTable::from_words(phrases.words());
         Ok(Rubric {
             id: raw.id.into_inner(),
             title: raw.title,
@@ -783,6 +786,7 @@ impl Rubric {
             behaviours,
             criteria,
             phrases,
+            stems,
         })
     }
 

@@ -1,6 +1,6 @@
 //! Content words: stop-word removal and stemming for paraphrase overlap.
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;
 
@@ -107,9 +107,64 @@ pub fn content_stem(word: &str) -> Option<String> {
     Some(stemmer().stem(word).into_owned())
 }
 
+/// The stems of a rubric's own words, worked out when it compiles. Transcripts
+/// are about what the rubric is about, so most of their content words are found
+/// here and the snowball stemmer (thousands of instructions a word) is spared.
+/// It holds rubric words only: a cache of transcript words would keep personal
+/// data beyond the request.
+#[derive(Debug, Clone, Default)]
+pub struct StemTable {
+    /// A word's stem number, or `None` for a stop word.
+    by_word: HashMap<Box<str>, Option<u32>>,
+    by_stem: HashMap<Box<str>, u32>,
+}
+
+impl StemTable {
+    pub fn from_words<'w>(words: impl IntoIterator<Item = &'w str>) -> StemTable {
+        let mut table = StemTable::default();
+        for word in words {
+            if table.by_word.contains_key(word) {
+                continue;
+            }
+            let stem = content_stem(word).map(|stem| {
+                let next = table.by_stem.len() as u32;
+                *table.by_stem.entry(stem.into_boxed_str()).or_insert(next)
+            });
+            table.by_word.insert(word.into(), stem);
+        }
+        table
+    }
+
+    /// `Some(stem number or None)` when `word` is one of the rubric's words.
+    pub fn word(&self, word: &str) -> Option<Option<u32>> {
+        self.by_word.get(word).copied()
+    }
+
+    /// The number of `stem`, when a rubric word has that stem.
+    pub fn stem(&self, stem: &str) -> Option<u32> {
+        self.by_stem.get(stem).copied()
+    }
+
+    /// Stems are numbered `0..stems()`.
+    pub fn stems(&self) -> u32 {
+        self.by_stem.len() as u32
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::content_stem;
+    use super::{content_stem, StemTable};
+
+    #[test]
+    fn a_stem_table_numbers_shared_stems_once() {
+        let table = StemTable::from_words(["refunds", "the", "refund", "delivered"]);
+        assert_eq!(table.stems(), 2);
+        assert_eq!(table.word("the"), Some(None));
+        assert_eq!(table.word("refunds"), table.word("refund"));
+        assert_eq!(table.stem("refund"), table.word("refund").flatten());
+        assert_eq!(table.word("parcel"), None);
+        assert_eq!(table.stem("deliv"), table.word("delivered").flatten());
+    }
 
     #[test]
     fn stop_words_and_fillers_have_no_stem() {
