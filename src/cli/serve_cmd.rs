@@ -1,6 +1,7 @@
 //! `rolemark serve` and `rolemark openapi`.
 
 use super::CliError;
+use crate::http::config::DEFAULT_MAX_CONNECTIONS;
 use crate::http::{Application, Limits, ServeConfig};
 use std::path::PathBuf;
 
@@ -34,10 +35,39 @@ pub struct ServeArgs {
     /// Most expanded phrases in an inline rubric.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_rubric_phrases)]
     max_rubric_phrases: usize,
+    /// Seconds a client has to send a request's head, then its body (each line, for
+    /// a batch); a request that stalls gets a 408.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = Limits::default().request_timeout_secs,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    request_timeout_secs: u64,
+    /// Connections each worker thread serves at once, idle keep-alive ones included;
+    /// beyond that, new connections wait in the listen backlog until one closes.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_MAX_CONNECTIONS,
+        value_parser = at_least_one
+    )]
+    max_connections: usize,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     workers: usize,
 }
+
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("`{value}` is not a whole number of at least 1")),
+    }
+}
+
+/// Test-only switch for [`ServeConfig::test_panic_route`]; an environment variable
+/// rather than a flag so that it appears in no help text.
+const TEST_PANIC_ROUTE_VAR: &str = "ROLEMARK_TEST_PANIC_ROUTE";
 
 fn api_keys(args: &ServeArgs) -> Result<Vec<String>, CliError> {
     let mut keys = Vec::new();
@@ -79,16 +109,24 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         max_batch_lines: args.max_batch_lines,
         max_rubric_bytes: args.max_rubric_bytes,
         max_rubric_phrases: args.max_rubric_phrases,
+        request_timeout_secs: args.request_timeout_secs,
         ..Limits::default()
     };
+    let test_panic_route = std::env::var(TEST_PANIC_ROUTE_VAR).is_ok_and(|v| v == "1");
+    if test_panic_route {
+        log::warn!("{TEST_PANIC_ROUTE_VAR}=1: POST /v1/__panic panics on purpose; for tests only");
+    }
     let config = ServeConfig {
         bind: args.bind.clone(),
         rubrics_dir: args.rubrics.clone(),
         api_keys: api_keys(&args)?,
         limits,
         workers: args.workers,
+        max_connections: args.max_connections,
+        test_panic_route,
     };
     let auth = !config.api_keys.is_empty();
+    crate::http::install_private_panic_hook();
     let application = Application::build(config).map_err(CliError::input)?;
     let host = args
         .bind

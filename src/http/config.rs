@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 /// Limits that keep one request from starving the others. Each is configurable and
-/// each, when exceeded, gives a 413 or 422 problem that names it and its value.
+/// each, when exceeded, gives a 408, 413 or 422 problem that names it and its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Bytes of a request body (`/v1/score`, rubric validation).
@@ -22,6 +22,12 @@ pub struct Limits {
     pub max_rubric_phrases: usize,
     /// Inline rubrics kept compiled, by sha256.
     pub inline_rubric_cache: usize,
+    /// Seconds a client has to send a request: the head (else actix answers a bare
+    /// 408 and closes the connection), then the whole body of `/v1/score` or
+    /// `/v1/rubrics/validate`, then each line of a batch, counted from when the
+    /// server starts waiting for it. Stalled uploads would otherwise hold a
+    /// connection and its buffer for ever.
+    pub request_timeout_secs: u64,
 }
 
 impl Default for Limits {
@@ -35,9 +41,14 @@ impl Default for Limits {
             max_rubric_bytes: 512 * 1024,
             max_rubric_phrases: 50_000,
             inline_rubric_cache: 64,
+            request_timeout_secs: 30,
         }
     }
 }
+
+/// actix-web's own default, kept: enough for any real load on one host, while
+/// still a bound on file descriptors and memory.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 25_000;
 
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -50,6 +61,15 @@ pub struct ServeConfig {
     pub limits: Limits,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
+    /// Connections each worker serves at once, idle keep-alive ones included. When
+    /// every worker is full the server stops accepting: new connections wait in
+    /// the operating system's listen backlog until one closes.
+    pub max_connections: usize,
+    /// Test-only: registers `POST /v1/__panic` and the batch rubric id `__panic`,
+    /// which panic, so tests can check that a panic stays inside its request.
+    /// `rolemark serve` sets it only from `ROLEMARK_TEST_PANIC_ROUTE=1`.
+    #[doc(hidden)]
+    pub test_panic_route: bool,
 }
 
 impl Default for ServeConfig {
@@ -60,6 +80,8 @@ impl Default for ServeConfig {
             api_keys: Vec::new(),
             limits: Limits::default(),
             workers: 0,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            test_panic_route: false,
         }
     }
 }

@@ -22,14 +22,16 @@ use crate::rubrics::Registry;
 use actix_web::body::{BodySize, EitherBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::Method;
 use actix_web::middleware::{from_fn, ErrorHandlerResponse, ErrorHandlers, Next};
 use actix_web::{web, App, Error, HttpMessage, HttpResponse, HttpServer, ResponseError};
 pub use config::{Limits, ServeConfig};
 use problem::Problem;
 use state::AppState;
 use std::net::TcpListener;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use utoipa::OpenApi;
 
 /// The rubric a request used, put in the request's extensions by handlers so the
@@ -50,7 +52,9 @@ impl Application {
         if let Some(dir) = &config.rubrics_dir {
             registry.load_dir(dir).map_err(|e| e.to_string())?;
         }
-        let state = web::Data::new(AppState::new(registry, config.limits, &config.api_keys));
+        let mut state = AppState::new(registry, config.limits, &config.api_keys);
+        state.test_panic_route = config.test_panic_route;
+        let state = web::Data::new(state);
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -60,7 +64,11 @@ impl Application {
             // Signals are ours to handle: actix stops forcibly on SIGINT, and Ctrl-C
             // must let in-flight requests finish as SIGTERM does.
             .disable_signals()
-            .shutdown_timeout(30);
+            .shutdown_timeout(30)
+            // The head of a request must arrive within the request timeout too; the
+            // body is timed by the handlers, which can answer with a problem.
+            .client_request_timeout(Duration::from_secs(config.limits.request_timeout_secs))
+            .max_connections(config.max_connections.max(1));
         if config.workers > 0 {
             server = server.workers(config.workers);
         }
@@ -124,22 +132,50 @@ fn app(
         InitError = (),
     >,
 > {
+    let test_panic_route = state.test_panic_route;
     App::new()
         .app_data(state)
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(observe))
+        // Each resource contains its own panics: see `contain_panics`.
         .service(
-            // Resources, not bare routes: a wrong method on a known path is then a 405.
             web::scope("/v1")
-                .service(web::resource("/score").post(routes::score::score))
-                .service(web::resource("/score/batch").post(routes::score::batch))
-                .service(web::resource("/rubrics").get(routes::rubrics::list))
-                .service(web::resource("/rubrics/validate").post(routes::rubrics::validate))
-                .service(web::resource("/rubrics/{id}").get(routes::rubrics::get)),
+                .service(
+                    only("/score", Method::POST, routes::score::score)
+                        .wrap(from_fn(contain_panics)),
+                )
+                .service(
+                    only("/score/batch", Method::POST, routes::score::batch)
+                        .wrap(from_fn(contain_panics)),
+                )
+                .service(
+                    only("/rubrics", Method::GET, routes::rubrics::list)
+                        .wrap(from_fn(contain_panics)),
+                )
+                .service(
+                    only("/rubrics/validate", Method::POST, routes::rubrics::validate)
+                        .wrap(from_fn(contain_panics)),
+                )
+                .service(
+                    only("/rubrics/{id}", Method::GET, routes::rubrics::get)
+                        .wrap(from_fn(contain_panics)),
+                )
+                .configure(|scope| {
+                    if test_panic_route {
+                        scope.service(
+                            only("/__panic", Method::POST, panic_for_tests)
+                                .wrap(from_fn(contain_panics)),
+                        );
+                    }
+                }),
         )
-        .service(web::resource("/healthz").get(routes::health::healthz))
-        .service(web::resource("/readyz").get(routes::health::readyz))
-        .service(web::resource("/metrics").get(routes::health::metrics))
+        .service(
+            only("/healthz", Method::GET, routes::health::healthz).wrap(from_fn(contain_panics)),
+        )
+        .service(only("/readyz", Method::GET, routes::health::readyz).wrap(from_fn(contain_panics)))
+        .service(
+            only("/metrics", Method::GET, routes::health::metrics).wrap(from_fn(contain_panics)),
+        )
         .route(
             "/docs",
             web::get().to(|| async {
@@ -160,6 +196,35 @@ fn app(
                 "no such endpoint: see /docs for the API",
             )
             .error_response()
+        }))
+}
+
+/// A resource that answers one method, and any other with a 405 problem whose
+/// `Allow` header names it (RFC 9110 requires the header; actix leaves it out).
+fn only<F, Args>(path: &str, method: Method, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    let allowed = method.clone();
+    web::resource(path)
+        .route(web::method(method).to(handler))
+        .default_service(web::to(move || {
+            let allowed = allowed.clone();
+            async move {
+                let mut response = Problem::new(
+                    actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                    "method-not-allowed",
+                    "Method Not Allowed",
+                    format!("this endpoint takes {allowed} only: see /docs"),
+                )
+                .error_response();
+                if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
+                    response.headers_mut().insert(header::ALLOW, value);
+                }
+                response
+            }
         }))
 }
 
@@ -267,6 +332,75 @@ async fn observe(
         elapsed.as_secs_f64() * 1000.0
     );
     Ok(response)
+}
+
+/// Turns a panic in a handler into a 500 problem for that request alone. Without
+/// this, actix drops the connection with no answer at all.
+///
+/// It wraps each resource rather than the whole app because it must keep a handle
+/// on the request to answer it, and actix's router needs the only handle while it
+/// matches the path; inside a resource the path is matched already. The access log
+/// and metrics, outside it, see the 500 like any other error.
+async fn contain_panics(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    use futures_util::FutureExt;
+    let request = req.request().clone();
+    // Handlers share nothing mutable but the inline-rubric cache, whose lock
+    // recovers from poisoning, so no broken state outlives the panic.
+    match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(response) => response.map(ServiceResponse::map_into_left_body),
+        Err(_panic) => {
+            let response = Problem::internal_error().error_response();
+            Ok(ServiceResponse::new(request, response).map_into_right_body())
+        }
+    }
+}
+
+/// Test-only (see [`ServeConfig::test_panic_route`]): panics with the body in the
+/// message, as a careless bug might, to show that neither the reply nor the log
+/// repeats it.
+async fn panic_for_tests(
+    req: actix_web::HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    let limit = body::BodyLimit {
+        name: "max_body_bytes",
+        max_bytes: state.limits.max_body_bytes,
+        timeout_secs: state.limits.request_timeout_secs,
+    };
+    let body = body::read_limited(&req, &mut payload, limit).await?;
+    panic!("test panic: {}", String::from_utf8_lossy(&body));
+}
+
+/// Logs where a panic happened but not what it said: a formatted panic message
+/// can quote the data it failed on (`str` slicing panics quote the string), and
+/// here that is a transcript. Literal messages (`&'static str`) are kept since they
+/// come from the code. Installed by `rolemark serve`; process-wide, so a library
+/// user decides for themselves.
+pub fn install_private_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map_or_else(|| "an unknown place".to_owned(), ToString::to_string);
+        let message = info
+            .payload()
+            .downcast_ref::<&'static str>()
+            .copied()
+            .unwrap_or("(message withheld: it may quote request content)");
+        let thread = std::thread::current();
+        let backtrace = std::backtrace::Backtrace::capture();
+        let backtrace = match backtrace.status() {
+            std::backtrace::BacktraceStatus::Captured => format!("\n{backtrace}"),
+            _ => String::new(),
+        };
+        log::error!(
+            "panic in thread {} at {location}: {message}{backtrace}",
+            thread.name().unwrap_or("unnamed")
+        );
+    }));
 }
 
 /// The problem code of an error response, for the error counter.

@@ -99,6 +99,31 @@ impl Problem {
         problem
     }
 
+    /// The client did not send the request (or a batch line) in time.
+    pub fn request_timeout(seconds: u64, what: &str) -> Problem {
+        let mut problem = Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request-timeout",
+            "Request timeout",
+            format!(
+                "{what} did not arrive in full within {seconds} seconds (the request_timeout_secs limit): send it without pauses, or in smaller requests"
+            ),
+        );
+        problem.limit = Some("request_timeout_secs".to_owned());
+        problem.limit_value = Some(seconds);
+        problem
+    }
+
+    /// A bug: says nothing of the request, whose content may be personal data.
+    pub fn internal_error() -> Problem {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-error",
+            "Internal server error",
+            "the service failed on this request and has logged where; nothing was kept. Other requests are not affected: retrying will fail the same way, so please report it with the X-Request-Id",
+        )
+    }
+
     pub fn unsupported_media_type(found: &str) -> Problem {
         Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

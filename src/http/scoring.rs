@@ -116,18 +116,14 @@ pub fn parse_format(name: Option<&str>) -> Result<Option<Format>, Problem> {
         Some(name) => Format::parse(name).map(Some).ok_or_else(|| {
             Problem::bad_request(
                 "unknown-format",
+                // The value is not repeated: a client may put anything in it.
                 format!(
-                    "unknown transcript format `{}`: leave `format` out to detect it, or use one of {}",
-                    truncate(name),
+                    "unknown transcript format in `format`: leave it out to detect the format, or use one of {}",
                     Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
                 ),
             )
         }),
     }
-}
-
-fn truncate(value: &str) -> String {
-    value.chars().take(40).collect()
 }
 
 /// The rubric label used in logs and metrics: inline rubrics are not named, so

@@ -14,6 +14,8 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     pub limits: Limits,
     pub metrics: Metrics,
+    /// See [`super::ServeConfig::test_panic_route`].
+    pub test_panic_route: bool,
     inline_rubrics: Mutex<lru::LruCache<[u8; 32], Arc<Rubric>>>,
     /// sha256 of each key: comparing digests takes the same time whatever the key's length.
     api_key_digests: Vec<[u8; 32]>,
@@ -31,6 +33,7 @@ impl AppState {
             registry: Arc::new(registry),
             limits,
             metrics: Metrics::default(),
+            test_panic_route: false,
             inline_rubrics: Mutex::new(lru::LruCache::new(capacity)),
             api_key_digests: api_keys
                 .iter()

@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A `rolemark serve` process on a free loopback port, its output captured.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     stderr: Arc<Mutex<String>>,
     stdout: Arc<Mutex<String>>,
     readers: Vec<std::thread::JoinHandle<()>>,
@@ -43,10 +43,18 @@ const SERVING_ON: &str = "serving on http://127.0.0.1:";
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&[], &[])
+    }
+
+    /// Starts with more `serve` flags and environment variables, logging at trace.
+    pub(crate) fn start_with(extra_args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rolemark"))
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2"])
+            .args(extra_args)
             .env("RUST_LOG", "trace")
             .env_remove("ROLEMARK_API_KEYS")
+            .env_remove("ROLEMARK_TEST_PANIC_ROUTE")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -94,7 +102,7 @@ impl Server {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
@@ -124,7 +132,7 @@ impl Server {
     }
 
     /// Stops the process (SIGTERM), waits for it and returns all it wrote.
-    fn stop(mut self) -> (String, String) {
+    pub(crate) fn stop(mut self) -> (String, String) {
         self.signal("TERM");
         let status = self.wait_exit(Duration::from_secs(30));
         assert!(

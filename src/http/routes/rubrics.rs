@@ -1,7 +1,7 @@
 //! `GET /v1/rubrics`, `GET /v1/rubrics/{id}`, `POST /v1/rubrics/validate`.
 
 use crate::engine::{Rubric, RubricError};
-use crate::http::body::{read_limited, utf8};
+use crate::http::body::{read_limited, refuse_unread, utf8, BodyLimit};
 use crate::http::problem::Problem;
 use crate::http::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -198,21 +198,35 @@ impl From<RubricError> for ValidationError {
     request_body(content = String, content_type = "application/toml", description = "A rubric's TOML source (any text media type)"),
     responses(
         (status = 200, description = "Whether the rubric compiles, with errors by line and column", body = Validation),
+        (status = 400, description = "Empty body", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the request timeout", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Source over the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Source not UTF-8", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]
 pub async fn validate(
     req: HttpRequest,
-    payload: web::Payload,
+    mut payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
     let limit = state.limits.max_rubric_bytes;
-    let body = read_limited(&req, payload, limit).await.map_err(|mut p| {
-        p.limit = Some("max_rubric_bytes".into());
-        p
-    })?;
+    let body_limit = BodyLimit {
+        name: "max_rubric_bytes",
+        max_bytes: limit,
+        timeout_secs: state.limits.request_timeout_secs,
+    };
+    let body = match read_limited(&req, &mut payload, body_limit).await {
+        Ok(body) => body,
+        Err(problem) => return Ok(refuse_unread(&problem, payload)),
+    };
     let source = utf8(&body)?;
+    if source.trim().is_empty() {
+        return Err(Problem::bad_request(
+            "empty-body",
+            "send a rubric's TOML source as the request body (see rubrics/README.md)",
+        ));
+    }
     let limits = crate::engine::CompileLimits {
         max_phrases: state.limits.max_rubric_phrases,
         max_source_bytes: limit,

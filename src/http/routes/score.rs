@@ -1,17 +1,24 @@
 //! `POST /v1/score` and `POST /v1/score/batch`.
 
 use crate::engine::Assessment;
-use crate::http::body::{is_json, media_type, read_limited, utf8};
+use crate::http::body::{
+    is_json, media_type, read_limited, refuse_unread, unreadable, utf8, without_values, BodyLimit,
+};
 use crate::http::problem::Problem;
 use crate::http::scoring::{self, parse_format, ScoreJob, ScoreRequest};
 use crate::http::state::AppState;
 use crate::http::RubricUsed;
 use crate::transcript::{Format, RoleHints};
+use actix_web::rt::time::{sleep, Sleep};
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use bytes::{Bytes, BytesMut};
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
 use utoipa::{IntoParams, ToSchema};
 
 /// Query parameters of a raw-transcript score request.
@@ -49,20 +56,48 @@ pub struct RawScoreQuery {
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or wrong API key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown rubric", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the request timeout", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over the limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Unsupported media type", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Transcript or rubric cannot be used", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "A bug: the reply repeats nothing of the request", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]
 pub async fn score(
     req: HttpRequest,
-    payload: web::Payload,
+    mut payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
     let media = media_type(&req);
-    let body = read_limited(&req, payload, state.limits.max_body_bytes).await?;
+    let limit = BodyLimit {
+        name: "max_body_bytes",
+        max_bytes: state.limits.max_body_bytes,
+        timeout_secs: state.limits.request_timeout_secs,
+    };
+    let body = match read_limited(&req, &mut payload, limit).await {
+        Ok(body) => body,
+        Err(problem) => return Ok(refuse_unread(&problem, payload)),
+    };
+    let query = web::Query::<RawScoreQuery>::from_query(req.query_string())
+        .map_err(|e| {
+            Problem::bad_request(
+                "invalid-query",
+                format!(
+                    "invalid query string: {}",
+                    without_values(&e.to_string(), true)
+                ),
+            )
+        })?
+        .into_inner();
     let scored = if is_json(&media) {
+        // Silently ignoring `?rubric=` would score with whatever the body names.
+        if !req.query_string().is_empty() {
+            return Err(Problem::bad_request(
+                "unexpected-query",
+                "query parameters are only for a raw transcript body: put them in the JSON request instead",
+            ));
+        }
         let request: ScoreRequest = parse_json(&body)?;
         if request.id.is_some() {
             return Err(Problem::bad_request(
@@ -73,11 +108,6 @@ pub async fn score(
         let job = request.job()?;
         scoring::run(&state, job)?
     } else if media == "text/plain" || Format::from_media_type(&media).is_some() {
-        let query = web::Query::<RawScoreQuery>::from_query(req.query_string())
-            .map_err(|e| {
-                Problem::bad_request("invalid-query", format!("invalid query string: {e}"))
-            })?
-            .into_inner();
         let text = utf8(&body)?;
         let format = match query.format.as_deref() {
             Some(name) => parse_format(Some(name))?,
@@ -114,7 +144,10 @@ fn parse_json(body: &[u8]) -> Result<ScoreRequest, Problem> {
     serde_json::from_str(text).map_err(|e| {
         let mut problem = Problem::bad_request(
             "invalid-json",
-            format!("the request is not a valid score request: {e}"),
+            format!(
+                "the request is not a valid score request: {}",
+                without_values(&e.to_string(), true)
+            ),
         );
         problem.line = Some(e.line());
         problem
@@ -135,6 +168,10 @@ pub struct BatchResult {
     error: Option<Problem>,
 }
 
+/// Test-only: with [`crate::http::ServeConfig::test_panic_route`], a batch line
+/// naming this rubric panics while it is scored.
+const PANIC_RUBRIC: &str = "__panic";
+
 const NDJSON_MEDIA_TYPES: [&str; 4] = [
     "application/x-ndjson",
     "application/ndjson",
@@ -151,7 +188,7 @@ const NDJSON_MEDIA_TYPES: [&str; 4] = [
         content((ScoreRequest = "application/x-ndjson"))
     ),
     responses(
-        (status = 200, description = "One result per request line, in order, streamed as each is scored", body = BatchResult, content_type = "application/x-ndjson"),
+        (status = 200, description = "One result per request line, in order, streamed as each is scored; a line that fails (including one that does not arrive within the request timeout) gets an `error` problem", body = BatchResult, content_type = "application/x-ndjson"),
         (status = 401, description = "Missing or wrong API key", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not NDJSON", body = Problem, content_type = "application/problem+json"),
     ),
@@ -175,11 +212,12 @@ pub async fn batch(
         discarding: false,
         input_done: false,
         stopped: false,
+        line_deadline: None,
         state: state.into_inner(),
     };
     Ok(HttpResponse::Ok()
         .content_type("application/x-ndjson")
-        .streaming(lines.into_stream()))
+        .streaming(lines))
 }
 
 /// Reads the batch body line by line and scores each as it completes, so memory
@@ -196,38 +234,65 @@ struct BatchLines {
     input_done: bool,
     /// Set once the line limit is reached: nothing more is read or written.
     stopped: bool,
+    /// When the line being received must be in; set when the server starts waiting
+    /// for it, cleared when it is complete, so slow scoring never counts against
+    /// the client but a line dribbled in a byte at a time does.
+    line_deadline: Option<Pin<Box<Sleep>>>,
     state: std::sync::Arc<AppState>,
 }
 
-impl BatchLines {
-    fn into_stream(self) -> Pin<Box<dyn Stream<Item = Result<Bytes, actix_web::Error>>>> {
-        Box::pin(futures_util::stream::unfold(self, |mut lines| async move {
-            loop {
-                if lines.stopped {
-                    return None;
+impl Stream for BatchLines {
+    type Item = Result<Bytes, actix_web::Error>;
+
+    // A hand-written stream rather than `stream::unfold`: unfold drops its state,
+    // and with it the request body, as soon as the output ends, and actix then
+    // drains a chunked body that is still open (for ever, if the client stalled on
+    // purpose). Held here until the response is written, it makes actix close.
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let lines = self.get_mut();
+        loop {
+            if lines.stopped {
+                return Poll::Ready(None);
+            }
+            if let Some(bytes) = lines.next_ready() {
+                return Poll::Ready(Some(Ok(bytes)));
+            }
+            if lines.input_done {
+                return Poll::Ready(None);
+            }
+            match Pin::new(&mut lines.payload).poll_next(cx) {
+                Poll::Ready(Some(Ok(chunk))) => lines.take(&chunk),
+                Poll::Ready(Some(Err(e))) => {
+                    return Poll::Ready(Some(Ok(lines.stop_with(unreadable(e)))));
                 }
-                if let Some(bytes) = lines.next_ready() {
-                    return Some((Ok(bytes), lines));
-                }
-                if lines.input_done {
-                    return None;
-                }
-                match lines.payload.next().await {
-                    Some(Ok(chunk)) => lines.take(&chunk),
-                    Some(Err(e)) => {
-                        lines.input_done = true;
-                        lines.stopped = true;
-                        let problem = Problem::bad_request(
-                            "unreadable-body",
-                            format!("the request body could not be read: {e}"),
-                        );
-                        let bytes = lines.result(None, Err(problem));
-                        return Some((Ok(bytes), lines));
+                Poll::Ready(None) => lines.input_done = true,
+                Poll::Pending => {
+                    let timeout_secs = lines.state.limits.request_timeout_secs;
+                    let deadline = lines
+                        .line_deadline
+                        .get_or_insert_with(|| Box::pin(sleep(Duration::from_secs(timeout_secs))));
+                    if deadline.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
                     }
-                    None => lines.input_done = true,
+                    lines.line += 1;
+                    let problem = Problem::request_timeout(
+                        timeout_secs,
+                        &format!("line {} of the batch", lines.line),
+                    );
+                    return Poll::Ready(Some(Ok(lines.stop_with(problem))));
                 }
             }
-        }))
+        }
+    }
+}
+
+impl BatchLines {
+    /// Answers a failure to read the body as the last line: nothing after it can
+    /// be trusted to be whole.
+    fn stop_with(&mut self, problem: Problem) -> Bytes {
+        self.input_done = true;
+        self.stopped = true;
+        self.result(None, Err(problem))
     }
 
     fn take(&mut self, mut chunk: &[u8]) {
@@ -267,6 +332,7 @@ impl BatchLines {
                 return None;
             };
             self.line += 1;
+            self.line_deadline = None;
             if let Some(bytes) = self.score_line(&line) {
                 return Some(bytes);
             }
@@ -303,16 +369,32 @@ impl BatchLines {
         }
         let request = utf8(line).and_then(|text| {
             serde_json::from_str::<ScoreRequest>(text).map_err(|e| {
-                Problem::bad_request("invalid-json", format!("not a valid score request: {e}"))
+                Problem::bad_request(
+                    "invalid-json",
+                    format!(
+                        "not a valid score request: {}",
+                        without_values(&e.to_string(), true)
+                    ),
+                )
             })
         });
         let (id, outcome) = match request {
             Ok(request) => {
                 let id = request.id.clone();
-                let outcome = request
-                    .job()
-                    .and_then(|job| scoring::run(&self.state, job))
-                    .map(|s| s.assessment);
+                let state = &self.state;
+                // The response is already under way when a line is scored, so the
+                // middleware's containment cannot answer for it: a panic becomes
+                // this line's error and the batch carries on.
+                let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    if state.test_panic_route && request.rubric.as_deref() == Some(PANIC_RUBRIC) {
+                        panic!("test panic in a batch line: {:?}", request.transcript_text);
+                    }
+                    request
+                        .job()
+                        .and_then(|job| scoring::run(state, job))
+                        .map(|s| s.assessment)
+                }))
+                .unwrap_or_else(|_panic| Err(Problem::internal_error()));
                 (id, outcome)
             }
             Err(problem) => (None, Err(problem)),
