@@ -47,71 +47,21 @@ if [ -z "$connections" ]; then
 fi
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
-case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
-bin="$target_dir/release/rolemark"
 lua="$root/scripts/loadtest.lua"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  sudo=""
-  if [ "$(id -u)" != 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-      sudo=sudo
-    else
-      echo "loadtest: wrk is missing and installing it needs root (apt-get install wrk)" >&2
-      exit 1
-    fi
-  fi
-  echo "loadtest: installing wrk with apt" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # The package lists may be stale or absent on a fresh machine: refresh only if needed.
-  $sudo apt-get install -y -q wrk >/dev/null 2>&1 ||
-    { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q wrk >/dev/null; }
-fi
-for tool in curl wrk; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "loadtest: $tool is required" >&2; exit 1; }
-done
+name=loadtest
+# shellcheck source=scripts/server-lib.sh
+. "$root/scripts/server-lib.sh"
+ensure_wrk
 
-if [ "$build" = 1 ]; then
-  (cd "$root" && cargo build --release --quiet)
-fi
-[ -x "$bin" ] || { echo "loadtest: $bin not found (build, or drop --no-build)" >&2; exit 1; }
+release_binary "$build"
 
 work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    # Graceful shutdown finishes requests in flight; do not wait for ever.
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap stop_server EXIT
 trap 'exit 130' INT TERM
 
 base="http://127.0.0.1:$port"
-if curl -s -o /dev/null --max-time 1 "$base/healthz"; then
-  echo "loadtest: something already listens on port $port (use --port)" >&2
-  exit 1
-fi
-
-RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-server_pid=$!
-
-ready=0
-for _ in $(seq 100); do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "loadtest: the server exited at start:" >&2
-    cat "$work/server.log" >&2
-    exit 1
-  fi
-  if curl -sf -o /dev/null --max-time 1 "$base/healthz"; then ready=1; break; fi
-  sleep 0.1
-done
-[ "$ready" = 1 ] || { echo "loadtest: no /healthz answer after 10 s" >&2; exit 1; }
+start_server "$bin" "$port"
 
 if [ "$mode" = batch ]; then
   body="$work/batch.ndjson"
@@ -139,14 +89,14 @@ if [ "$mode" = batch ] && grep -q '"error"' "$work/first.out"; then
   grep '"error"' "$work/first.out" | head -3 >&2
   exit 1
 fi
-rss_before=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
+rss_before=$(vm_kb VmRSS)
 
 echo "loadtest: $mode, $url, body $body_bytes bytes, wrk -t$threads -c$connections -d${duration}s" >&2
 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency --timeout 10s -s "$lua" "$url" \
   -- "$body" "$content_type" >"$work/wrk.out"
 
-peak_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")
-rss_after=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
+peak_kb=$(vm_kb VmHWM)
+rss_after=$(vm_kb VmRSS)
 result=$(grep '^RESULT ' "$work/wrk.out" || true)
 if [ -z "$result" ]; then
   echo "loadtest: wrk printed no result:" >&2
