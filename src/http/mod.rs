@@ -137,45 +137,27 @@ fn app(
         .app_data(state)
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(observe))
-        // Each resource contains its own panics: see `contain_panics`.
+        // Each resource contains its own panics: see `only`.
         .service(
             web::scope("/v1")
-                .service(
-                    only("/score", Method::POST, routes::score::score)
-                        .wrap(from_fn(contain_panics)),
-                )
-                .service(
-                    only("/score/batch", Method::POST, routes::score::batch)
-                        .wrap(from_fn(contain_panics)),
-                )
-                .service(
-                    only("/rubrics", Method::GET, routes::rubrics::list)
-                        .wrap(from_fn(contain_panics)),
-                )
-                .service(
-                    only("/rubrics/validate", Method::POST, routes::rubrics::validate)
-                        .wrap(from_fn(contain_panics)),
-                )
-                .service(
-                    only("/rubrics/{id}", Method::GET, routes::rubrics::get)
-                        .wrap(from_fn(contain_panics)),
-                )
+                .service(only("/score", Method::POST, routes::score::score))
+                .service(only("/score/batch", Method::POST, routes::score::batch))
+                .service(only("/rubrics", Method::GET, routes::rubrics::list))
+                .service(only(
+                    "/rubrics/validate",
+                    Method::POST,
+                    routes::rubrics::validate,
+                ))
+                .service(only("/rubrics/{id}", Method::GET, routes::rubrics::get))
                 .configure(|scope| {
                     if test_panic_route {
-                        scope.service(
-                            only("/__panic", Method::POST, panic_for_tests)
-                                .wrap(from_fn(contain_panics)),
-                        );
+                        scope.service(only("/__panic", Method::POST, panic_for_tests));
                     }
                 }),
         )
-        .service(
-            only("/healthz", Method::GET, routes::health::healthz).wrap(from_fn(contain_panics)),
-        )
-        .service(only("/readyz", Method::GET, routes::health::readyz).wrap(from_fn(contain_panics)))
-        .service(
-            only("/metrics", Method::GET, routes::health::metrics).wrap(from_fn(contain_panics)),
-        )
+        .service(only("/healthz", Method::GET, routes::health::healthz))
+        .service(only("/readyz", Method::GET, routes::health::readyz))
+        .service(only("/metrics", Method::GET, routes::health::metrics))
         .route(
             "/docs",
             web::get().to(|| async {
@@ -201,7 +183,12 @@ fn app(
 
 /// A resource that answers one method, and any other with a 405 problem whose
 /// `Allow` header names it (RFC 9110 requires the header; actix leaves it out).
-fn only<F, Args>(path: &str, method: Method, handler: F) -> actix_web::Resource
+/// It contains its own panics (see `contain_panics`).
+fn only<F, Args>(
+    path: &str,
+    method: Method,
+    handler: F,
+) -> impl actix_web::dev::HttpServiceFactory + 'static
 where
     F: actix_web::Handler<Args>,
     Args: actix_web::FromRequest + 'static,
@@ -226,6 +213,7 @@ where
                 response
             }
         }))
+        .wrap(from_fn(contain_panics))
 }
 
 static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);
