@@ -210,7 +210,10 @@ fn normalise_plain_phrase(phrase: &str) -> Option<String> {
     Some(out)
 }
 
-fn normalise_phrase_fully(phrase: &str) -> Option<String> {
+/// [`normalise_phrase`] without its ASCII shortcut: the transcript normaliser's
+/// words joined by spaces. Public so that tests and fuzzing can hold the shortcut
+/// to it.
+pub fn normalise_phrase_fully(phrase: &str) -> Option<String> {
     let mut normaliser = Normaliser::new();
     normaliser.push_text(phrase);
     let words: Vec<&str> = normaliser
