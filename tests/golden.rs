@@ -3,17 +3,13 @@
 //! `tests/golden/EXPECTED.md` (its summary table), so the document an assessor reads
 //! and the test that enforces it cannot drift apart.
 
+mod support;
+
 use rolemark::engine::{Assessment, Outcome, Scorer};
-use rolemark::rubrics::Registry;
 use rolemark::transcript::{self, RoleHints};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-/// Compiled once for the whole test binary.
-fn registry() -> &'static Registry {
-    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    REGISTRY.get_or_init(|| Registry::embedded().expect("embedded rubrics compile"))
-}
+use support::registry;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")

@@ -7,50 +7,14 @@
 //! These run in the debug build, so the sizes are the issue's own: a quadratic
 //! step over 10 MB or 100,000 turns would not finish, which is the check.
 
-use rolemark::engine::{Assessment, CompileLimits, Outcome, Rubric, Scorer};
-use rolemark::rubrics::Registry;
-use rolemark::transcript::{self, Format, Role, RoleHints, Transcript, Turn};
+mod support;
 
-fn registry() -> &'static Registry {
-    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    REGISTRY.get_or_init(|| Registry::embedded().expect("embedded rubrics compile"))
-}
+use rolemark::engine::{Assessment, CompileLimits, Outcome, Rubric, Scorer};
+use rolemark::transcript::{self, Format, Role, RoleHints, Transcript, Turn};
+use support::{assert_quotes_exact, registry};
 
 fn rubric(id: &str) -> &'static Rubric {
     registry().get(id).expect("seed rubric")
-}
-
-/// Checks every quote against its turn and returns how many there were. Char
-/// offsets are turned into byte offsets once per turn, so a 10 MB turn costs
-/// one pass, not one per quote.
-fn assert_quotes_exact(transcript: &Transcript, assessment: &Assessment) -> usize {
-    let quotes = assessment
-        .criteria
-        .iter()
-        .flat_map(|c| c.evidence.iter())
-        .chain(
-            assessment
-                .customer_behaviour
-                .iter()
-                .flat_map(|b| b.evidence.iter()),
-        )
-        .flat_map(|e| std::iter::once(&e.quote).chain(e.responds_to.as_ref()));
-    let mut byte_offsets: std::collections::HashMap<usize, Vec<usize>> = Default::default();
-    let mut checked = 0;
-    for quote in quotes {
-        let text = &transcript.turns[quote.turn].text;
-        let offsets = byte_offsets.entry(quote.turn).or_insert_with(|| {
-            text.char_indices()
-                .map(|(at, _)| at)
-                .chain(std::iter::once(text.len()))
-                .collect()
-        });
-        assert!(quote.start <= quote.end, "{quote:?}");
-        let (start, end) = (offsets[quote.start as usize], offsets[quote.end as usize]);
-        assert_eq!(&text[start..end], quote.quote, "turn {}", quote.turn);
-        checked += 1;
-    }
-    checked
 }
 
 fn turn(speaker: &str, role: Role, text: String) -> Turn {
@@ -88,7 +52,7 @@ fn a_ten_megabyte_single_line_turn_is_scored_with_exact_quotes() {
     assert_eq!(transcript.turns.len(), 2);
     assert_eq!(transcript.turns[0].text.len(), rant.trim_end().len());
     let assessment = Scorer::new(rubric("heat")).score(&transcript);
-    let quotes = assert_quotes_exact(&transcript, &assessment);
+    let quotes = assert_quotes_exact(&transcript, &assessment, "10 MB turn");
     assert!(quotes >= 1, "the apology is quoted");
     // Quotes from the huge sentence are cut to words around the cue, not 10 MB long.
     for evidence in assessment.criteria.iter().flat_map(|c| c.evidence.iter()) {
@@ -121,7 +85,10 @@ fn a_hundred_thousand_one_word_turns_are_scored() {
     assert_eq!(transcript.turns.len(), 100_000);
     for id in ["heat", "challenging-customers"] {
         let assessment = Scorer::new(rubric(id)).score(&transcript);
-        assert!(assert_quotes_exact(&transcript, &assessment) > 0, "{id}");
+        assert!(
+            assert_quotes_exact(&transcript, &assessment, id) > 0,
+            "{id}"
+        );
         assert_eq!(assessment.criteria.len(), rubric(id).criteria.len());
     }
 }
@@ -167,7 +134,7 @@ fn nul_bytes_and_control_characters_keep_quotes_exact() {
     assert!(transcript.turns[1].text.contains('\0'));
     for rubric in registry().iter() {
         let assessment = Scorer::new(rubric).score(&transcript);
-        assert_quotes_exact(&transcript, &assessment);
+        assert_quotes_exact(&transcript, &assessment, &rubric.id);
     }
     let assessment = Scorer::new(rubric("heat")).score(&transcript);
     let quoted: Vec<&str> = assessment
@@ -221,7 +188,7 @@ fn scripts_and_sequences_that_break_offset_arithmetic_keep_quotes_exact() {
     let mut quotes = 0;
     for rubric in registry().iter() {
         let assessment = Scorer::new(rubric).score(&transcript);
-        quotes += assert_quotes_exact(&transcript, &assessment);
+        quotes += assert_quotes_exact(&transcript, &assessment, &rubric.id);
     }
     assert!(quotes > noises.len() * 3, "only {quotes} quotes");
     let assessment = Scorer::new(rubric("challenging-customers")).score(&transcript);
@@ -270,7 +237,10 @@ fn a_rubric_of_fifty_thousand_phrases_compiles_and_scores() {
         ],
     };
     let assessment = Scorer::new(&rubric).score(&transcript);
-    assert_eq!(assert_quotes_exact(&transcript, &assessment), 2);
+    assert_eq!(
+        assert_quotes_exact(&transcript, &assessment, "50,000 phrases"),
+        2
+    );
     assert_eq!(criterion_outcome(&assessment, "says-a-code"), Outcome::Met);
 
     let over = Rubric::compile_with(

@@ -2,52 +2,20 @@
 //! at [start, end) in Unicode scalar values, whatever the text holds.
 
 use proptest::prelude::*;
-use rolemark::engine::{Assessment, Quote, Scorer};
-use rolemark::rubrics::Registry;
+mod support;
+
+use rolemark::engine::Scorer;
 use rolemark::transcript::{self, Role, RoleHints, Transcript, Turn};
-
-/// Compiled once for the whole test binary.
-fn registry() -> &'static Registry {
-    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    REGISTRY.get_or_init(|| Registry::embedded().expect("embedded rubrics compile"))
-}
-
-fn slice(text: &str, start: u32, end: u32) -> String {
-    text.chars()
-        .skip(start as usize)
-        .take((end - start) as usize)
-        .collect()
-}
-
-fn all_quotes(a: &Assessment) -> Vec<&Quote> {
-    let criteria = a.criteria.iter().flat_map(|c| c.evidence.iter());
-    let behaviours = a.customer_behaviour.iter().flat_map(|b| b.evidence.iter());
-    criteria
-        .chain(behaviours)
-        .flat_map(|e| std::iter::once(&e.quote).chain(e.responds_to.as_ref()))
-        .collect()
-}
+use support::{assert_quotes_exact, registry};
 
 fn check(transcript: &Transcript) -> usize {
-    let registry = registry();
-    let mut checked = 0;
-    for rubric in registry.iter() {
-        let assessment = Scorer::new(rubric).score(transcript);
-        for q in all_quotes(&assessment) {
-            let turn = &transcript.turns[q.turn];
-            assert!(q.start <= q.end && q.end as usize <= turn.text.chars().count());
-            assert_eq!(
-                slice(&turn.text, q.start, q.end),
-                q.quote,
-                "rubric {}",
-                rubric.id
-            );
-            assert_eq!(q.speaker, turn.speaker);
-            assert_eq!(q.role, turn.role);
-            checked += 1;
-        }
-    }
-    checked
+    registry()
+        .iter()
+        .map(|rubric| {
+            let assessment = Scorer::new(rubric).score(transcript);
+            assert_quotes_exact(transcript, &assessment, &format!("rubric {}", rubric.id))
+        })
+        .sum()
 }
 
 const FRAGMENTS: &[&str] = &[

@@ -1,0 +1,67 @@
+//! Shared by the integration tests that score in-process: the compiled seed
+//! rubrics and the evidence contract.
+
+// Each test file is its own crate and uses only part of this module.
+#![allow(dead_code)]
+
+use rolemark::engine::{Assessment, Quote};
+use rolemark::rubrics::Registry;
+use rolemark::transcript::Transcript;
+
+/// The embedded rubrics, compiled once for the whole test binary.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| Registry::embedded().expect("embedded rubrics compile"))
+}
+
+/// Every quote of an assessment: the evidence of criteria and customer behaviour,
+/// and the turns that evidence responds to.
+pub fn all_quotes(assessment: &Assessment) -> Vec<&Quote> {
+    let criteria = assessment.criteria.iter().flat_map(|c| c.evidence.iter());
+    let behaviours = assessment
+        .customer_behaviour
+        .iter()
+        .flat_map(|b| b.evidence.iter());
+    criteria
+        .chain(behaviours)
+        .flat_map(|e| std::iter::once(&e.quote).chain(e.responds_to.as_ref()))
+        .collect()
+}
+
+/// The evidence contract: each quote is the exact `[start, end)` slice, in
+/// Unicode scalar values, of its turn's text, with the turn's speaker and role.
+/// Returns how many quotes were checked; `context` names the case in failures.
+/// Char offsets become byte offsets once per turn, so a 10 MB turn costs one
+/// pass rather than one per quote.
+pub fn assert_quotes_exact(
+    transcript: &Transcript,
+    assessment: &Assessment,
+    context: &str,
+) -> usize {
+    let mut byte_offsets: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    let quotes = all_quotes(assessment);
+    for quote in &quotes {
+        let turn = &transcript.turns[quote.turn];
+        let offsets = byte_offsets.entry(quote.turn).or_insert_with(|| {
+            turn.text
+                .char_indices()
+                .map(|(at, _)| at)
+                .chain(std::iter::once(turn.text.len()))
+                .collect()
+        });
+        assert!(
+            quote.start <= quote.end && (quote.end as usize) < offsets.len(),
+            "{context}: {quote:?}"
+        );
+        let (start, end) = (offsets[quote.start as usize], offsets[quote.end as usize]);
+        assert_eq!(
+            &turn.text[start..end],
+            quote.quote,
+            "{context}: turn {}",
+            quote.turn
+        );
+        assert_eq!(quote.speaker, turn.speaker, "{context}");
+        assert_eq!(quote.role, turn.role, "{context}");
+    }
+    quotes.len()
+}
