@@ -114,6 +114,7 @@ fn format_fixtures() -> &'static [String] {
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .expect("fixtures directory")
             .map(|entry| entry.expect("fixture entry").path())
+            .filter(|path| path.is_file())
             .collect();
         paths.sort();
         paths

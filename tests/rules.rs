@@ -121,7 +121,11 @@ rule = { all = [{ any = [{ says = ["apology"] }, { says = ["closing"] }] }, { sa
 "#;
 
 fn score(text: &str) -> Assessment {
-    let rubric = Rubric::compile(RUBRIC).expect("test rubric compiles");
+    score_with(RUBRIC, text)
+}
+
+fn score_with(rubric: &str, text: &str) -> Assessment {
+    let rubric = Rubric::compile(rubric).expect("test rubric compiles");
     let transcript =
         transcript::parse(text, None, &RoleHints::default()).expect("transcript parses");
     rolemark::engine::Scorer::new(&rubric).score(&transcript)
@@ -468,5 +472,108 @@ fn gapped_phrases_match_words_in_order_within_the_gap() {
     assert_eq!(
         c.evidence[0].quote.quote,
         "Honestly I want all of it as a full refund today."
+    );
+}
+
+const EXCEPTIONS_RUBRIC: &str = r#"
+id = "exceptions"
+title = "Sentence exceptions and openers"
+version = "1"
+
+[scoring]
+met_at = 0.75
+partially_met_at = 0.35
+required_cap = "fail"
+[[scoring.bands]]
+grade = "fail"
+min = 0.0
+
+[lexicons.offer]
+negatable = false
+phrases = ["would you like {me to|a refund}"]
+[lexicons.advice]
+negatable = false
+sentence_start = true
+phrases = ["[so] you {can|should}"]
+[lexicons.restating]
+negatable = false
+sentence_start = true
+phrases = ["so you {were|are}"]
+
+[[criteria]]
+id = "asks"
+title = "Asks about the problem, offers aside"
+rule = { question = { unless = ["offer"], at_least = 2 } }
+
+[[criteria]]
+id = "restates"
+title = "Restates, advice aside"
+rule = { paraphrase = { unless = ["advice"] } }
+
+[[criteria]]
+id = "opens-with-restatement"
+title = "Opens a sentence by restating"
+rule = { says = ["restating"] }
+"#;
+
+#[test]
+fn questions_holding_an_unless_cue_do_not_count() {
+    let a = score_with(
+        EXCEPTIONS_RUBRIC,
+        "Customer: My order never came.\nAgent: Would you like a refund? When did you order it?\nCustomer: Monday.\nAgent: Would you like me to chase it?",
+    );
+    let c = a.criteria.iter().find(|c| c.id == "asks").unwrap();
+    assert_eq!((c.outcome, c.score), (Outcome::PartiallyMet, Some(0.5)));
+    let asked: Vec<&str> = c.evidence.iter().map(|e| e.quote.quote.as_str()).collect();
+    assert_eq!(asked, ["When did you order it?"]);
+    assert!(
+        c.looked_for.iter().any(|l| l.contains("found 1, 2 needed")),
+        "{:?}",
+        c.looked_for
+    );
+}
+
+#[test]
+fn paraphrase_skips_sentences_holding_an_unless_cue() {
+    let customer = "Customer: The heater in room twelve stopped working overnight.\n";
+    let advice = score_with(
+        EXCEPTIONS_RUBRIC,
+        &format!("{customer}Agent: You can move the heater in room twelve yourself."),
+    );
+    assert_eq!(outcome(&advice, "restates"), (Outcome::NotMet, Some(0.0)));
+    let restated = score_with(
+        EXCEPTIONS_RUBRIC,
+        &format!("{customer}Agent: The heater in room twelve stopped working overnight."),
+    );
+    assert_eq!(outcome(&restated, "restates"), (Outcome::Met, Some(1.0)));
+}
+
+#[test]
+fn sentence_start_cues_count_only_where_a_sentence_opens() {
+    let opening = score_with(
+        EXCEPTIONS_RUBRIC,
+        "Customer: It broke.\nAgent: Right. So you were charged twice?",
+    );
+    assert_eq!(
+        quotes(&opening, "opens-with-restatement"),
+        vec![(1, "So you were charged twice?".to_owned(), Polarity::For)]
+    );
+    // The same words as a conjunction inside a sentence, and at the start of the
+    // next turn after the customer's own sentence, are told apart.
+    let inside = score_with(
+        EXCEPTIONS_RUBRIC,
+        "Customer: It broke.\nAgent: I will refund it so you are not out of pocket.",
+    );
+    assert_eq!(
+        outcome(&inside, "opens-with-restatement"),
+        (Outcome::NotMet, Some(0.0))
+    );
+    let next_turn = score_with(
+        EXCEPTIONS_RUBRIC,
+        "Customer: It broke\nAgent: so you were charged twice",
+    );
+    assert_eq!(
+        outcome(&next_turn, "opens-with-restatement"),
+        (Outcome::Met, Some(1.0))
     );
 }

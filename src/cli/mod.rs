@@ -3,6 +3,7 @@
 //! Exit codes: 0 on success, 2 on bad input (with a one-line message on stderr),
 //! 1 when output cannot be written.
 
+mod eval_cmd;
 mod generate_cmd;
 mod rubrics_cmd;
 mod score_cmd;
@@ -31,6 +32,8 @@ enum Command {
     /// List and validate rubrics.
     #[command(subcommand)]
     Rubrics(rubrics_cmd::RubricsCommand),
+    /// Measure a rubric's turn-level detectors against annotated dialogues (JSON Lines).
+    Eval(eval_cmd::EvalArgs),
     /// Run the REST service.
     Serve(serve_cmd::ServeArgs),
     /// Print the OpenAPI document of the REST service.
@@ -125,6 +128,7 @@ where
     let result = match cli.command {
         Command::Score(args) => score_cmd::run(args),
         Command::Rubrics(command) => rubrics_cmd::run(command),
+        Command::Eval(args) => eval_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args),
         Command::Openapi => serve_cmd::openapi(),
         Command::Generate(args) => generate_cmd::run(args),

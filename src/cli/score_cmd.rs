@@ -68,33 +68,33 @@ fn parse_role(value: &str) -> Result<(String, Role), String> {
     Ok((speaker.trim().to_owned(), role))
 }
 
-fn resolve_rubric(args: &ScoreArgs) -> Result<Arc<Rubric>, CliError> {
+/// An embedded rubric, one from `--rubrics DIR`, or a rubric file's path.
+pub(super) fn resolve_rubric(id: &str, source: &RubricSource) -> Result<Arc<Rubric>, CliError> {
     // Compiling one embedded rubric, not all, keeps a one-file score quick.
-    if args.source.is_embedded_only() {
-        if let Some(compiled) = crate::rubrics::Registry::embedded_one(&args.rubric) {
+    if source.is_embedded_only() {
+        if let Some(compiled) = crate::rubrics::Registry::embedded_one(id) {
             return compiled
                 .map(Arc::new)
                 .map_err(|e| CliError::internal(e.to_string()));
         }
     }
-    let registry = args.source.registry()?;
-    if let Some(rubric) = registry.get(&args.rubric) {
+    let registry = source.registry()?;
+    if let Some(rubric) = registry.get(id) {
         return Ok(rubric.clone());
     }
-    let path = Path::new(&args.rubric);
+    let path = Path::new(id);
     if path.exists() {
         return crate::rubrics::load_file(path)
             .map(Arc::new)
             .map_err(|e| CliError::input(e.to_string()));
     }
     Err(CliError::input(format!(
-        "unknown rubric `{}`: use one of {} or the path of a rubric file",
-        args.rubric,
+        "unknown rubric `{id}`: use one of {} or the path of a rubric file",
         registry.ids().join(", ")
     )))
 }
 
-fn read_input(path: &Path) -> Result<String, CliError> {
+pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
     let bytes = if path == Path::new("-") {
         let mut buffer = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
@@ -118,7 +118,7 @@ fn read_input(path: &Path) -> Result<String, CliError> {
 const FILES_PER_ROUND: usize = 64;
 
 pub fn run(args: ScoreArgs) -> Result<(), CliError> {
-    let rubric = resolve_rubric(&args)?;
+    let rubric = resolve_rubric(&args.rubric, &args.source)?;
     let format = match &args.input_format {
         None => None,
         Some(name) => Some(Format::parse(name).ok_or_else(|| {

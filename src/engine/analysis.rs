@@ -74,14 +74,18 @@ impl<'a> Analysis<'a> {
         let mut hits = rubric.phrases.find_all(&norm.text);
         hits.sort_by_key(|h| (h.start, h.end, h.pattern));
         let phrases = &rubric.phrases;
-        let mut record =
-            |cue: CueMatch, turn_start: u32| match find_negator(&norm, turn_start, cue.first_token)
-            {
-                Some(negator) if rubric.lexicons[cue.lexicon].negatable => {
+        let mut record = |cue: CueMatch, turn_start: u32| {
+            let lexicon = &rubric.lexicons[cue.lexicon];
+            if lexicon.sentence_start && !opens_sentence(&norm, cue.first_token) {
+                return;
+            }
+            match find_negator(&norm, turn_start, cue.first_token) {
+                Some(negator) if lexicon.negatable => {
                     suppressed.push(Suppressed { cue, negator });
                 }
                 _ => matches.push(cue),
-            };
+            }
+        };
         for hit in hits {
             let first_token = norm
                 .tokens
@@ -280,6 +284,10 @@ fn assemble_gapped(rubric: &Rubric, mut fragments: Vec<Fragment>) -> Vec<CueMatc
         }
     }
     found
+}
+
+fn opens_sentence(norm: &Normaliser, token: u32) -> bool {
+    token == 0 || norm.tokens[token as usize - 1].sentence != norm.tokens[token as usize].sentence
 }
 
 fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u32> {

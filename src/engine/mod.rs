@@ -4,6 +4,7 @@
 //! [`crate::transcript::Transcript`] and returns an [`Assessment`].
 
 mod analysis;
+pub mod eval;
 mod evidence;
 pub mod lexicon;
 pub mod rubric;

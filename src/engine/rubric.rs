@@ -92,6 +92,9 @@ pub struct Lexicon {
     pub name: String,
     pub description: String,
     pub negatable: bool,
+    /// Its cues count only when they open a sentence: "so you're" restates the
+    /// customer there, but is a conjunction in "I'll refund it so you're not out of pocket".
+    pub sentence_start: bool,
     /// Turn-level evaluation labels this lexicon evidences.
     pub labels: Vec<String>,
     /// A few expanded forms, to show what was looked for.
@@ -207,6 +210,8 @@ struct RawLexicon {
     description: String,
     #[serde(default = "yes")]
     negatable: bool,
+    #[serde(default)]
+    sentence_start: bool,
     #[serde(default)]
     labels: Vec<String>,
     phrases: Vec<Spanned<String>>,
@@ -376,6 +381,10 @@ struct RawParaphrase {
     lead_in_overlap: f64,
     #[serde(default = "default_within")]
     window: u32,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    labels: Vec<String>,
 }
 
 fn default_min_shared() -> u32 {
@@ -399,6 +408,10 @@ struct RawQuestion {
     at_least: u32,
     #[serde(default)]
     by: Option<Who>,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    labels: Vec<String>,
 }
 
 fn default_lead() -> u32 {
@@ -652,6 +665,7 @@ impl Rubric {
                 name: name.get_ref().clone(),
                 description: raw_lexicon.description.clone(),
                 negatable: raw_lexicon.negatable,
+                sentence_start: raw_lexicon.sentence_start,
                 labels: raw_lexicon.labels.clone(),
                 examples,
                 forms,
@@ -979,6 +993,12 @@ fn compile_rule(raw: &Spanned<RawRule>, names: &Names) -> Result<Rule, RubricErr
             },
             lead_in_overlap: fraction(p.lead_in_overlap, raw, "lead_in_overlap", names)?,
             window: positive(p.window, raw, "window", names)?,
+            unless: if p.unless.is_empty() {
+                Vec::new()
+            } else {
+                names.cues_at(raw, &p.unless, "paraphrase.unless")?
+            },
+            labels: p.labels.clone(),
         },
         RawRule::Question(q) => Rule::Question {
             cues: if q.cues.is_empty() {
@@ -989,6 +1009,12 @@ fn compile_rule(raw: &Spanned<RawRule>, names: &Names) -> Result<Rule, RubricErr
             lead: positive(q.lead, raw, "lead", names)?,
             at_least: positive(q.at_least, raw, "at_least", names)?,
             by: q.by.unwrap_or(Who::Learner),
+            unless: if q.unless.is_empty() {
+                Vec::new()
+            } else {
+                names.cues_at(raw, &q.unless, "question.unless")?
+            },
+            labels: q.labels.clone(),
         },
         RawRule::Interrupts(i) => {
             if !(i.overlap.is_finite() && (0.0..=60.0).contains(&i.overlap)) {

@@ -122,12 +122,23 @@ pub enum Rule {
         lead_ins: Vec<LexiconId>,
         lead_in_overlap: f64,
         window: u32,
+        /// Sentences holding one of these cues tell the customer something (what
+        /// they can do, what happens next) and are no restatement, whatever words
+        /// they share.
+        unless: Vec<LexiconId>,
+        /// Turn-level evaluation labels its evidence stands for.
+        labels: Vec<String>,
     },
     Question {
         cues: Vec<LexiconId>,
         lead: u32,
         at_least: u32,
         by: Who,
+        /// Questions holding one of these cues are something else (an offer,
+        /// a suggestion, a closing check) and do not count.
+        unless: Vec<LexiconId>,
+        /// Turn-level evaluation labels its evidence stands for.
+        labels: Vec<String>,
     },
     /// Turns by `by` starting at least `overlap` seconds before the turn of
     /// `of` they follow had ended (needs turn times).
@@ -210,7 +221,9 @@ impl Evaluator<'_, '_> {
                 lead,
                 at_least,
                 by,
-            } => self.question(cues, *lead, *at_least, *by),
+                unless,
+                ..
+            } => self.question(cues, *lead, *at_least, *by, unless),
             Rule::Interrupts { .. } | Rule::Silence { .. } => self.timing(rule),
             Rule::Behaviour(ids) => {
                 let shown = ids.iter().any(|&i| self.behaviours_shown[i]);
@@ -432,6 +445,8 @@ impl Evaluator<'_, '_> {
             lead_ins,
             lead_in_overlap,
             window,
+            unless,
+            ..
         } = rule
         else {
             return RuleOutcome::default();
@@ -440,6 +455,10 @@ impl Evaluator<'_, '_> {
         let stems = a.stems();
         let lead_in_sentences: HashSet<u32> = a
             .cue_matches(lead_ins)
+            .map(|m| a.norm.tokens[m.first_token as usize].sentence)
+            .collect();
+        let telling_sentences: HashSet<u32> = a
+            .cue_matches(unless)
             .map(|m| a.norm.tokens[m.first_token as usize].sentence)
             .collect();
         let turns = a.transcript.turns.len();
@@ -473,6 +492,9 @@ impl Evaluator<'_, '_> {
                 continue;
             }
             for sentence_index in a.turn_sentences[turn].clone() {
+                if telling_sentences.contains(&sentence_index) {
+                    continue;
+                }
                 let sentence = a.norm.sentences[sentence_index as usize];
                 let own: BTreeSet<u32> = (sentence.first_token..sentence.end_token)
                     .filter_map(|t| stems[t as usize])
@@ -534,9 +556,22 @@ impl Evaluator<'_, '_> {
         RuleOutcome::scored(score, evidence, unmet)
     }
 
-    fn question(&self, cues: &[LexiconId], lead: u32, at_least: u32, by: Who) -> RuleOutcome {
+    fn question(
+        &self,
+        cues: &[LexiconId],
+        lead: u32,
+        at_least: u32,
+        by: Who,
+        unless: &[LexiconId],
+    ) -> RuleOutcome {
         let a = self.analysis;
-        let mut asked = BTreeSet::new();
+        // Sentences that ask, but ask for something else: marked up front so
+        // that neither branch below counts them.
+        let mut asked: BTreeSet<u32> = a
+            .cue_matches(unless)
+            .map(|m| a.norm.tokens[m.first_token as usize].sentence)
+            .collect();
+        let excluded = asked.len();
         let mut evidence = Vec::new();
         if cues.is_empty() {
             for turn in 0..a.transcript.turns.len() {
@@ -574,7 +609,8 @@ impl Evaluator<'_, '_> {
                 }
             }
         }
-        let score = ratio(asked.len(), at_least);
+        let found = asked.len() - excluded;
+        let score = ratio(found, at_least);
         let unmet = (score < 1.0).then(|| {
             format!(
                 "{} asking {}: found {}, {} needed",
@@ -584,7 +620,7 @@ impl Evaluator<'_, '_> {
                 } else {
                     format!("a question opening with {}", self.describe_cues(cues))
                 },
-                asked.len(),
+                found,
                 at_least
             )
         });
