@@ -227,7 +227,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "b86444b13916a8d9e29bead75d640175c9a70f6144fd38c36a96db23df02c368";
+    "ff79ae32d2dd8b11550644711c808ee19bd511913b15283dd49d1547308e89c9";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

@@ -285,6 +285,17 @@ fn open_questions_need_a_question_and_an_opener() {
         outcome(&unpunctuated, "open-question"),
         (Outcome::Met, Some(1.0))
     );
+    // A chat question often opens with "so" or a greeting before its question word.
+    let prefaced = score("Customer: hi\nAgent: so how long ago was that");
+    assert_eq!(
+        outcome(&prefaced, "open-question"),
+        (Outcome::Met, Some(1.0))
+    );
+    let prefaced_statement = score("Customer: hi\nAgent: so tell me about it");
+    assert_eq!(
+        outcome(&prefaced_statement, "open-question"),
+        (Outcome::NotMet, Some(0.0))
+    );
 }
 
 #[test]

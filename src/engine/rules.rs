@@ -19,6 +19,12 @@ const QUESTION_OPENERS: [&str; 23] = [
     "what", "how", "why", "when", "where", "which", "who", "whose", "could", "can", "would",
     "will", "do", "does", "did", "is", "are", "was", "were", "have", "has", "shall", "should",
 ];
+/// Words that may stand before the opener of an unpunctuated question, as in
+/// "so how long has it been" or "hi how are you".
+const QUESTION_PREFACES: [&str; 14] = [
+    "so", "and", "but", "okay", "ok", "well", "oh", "right", "then", "hi", "hello", "hey", "also",
+    "now",
+];
 
 /// Whose turns a rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -631,9 +637,14 @@ impl Evaluator<'_, '_> {
         if sentence.ends_with_question_mark {
             return true;
         }
-        sentence.unpunctuated
-            && sentence.first_token < sentence.end_token
-            && QUESTION_OPENERS.contains(&self.analysis.token_text(sentence.first_token))
+        if !sentence.unpunctuated || sentence.first_token >= sentence.end_token {
+            return false;
+        }
+        let first = self.analysis.token_text(sentence.first_token);
+        QUESTION_OPENERS.contains(&first)
+            || (QUESTION_PREFACES.contains(&first)
+                && sentence.first_token + 1 < sentence.end_token
+                && QUESTION_OPENERS.contains(&self.analysis.token_text(sentence.first_token + 1)))
     }
 
     fn lexicon_name(&self, cues: &[LexiconId]) -> String {
