@@ -12,7 +12,7 @@
 use super::json_doc::{
     array_at, array_lines, at_path, element, element_error, error_at, span, text_field, time_field,
 };
-use super::{RawTurn, Role, TranscriptError};
+use super::{combine, RawTurn, Role, TranscriptError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -77,7 +77,7 @@ pub fn parse(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptEr
                 if let Some(speaker) = speaker {
                     turn.speaker = speaker;
                 }
-                add_word(turn, content, end);
+                add_word(turn, content, start, end);
             }
             _ => turns.push(RawTurn {
                 speaker: speaker.unwrap_or_default(),
@@ -98,12 +98,15 @@ pub fn parse(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptEr
     Ok(turns)
 }
 
-fn add_word(turn: &mut RawTurn, word: &str, end: Option<f64>) {
+// A turn spans all its words: items need not come in time order (edited or
+// concatenated exports), and a turn must never end before it starts.
+fn add_word(turn: &mut RawTurn, word: &str, start: Option<f64>, end: Option<f64>) {
     if !turn.text.is_empty() {
         turn.text.push(' ');
     }
     turn.text.push_str(word);
-    turn.end = end.or(turn.end);
+    turn.start = combine(turn.start, start, f64::min);
+    turn.end = combine(turn.end, end, f64::max);
 }
 
 fn label(fields: &Map<String, Value>, name: &str) -> Option<String> {

@@ -433,7 +433,7 @@ fn merge_cues(raw: Vec<RawTurn>) -> Vec<RawTurn> {
 }
 
 /// Combines two optional times with `pick`, keeping whichever is known.
-fn combine(a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64) -> Option<f64> {
+pub(super) fn combine(a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64) -> Option<f64> {
     match (a, b) {
         (Some(a), Some(b)) => Some(pick(a, b)),
         (a, b) => a.or(b),
