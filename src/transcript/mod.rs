@@ -420,8 +420,7 @@ fn merge_cues(raw: Vec<RawTurn>) -> Vec<RawTurn> {
                     }
                     last.text.push_str(&turn.text);
                 }
-                last.start = combine(last.start, turn.start, f64::min);
-                last.end = combine(last.end, turn.end, f64::max);
+                (last.start, last.end) = covering_span(last, &turn);
             }
             _ => {
                 merged.push(turn);
@@ -430,6 +429,28 @@ fn merge_cues(raw: Vec<RawTurn>) -> Vec<RawTurn> {
         }
     }
     merged
+}
+
+/// The span of two cues merged into one turn: from the earliest time either
+/// carries to the latest. A cue may carry only one of its times (a Whisper
+/// segment with an end but no start), so both ends are taken over every known
+/// time; taking starts only from starts could leave a start after the end.
+/// A side no cue gave stays unknown rather than being made up from the other.
+fn covering_span(a: &RawTurn, b: &RawTurn) -> (Option<f64>, Option<f64>) {
+    let times = [a.start, a.end, b.start, b.end];
+    let earliest = times.into_iter().flatten().reduce(f64::min);
+    let latest = times.into_iter().flatten().reduce(f64::max);
+    let start = if a.start.is_some() || b.start.is_some() {
+        earliest
+    } else {
+        None
+    };
+    let end = if a.end.is_some() || b.end.is_some() {
+        latest
+    } else {
+        None
+    };
+    (start, end)
 }
 
 /// Combines two optional times with `pick`, keeping whichever is known.
@@ -489,6 +510,39 @@ mod tests {
             end,
             line: 1,
         }
+    }
+
+    #[test]
+    fn a_merged_turn_spans_every_time_its_cues_carry() {
+        let span = |cues: Vec<RawTurn>| {
+            let merged = merge_cues(cues);
+            assert_eq!(merged.len(), 1);
+            (merged[0].start, merged[0].end)
+        };
+        // An end-only cue then a start-only cue: the span covers both times and
+        // never starts after it ends.
+        assert_eq!(
+            span(vec![
+                raw("A", "x", None, Some(15.0)),
+                raw("A", "y", Some(15.4), None)
+            ]),
+            (Some(15.0), Some(15.4))
+        );
+        // Times the cues never gave stay unknown.
+        assert_eq!(
+            span(vec![
+                raw("A", "x", Some(1.0), None),
+                raw("A", "y", Some(2.0), None)
+            ]),
+            (Some(1.0), None)
+        );
+        assert_eq!(
+            span(vec![
+                raw("A", "x", None, Some(3.0)),
+                raw("A", "y", None, None)
+            ]),
+            (None, Some(3.0))
+        );
     }
 
     #[test]
