@@ -171,6 +171,13 @@ impl<'a> Analysis<'a> {
         indices.into_iter().map(move |i| &self.matches[i])
     }
 
+    /// The sentences in which a cue of any of `lexicons` starts.
+    pub fn sentences_with(&self, lexicons: &[LexiconId]) -> FoldHashSet<u32> {
+        self.cue_matches(lexicons)
+            .map(|m| self.norm.tokens[m.first_token as usize].sentence)
+            .collect()
+    }
+
     /// Slices a turn's original text by char offsets.
     pub fn slice_chars(&self, turn: usize, start: u32, end: u32) -> &str {
         let text = &self.transcript.turns[turn].text;

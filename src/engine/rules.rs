@@ -459,14 +459,8 @@ impl Evaluator<'_, '_> {
         };
         let a = self.analysis;
         let stems = a.stems();
-        let lead_in_sentences: HashSet<u32> = a
-            .cue_matches(lead_ins)
-            .map(|m| a.norm.tokens[m.first_token as usize].sentence)
-            .collect();
-        let telling_sentences: HashSet<u32> = a
-            .cue_matches(unless)
-            .map(|m| a.norm.tokens[m.first_token as usize].sentence)
-            .collect();
+        let lead_in_sentences = a.sentences_with(lead_ins);
+        let telling_sentences = a.sentences_with(unless);
         let turns = a.transcript.turns.len();
         let mut evidence = Vec::new();
         let mut recent_customer_turns: Vec<usize> = Vec::new();
@@ -571,13 +565,9 @@ impl Evaluator<'_, '_> {
         unless: &[LexiconId],
     ) -> RuleOutcome {
         let a = self.analysis;
-        // Sentences that ask, but ask for something else: marked up front so
-        // that neither branch below counts them.
-        let mut asked: BTreeSet<u32> = a
-            .cue_matches(unless)
-            .map(|m| a.norm.tokens[m.first_token as usize].sentence)
-            .collect();
-        let excluded = asked.len();
+        // Sentences that ask, but ask for something else (an offer, a suggestion).
+        let asking_something_else = a.sentences_with(unless);
+        let mut asked = BTreeSet::new();
         let mut evidence = Vec::new();
         if cues.is_empty() {
             for turn in 0..a.transcript.turns.len() {
@@ -585,7 +575,10 @@ impl Evaluator<'_, '_> {
                     continue;
                 }
                 for s in a.turn_sentences[turn].clone() {
-                    if self.is_question(&a.norm.sentences[s as usize]) && asked.insert(s) {
+                    if !asking_something_else.contains(&s)
+                        && self.is_question(&a.norm.sentences[s as usize])
+                        && asked.insert(s)
+                    {
                         let mut e = Evidence {
                             rule: "question",
                             cue: None,
@@ -608,6 +601,7 @@ impl Evaluator<'_, '_> {
                 let s = a.norm.tokens[m.first_token as usize].sentence;
                 let sentence = a.norm.sentences[s as usize];
                 if m.first_token - sentence.first_token < lead
+                    && !asking_something_else.contains(&s)
                     && self.is_question(&sentence)
                     && asked.insert(s)
                 {
@@ -615,7 +609,7 @@ impl Evaluator<'_, '_> {
                 }
             }
         }
-        let found = asked.len() - excluded;
+        let found = asked.len();
         let score = ratio(found, at_least);
         let unmet = (score < 1.0).then(|| {
             format!(
