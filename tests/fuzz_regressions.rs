@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 #[path = "../fuzz/src/lib.rs"]
 mod fuzz_checks;
+mod support;
 
 use rolemark::transcript::Format;
 use std::path::Path;
@@ -35,19 +36,9 @@ fn replay(target: &str, data: &[u8]) {
 fn every_kept_crash_input_passes_its_target_checks() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
     let mut replayed = 0;
-    let mut targets: Vec<_> = std::fs::read_dir(&root)
-        .expect("tests/fuzz_regressions")
-        .map(|entry| entry.expect("entry").path())
-        .collect();
-    targets.sort();
-    for dir in targets {
+    for dir in support::sorted_entries(&root) {
         let target = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let mut inputs: Vec<_> = std::fs::read_dir(&dir)
-            .expect("target directory")
-            .map(|entry| entry.expect("entry").path())
-            .collect();
-        inputs.sort();
-        for input in inputs {
+        for input in support::sorted_entries(&dir) {
             let data = std::fs::read(&input).expect("input reads");
             let outcome = std::panic::catch_unwind(|| replay(&target, &data));
             assert!(outcome.is_ok(), "{} fails again", input.display());

@@ -111,14 +111,9 @@ fn format_fixtures() -> &'static [String] {
     static FIXTURES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     FIXTURES.get_or_init(|| {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .expect("fixtures directory")
-            .map(|entry| entry.expect("fixture entry").path())
-            .filter(|path| path.is_file())
-            .collect();
-        paths.sort();
-        paths
+        support::sorted_entries(&dir)
             .iter()
+            .filter(|path| path.is_file())
             .map(|path| std::fs::read_to_string(path).expect("fixture reads"))
             .collect()
     })

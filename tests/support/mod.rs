@@ -7,6 +7,7 @@
 use rolemark::engine::{Assessment, Quote};
 use rolemark::rubrics::Registry;
 use rolemark::transcript::Transcript;
+use std::path::{Path, PathBuf};
 
 /// The embedded rubrics, compiled once for the whole test binary.
 pub fn registry() -> &'static Registry {
@@ -64,4 +65,14 @@ pub fn assert_quotes_exact(
         assert_eq!(quote.role, turn.role, "{context}");
     }
     quotes.len()
+}
+
+/// The entries of a test data directory, in name order so that failures repeat.
+pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .collect();
+    paths.sort();
+    paths
 }
