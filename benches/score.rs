@@ -8,6 +8,7 @@ mod support;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use rolemark::engine::{Rubric, Scorer};
+use rolemark::report::{self, ReportContext, XapiContext};
 use rolemark::rubrics::EMBEDDED;
 use rolemark::synth;
 use rolemark::transcript::{self, RoleHints, Transcript};
@@ -78,6 +79,41 @@ fn typical(c: &mut Criterion) {
     });
     group.bench_function("baseline-scan/challenging-customers", |b| {
         b.iter(|| support::scan(&automaton, black_box(&haystack)))
+    });
+    group.finish();
+}
+
+/// The renderings of one typical assessment, beside its JSON: what an HTTP
+/// `Accept` or a CLI `--format` adds to scoring.
+fn renderings(c: &mut Criterion) {
+    let rubric = Rubric::compile(source(RUBRIC)).expect("seed rubric compiles");
+    let transcript = parse(&synth::roleplay(TYPICAL_SEED, TYPICAL_BYTES));
+    let assessment = Scorer::new(&rubric).score(&transcript);
+    let report_context = ReportContext {
+        date: "2026-11-27".into(),
+        ..ReportContext::default()
+    };
+    let xapi_context = XapiContext {
+        base: report::DEFAULT_XAPI_BASE.into(),
+        learner_id: "C-0042".into(),
+        account_home: report::DEFAULT_XAPI_BASE.into(),
+        transcript_sha256: "0".repeat(64),
+    };
+    let mut group = c.benchmark_group("render");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("json", |b| {
+        b.iter(|| serde_json::to_string(black_box(&assessment)))
+    });
+    group.bench_function("html", |b| {
+        b.iter(|| report::render_html(black_box(&assessment), &report_context))
+    });
+    group.bench_function("csv", |b| {
+        b.iter(|| report::csv_rows("call.txt", black_box(&assessment)))
+    });
+    group.bench_function("xapi", |b| {
+        b.iter(|| report::xapi_statements(black_box(&assessment), &xapi_context))
     });
     group.finish();
 }
@@ -176,6 +212,7 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     compile(&mut c);
     typical(&mut c);
+    renderings(&mut c);
     let results = large(&mut c);
     if support::measuring() {
         report(&results);

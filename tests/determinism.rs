@@ -227,7 +227,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "ff79ae32d2dd8b11550644711c808ee19bd511913b15283dd49d1547308e89c9";
+    "34b1ff0ad2b401c5557766ab519ce5d539f4448cf3bd33ebbdfbdf4360c27727";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

@@ -43,6 +43,11 @@ enum Command {
     Generate(generate_cmd::GenerateArgs),
 }
 
+/// An xAPI base IRI or home page given on the command line.
+fn iri(value: &str) -> Result<String, String> {
+    crate::report::check_iri(value).map(|()| value.to_owned())
+}
+
 /// Options shared by commands that look rubrics up.
 #[derive(Debug, clap::Args)]
 pub struct RubricSource {

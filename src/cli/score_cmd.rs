@@ -1,8 +1,8 @@
 //! `rolemark score`: score transcript files against one rubric.
 
 use super::{write_out, CliError, RubricSource};
-use crate::engine::{Rubric, Scorer};
-use crate::report::render_text;
+use crate::engine::{AssessorOverride, Outcome, Rubric, Scorer};
+use crate::report::{self, render_html, render_text, ReportContext, XapiContext};
 use crate::transcript::{self, Format, ParseOptions, Role, RoleHints};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -17,6 +17,13 @@ pub enum OutputFormat {
     Json,
     /// A readable report for an assessor at a terminal.
     Text,
+    /// The printable evidence report, one HTML page (one transcript at a time).
+    Html,
+    /// One row per transcript per criterion, for spreadsheets.
+    Csv,
+    /// xAPI 1.0.3 statements, a JSON array ready to POST to a learning record
+    /// store (one transcript at a time; needs --learner-id).
+    Xapi,
 }
 
 #[derive(Debug, clap::Args)]
@@ -44,6 +51,24 @@ pub struct ScoreArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     format: OutputFormat,
+    /// The day of the assessment, for reports (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = report::parse_date)]
+    date: Option<String>,
+    /// The learner's id in your records (candidate or enrolment number): shown on
+    /// reports, and the xAPI actor's account name.
+    #[arg(long, value_name = "ID")]
+    learner_id: Option<String>,
+    /// Base IRI of xAPI activity and extension ids.
+    #[arg(long, value_name = "IRI", default_value = report::DEFAULT_XAPI_BASE, value_parser = super::iri)]
+    xapi_base: String,
+    /// Home page of the system that issued --learner-id (default: --xapi-base).
+    #[arg(long, value_name = "URL", value_parser = super::iri)]
+    xapi_account_home: Option<String>,
+    /// The assessor's judgement of a criterion, replacing the system's outcome
+    /// (which is kept beside it): CRITERION=OUTCOME:COMMENT, OUTCOME one of met,
+    /// partially_met, not_met, not_applicable (repeatable; one transcript only).
+    #[arg(long = "override", value_name = "CRITERION=OUTCOME:COMMENT", value_parser = parse_override)]
+    overrides: Vec<AssessorOverride>,
     /// Threads scoring several files at once (default: one per core).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
@@ -66,6 +91,34 @@ fn parse_role(value: &str) -> Result<(String, Role), String> {
     let role = Role::parse(role)
         .ok_or_else(|| format!("role `{role}` should be learner, customer or other"))?;
     Ok((speaker.trim().to_owned(), role))
+}
+
+fn parse_override(value: &str) -> Result<AssessorOverride, String> {
+    let shape = "should be CRITERION=OUTCOME:COMMENT, e.g. empathy=met:\"acknowledged the delay at turn 6\"";
+    let (criterion, rest) = value.split_once('=').ok_or(shape)?;
+    let (outcome, comment) = rest.split_once(':').ok_or(shape)?;
+    let outcome = match outcome.trim() {
+        "met" => Outcome::Met,
+        "partially_met" | "partially-met" | "partial" => Outcome::PartiallyMet,
+        "not_met" | "not-met" => Outcome::NotMet,
+        "not_applicable" | "not-applicable" | "n/a" => Outcome::NotApplicable,
+        _ => {
+            return Err(format!(
+                "the outcome {shape}: met, partially_met, not_met or not_applicable"
+            ))
+        }
+    };
+    Ok(AssessorOverride {
+        criterion: criterion.trim().to_owned(),
+        outcome,
+        comment: comment.trim().to_owned(),
+    })
+}
+
+fn pretty_json(value: &impl serde::Serialize) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value)
+        .map(|text| text + "\n")
+        .map_err(|e| CliError::internal(e.to_string()))
 }
 
 /// An embedded rubric, one from `--rubrics DIR`, or a rubric file's path.
@@ -143,20 +196,31 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
             Scorer::new(&rubric)
         },
     };
+    let one_file = args.batch.is_none() && args.files.len() == 1;
+    let needs_one = match args.format {
+        OutputFormat::Html => Some("--format html renders one transcript: score the files one at a time, or use --format csv"),
+        OutputFormat::Xapi => Some("--format xapi describes one learner: score the files one at a time, each with its --learner-id"),
+        _ if !args.overrides.is_empty() => Some("--override applies to one transcript: score it on its own"),
+        _ => None,
+    };
+    if let (Some(message), false) = (needs_one, one_file) {
+        return Err(CliError::input(message));
+    }
+    if args.format == OutputFormat::Xapi && args.learner_id.is_none() {
+        return Err(CliError::input(
+            "--format xapi needs --learner-id ID: the learner's id in your e-portfolio or LRS",
+        ));
+    }
     if let Some(batch) = &args.batch {
+        if !matches!(args.format, OutputFormat::Json) {
+            return Err(CliError::input(
+                "--batch answers in the service's batch format: leave out --format, or score files with --format csv",
+            ));
+        }
         return super::score_ndjson::run(&job, batch, &job.pool()?);
     }
     if let [path] = args.files.as_slice() {
-        let assessment = job.assess(path)?;
-        let text = match args.format {
-            OutputFormat::Json => {
-                serde_json::to_string_pretty(&assessment)
-                    .map_err(|e| CliError::internal(e.to_string()))?
-                    + "\n"
-            }
-            OutputFormat::Text => render_text(&assessment, Some(&path.display().to_string())),
-        };
-        return write_out(&text);
+        return write_out(&job.single(path)?);
     }
     job.run_batch()
 }
@@ -193,7 +257,44 @@ impl Job<'_> {
             .map_err(|e| CliError::internal(format!("cannot start scoring threads: {e}")))
     }
 
-    fn assess(&self, path: &Path) -> Result<crate::engine::Assessment, CliError> {
+    /// The output for a single transcript, in any format.
+    fn single(&self, path: &Path) -> Result<String, CliError> {
+        let args = self.args;
+        let (assessment, digest) = self.assess(path)?;
+        let assessment = Scorer::new(self.rubric)
+            .apply_overrides(assessment, &args.overrides)
+            .map_err(|e| CliError::input(e.to_string()))?;
+        let source = path.display().to_string();
+        Ok(match args.format {
+            OutputFormat::Json => pretty_json(&assessment)?,
+            OutputFormat::Text => render_text(&assessment, Some(&source)),
+            OutputFormat::Html => render_html(
+                &assessment,
+                &ReportContext {
+                    source: Some(source),
+                    learner_id: args.learner_id.clone(),
+                    date: args.date.clone().unwrap_or_else(report::today),
+                    transcript_sha256: Some(digest),
+                },
+            ),
+            OutputFormat::Csv => report::csv_header() + &report::csv_rows(&source, &assessment),
+            OutputFormat::Xapi => {
+                let context = XapiContext {
+                    base: args.xapi_base.clone(),
+                    account_home: args
+                        .xapi_account_home
+                        .clone()
+                        .unwrap_or_else(|| args.xapi_base.clone()),
+                    learner_id: args.learner_id.clone().unwrap_or_default(),
+                    transcript_sha256: digest,
+                };
+                pretty_json(&report::xapi_statements(&assessment, &context))?
+            }
+        })
+    }
+
+    /// Scores one file; the assessment, and the sha256 of the file's text.
+    fn assess(&self, path: &Path) -> Result<(crate::engine::Assessment, String), CliError> {
         let input = read_input(path)?;
         let options = ParseOptions {
             format: self.format.or_else(|| {
@@ -206,13 +307,16 @@ impl Job<'_> {
         };
         let (transcript, report) = transcript::parse_with(&input, &options, &self.hints)
             .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-        Ok(self.scorer.score(&transcript).with_input(report))
+        Ok((
+            self.scorer.score(&transcript).with_input(report),
+            report::transcript_digest(&input),
+        ))
     }
 
     /// Scores many files on every core, writing each file's result in the order
     /// given as soon as it and those before it are done. A file that cannot be
-    /// scored gets an error record (JSON) or paragraph (text) and the run goes on;
-    /// the exit status is then 2.
+    /// scored gets an error record (JSON), paragraph (text) or row (CSV) and the
+    /// run goes on; the exit status is then 2.
     fn run_batch(&self) -> Result<(), CliError> {
         let files = &self.args.files;
         let progress = if std::io::stderr().is_terminal() {
@@ -224,6 +328,9 @@ impl Job<'_> {
             ProgressBar::hidden()
         };
         let pool = self.pool()?;
+        if self.args.format == OutputFormat::Csv {
+            write_out(&report::csv_header())?;
+        }
         let mut failed = 0;
         for round in files.chunks(FILES_PER_ROUND) {
             let results: Vec<(String, bool)> = pool.install(|| {
@@ -253,7 +360,10 @@ impl Job<'_> {
         let file = path.display().to_string();
         let outcome = self.assess(path);
         let ok = outcome.is_ok();
-        let record = match (self.args.format, outcome) {
+        let record = match (
+            self.args.format,
+            outcome.map(|(assessment, _digest)| assessment),
+        ) {
             (OutputFormat::Json, Ok(assessment)) => {
                 serde_json::json!({ "file": file, "assessment": assessment }).to_string() + "\n"
             }
@@ -262,6 +372,10 @@ impl Job<'_> {
             }
             (OutputFormat::Text, Ok(assessment)) => render_text(&assessment, Some(&file)) + "\n",
             (OutputFormat::Text, Err(error)) => format!("Transcript: {file}\nError: {error}\n\n"),
+            (OutputFormat::Csv, Ok(assessment)) => report::csv_rows(&file, &assessment),
+            (OutputFormat::Csv, Err(error)) => report::csv_error_row(&file, &error.to_string()),
+            // `run` sends these formats through `single`.
+            (OutputFormat::Html | OutputFormat::Xapi, _) => unreachable!("one transcript only"),
         };
         (record, ok)
     }

@@ -56,6 +56,12 @@ pub struct ServeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     workers: usize,
+    /// Base IRI of the activity and extension ids in xAPI statements.
+    #[arg(long, value_name = "IRI", default_value = crate::report::DEFAULT_XAPI_BASE, value_parser = super::iri)]
+    xapi_base: String,
+    /// Home page of the system that issues learner ids (default: --xapi-base).
+    #[arg(long, value_name = "URL", value_parser = super::iri)]
+    xapi_account_home: Option<String>,
 }
 
 fn at_least_one(value: &str) -> Result<usize, String> {
@@ -123,6 +129,8 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         limits,
         workers: args.workers,
         max_connections: args.max_connections,
+        xapi_base: args.xapi_base.clone(),
+        xapi_account_home: args.xapi_account_home.clone(),
         test_panic_route,
     };
     let auth = !config.api_keys.is_empty();
@@ -133,7 +141,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         .rsplit_once(':')
         .map_or(args.bind.as_str(), |(h, _)| h);
     log::info!(
-        "serving on http://{host}:{} (API docs at /docs, API keys {})",
+        "serving on http://{host}:{} (the assessor's page at /, API docs at /docs, API keys {})",
         application.port(),
         if auth { "required" } else { "off" }
     );

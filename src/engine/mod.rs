@@ -18,6 +18,6 @@ mod words;
 pub use evidence::{Evidence, Polarity, Quote};
 pub use rubric::{CompileLimits, Rubric, RubricError};
 pub use score::{
-    Assessment, BehaviourResult, CriterionResult, Outcome, Overall, RubricRef, Scorer,
-    TranscriptView,
+    Assessment, AssessorOverride, BehaviourResult, CriterionResult, Outcome, Overall,
+    OverrideError, OverrideRecord, RubricRef, Scorer, TranscriptView,
 };

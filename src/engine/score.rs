@@ -6,11 +6,11 @@ use super::rubric::{Criterion, Rubric};
 use super::rules::{Evaluator, RuleOutcome};
 use crate::transcript::{ParseReport, Transcript, Turn};
 use foldhash::HashSet;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// How a criterion was judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Met,
@@ -28,6 +28,45 @@ impl Outcome {
             Outcome::NotApplicable => "not_applicable",
         }
     }
+
+    /// The outcome as an assessor reads it in a report.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Met => "Met",
+            Outcome::PartiallyMet => "Partially met",
+            Outcome::NotMet => "Not met",
+            Outcome::NotApplicable => "Not applicable",
+        }
+    }
+}
+
+/// An assessor's judgement that replaces the system's outcome of one criterion.
+/// The system's own outcome, score and evidence stay in the record beside it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessorOverride {
+    /// The criterion id.
+    pub criterion: String,
+    pub outcome: Outcome,
+    /// Why the assessor disagrees with the system: required, so that the record
+    /// explains itself to a moderator.
+    pub comment: String,
+}
+
+/// Why a set of overrides cannot be applied. Messages name criterion ids and
+/// positions only: comments are the assessor's words about a learner.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OverrideError {
+    #[error("override {index}: the rubric has no criterion `{criterion}`: use one of {known}")]
+    UnknownCriterion {
+        index: usize,
+        criterion: String,
+        known: String,
+    },
+    #[error("override {index} (`{criterion}`): a comment saying why is required")]
+    MissingComment { index: usize, criterion: String },
+    #[error("override {index}: criterion `{criterion}` is overridden twice")]
+    Duplicate { index: usize, criterion: String },
 }
 
 /// Which rubric produced a result.
@@ -54,6 +93,27 @@ pub struct CriterionResult {
     /// What was looked for and where, when the criterion is not fully met.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub looked_for: Vec<String>,
+    /// The assessor's outcome and comment, when they overrode the system's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessor_override: Option<OverrideRecord>,
+}
+
+/// An override as kept in the assessment, next to the system's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct OverrideRecord {
+    pub outcome: Outcome,
+    /// The score the criterion carries into `overall_after_overrides`.
+    pub score: Option<f64>,
+    pub comment: String,
+}
+
+impl CriterionResult {
+    /// The outcome that stands: the assessor's when overridden, else the system's.
+    pub fn final_outcome(&self) -> Outcome {
+        self.assessor_override
+            .as_ref()
+            .map_or(self.outcome, |o| o.outcome)
+    }
 }
 
 /// One behaviour the customer showed, with the quotes that show it.
@@ -71,6 +131,8 @@ pub struct Overall {
     pub score: f64,
     pub grade: String,
     pub grade_label: String,
+    /// Whether the grade is above the rubric's lowest band.
+    pub passed: bool,
     /// Required criteria not met, which cap the grade.
     pub capped_by: Vec<String>,
     pub met: usize,
@@ -85,7 +147,12 @@ pub struct Overall {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Assessment {
     pub rubric: RubricRef,
+    /// The system's judgement, before any assessor override.
     pub overall: Overall,
+    /// The judgement once the assessor's overrides are applied; present only
+    /// when there are overrides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overall_after_overrides: Option<Overall>,
     pub customer_behaviour: Vec<BehaviourResult>,
     pub criteria: Vec<CriterionResult>,
     /// How the transcript was read: format, turns, timing, any role guess.
@@ -160,6 +227,7 @@ impl<'r> Scorer<'r> {
                 sha256: rubric.sha256.clone(),
             },
             overall,
+            overall_after_overrides: None,
             customer_behaviour,
             criteria,
             input: None,
@@ -285,7 +353,69 @@ impl<'r> Scorer<'r> {
             score,
             evidence,
             looked_for,
+            assessor_override: None,
         }
+    }
+
+    /// Records the assessor's overrides next to the system's outcomes and grades
+    /// the assessment again with them. An overridden criterion scores 1 when met,
+    /// 0 when not met, its own score when the system also found it partially met
+    /// (else the middle of the rubric's partially-met range), and drops out of the
+    /// weighted mean when not applicable.
+    pub fn apply_overrides(
+        &self,
+        mut assessment: Assessment,
+        overrides: &[AssessorOverride],
+    ) -> Result<Assessment, OverrideError> {
+        if overrides.is_empty() {
+            return Ok(assessment);
+        }
+        let scoring = &self.rubric.scoring;
+        let mut graded = assessment.criteria.clone();
+        for (position, given) in overrides.iter().enumerate() {
+            let index = position + 1;
+            let Some(at) = graded.iter().position(|c| c.id == given.criterion) else {
+                let known: Vec<&str> = graded.iter().map(|c| c.id.as_str()).collect();
+                return Err(OverrideError::UnknownCriterion {
+                    index,
+                    criterion: given.criterion.clone(),
+                    known: known.join(", "),
+                });
+            };
+            if given.comment.trim().is_empty() {
+                return Err(OverrideError::MissingComment {
+                    index,
+                    criterion: given.criterion.clone(),
+                });
+            }
+            if assessment.criteria[at].assessor_override.is_some() {
+                return Err(OverrideError::Duplicate {
+                    index,
+                    criterion: given.criterion.clone(),
+                });
+            }
+            let criterion = &mut graded[at];
+            criterion.score = match given.outcome {
+                Outcome::Met => Some(1.0),
+                Outcome::NotMet => Some(0.0),
+                Outcome::NotApplicable => None,
+                Outcome::PartiallyMet if criterion.outcome == Outcome::PartiallyMet => {
+                    criterion.score
+                }
+                Outcome::PartiallyMet => {
+                    Some(round((scoring.partially_met_at + scoring.met_at) / 2.0))
+                }
+            };
+            criterion.outcome = given.outcome;
+            assessment.criteria[at].assessor_override = Some(OverrideRecord {
+                outcome: given.outcome,
+                score: criterion.score,
+                comment: given.comment.clone(),
+            });
+        }
+        assessment.overall_after_overrides =
+            Some(self.overall(&graded, assessment.overall.red_flags));
+        Ok(assessment)
     }
 
     fn overall(&self, criteria: &[CriterionResult], red_flags: usize) -> Overall {
@@ -317,6 +447,7 @@ impl<'r> Scorer<'r> {
             score,
             grade: scoring.bands[band].grade.clone(),
             grade_label: scoring.bands[band].label.clone(),
+            passed: band > 0,
             capped_by,
             met: count(Outcome::Met),
             partially_met: count(Outcome::PartiallyMet),

@@ -65,6 +65,11 @@ pub struct ServeConfig {
     /// every worker is full the server stops accepting: new connections wait in
     /// the operating system's listen backlog until one closes.
     pub max_connections: usize,
+    /// Base IRI of xAPI activity and extension ids.
+    pub xapi_base: String,
+    /// Home page of the system that issues learner ids (the xAPI account);
+    /// `xapi_base` when unset.
+    pub xapi_account_home: Option<String>,
     /// Test-only: registers `POST /v1/__panic` and the batch rubric id `__panic`,
     /// which panic, so tests can check that a panic stays inside its request.
     /// `rolemark serve` sets it only from `ROLEMARK_TEST_PANIC_ROUTE=1`.
@@ -81,6 +86,8 @@ impl Default for ServeConfig {
             limits: Limits::default(),
             workers: 0,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            xapi_base: crate::report::DEFAULT_XAPI_BASE.to_owned(),
+            xapi_account_home: None,
             test_panic_route: false,
         }
     }

@@ -54,6 +54,17 @@ impl Application {
         }
         let mut state = AppState::new(registry, config.limits, &config.api_keys);
         state.test_panic_route = config.test_panic_route;
+        for iri in [Some(&config.xapi_base), config.xapi_account_home.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            crate::report::check_iri(iri).map_err(|why| format!("xAPI address `{iri}` {why}"))?;
+        }
+        state.xapi_account_home = config
+            .xapi_account_home
+            .clone()
+            .unwrap_or_else(|| config.xapi_base.clone());
+        state.xapi_base = config.xapi_base.clone();
         let state = web::Data::new(state);
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
@@ -142,6 +153,7 @@ fn app(
             web::scope("/v1")
                 .service(only("/score", Method::POST, routes::score::score))
                 .service(only("/score/batch", Method::POST, routes::score::batch))
+                .service(only("/score/xapi", Method::POST, routes::score::xapi))
                 .service(only("/rubrics", Method::GET, routes::rubrics::list))
                 .service(only(
                     "/rubrics/validate",
@@ -155,6 +167,17 @@ fn app(
                     }
                 }),
         )
+        .service(only("/", Method::GET, routes::page::index))
+        .service(only(
+            "/assets/rolemark.js",
+            Method::GET,
+            routes::page::script,
+        ))
+        .service(only(
+            "/assets/rolemark.css",
+            Method::GET,
+            routes::page::style,
+        ))
         .service(only("/healthz", Method::GET, routes::health::healthz))
         .service(only("/readyz", Method::GET, routes::health::readyz))
         .service(only("/metrics", Method::GET, routes::health::metrics))

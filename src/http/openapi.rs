@@ -4,8 +4,8 @@ use super::problem::Problem;
 use super::routes::{health, rubrics, score};
 use super::scoring::{ScoreRequest, TranscriptInput, TurnInput};
 use crate::engine::{
-    Assessment, BehaviourResult, CriterionResult, Evidence, Outcome, Overall, Polarity, Quote,
-    RubricRef, TranscriptView,
+    Assessment, AssessorOverride, BehaviourResult, CriterionResult, Evidence, Outcome, Overall,
+    OverrideRecord, Polarity, Quote, RubricRef, TranscriptView,
 };
 use crate::transcript::{Role, Turn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         score::score,
         score::batch,
+        score::xapi,
         rubrics::list,
         rubrics::get,
         rubrics::validate,
@@ -30,7 +31,7 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(
         Problem, ScoreRequest, TranscriptInput, TurnInput, Assessment, Overall, RubricRef, BehaviourResult,
-        CriterionResult, Evidence, Quote, Polarity, Outcome, TranscriptView, Turn, Role, score::BatchResult,
+        CriterionResult, AssessorOverride, OverrideRecord, Evidence, Quote, Polarity, Outcome, TranscriptView, Turn, Role, score::BatchResult,
         rubrics::RubricSummary, rubrics::RubricView, rubrics::CriterionView, rubrics::BandView,
         rubrics::BehaviourView, rubrics::Validation, rubrics::ValidationError, health::Health
     )),

@@ -44,6 +44,9 @@ pub struct Problem {
     /// The limit's value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_value: Option<u64>,
+    /// With `no-learner`: the transcript's speaker labels, to choose the learner from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speakers: Option<Vec<String>>,
 }
 
 impl Problem {
@@ -59,6 +62,7 @@ impl Problem {
             turn: None,
             limit: None,
             limit_value: None,
+            speakers: None,
         }
     }
 
@@ -176,6 +180,7 @@ impl From<TranscriptError> for Problem {
         match error {
             TranscriptError::Syntax { line, .. } => problem.line = Some(line),
             TranscriptError::InvalidTurn { turn, .. } => problem.turn = Some(turn),
+            TranscriptError::NoLearner { speakers, .. } => problem.speakers = Some(speakers),
             _ => {}
         }
         problem

@@ -3,7 +3,7 @@
 
 use super::problem::Problem;
 use super::state::AppState;
-use crate::engine::{Assessment, Scorer};
+use crate::engine::{Assessment, AssessorOverride, Scorer};
 use crate::transcript::{self, Format, ParseOptions, Role, RoleHints, Transcript};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -64,6 +64,17 @@ pub struct ScoreRequest {
     /// Keep every caption cue or segment of `transcript_text` as its own turn
     /// (default false: consecutive cues of one speaker merge into one turn).
     pub keep_cues: Option<bool>,
+    /// The assessor's judgements: each replaces the system's outcome of one
+    /// criterion and needs a comment; the system's outcome stays beside it and
+    /// `overall_after_overrides` grades the assessment with them.
+    pub overrides: Option<Vec<AssessorOverride>>,
+    /// The learner's id in your records (candidate or enrolment number): shown on
+    /// the printable report, and the actor of xAPI statements (required there).
+    pub learner_id: Option<String>,
+    /// The day of the assessment, `YYYY-MM-DD`, for the printable report
+    /// (default: today, UTC).
+    #[schema(example = "2026-11-27")]
+    pub date: Option<String>,
 }
 
 /// Where the transcript comes from, once the request is taken apart.
@@ -75,6 +86,10 @@ pub struct ScoreJob<'a> {
     pub hints: RoleHints,
     pub include_transcript: bool,
     pub keep_cues: bool,
+    pub overrides: &'a [AssessorOverride],
+    pub learner_id: Option<&'a str>,
+    /// Checked, `YYYY-MM-DD`.
+    pub date: Option<String>,
 }
 
 impl ScoreRequest {
@@ -106,8 +121,20 @@ impl ScoreRequest {
             },
             include_transcript: self.include_transcript.unwrap_or(true),
             keep_cues: self.keep_cues.unwrap_or(false),
+            overrides: self.overrides.as_deref().unwrap_or_default(),
+            learner_id: self.learner_id.as_deref(),
+            date: parse_date(self.date.as_deref())?,
         })
     }
+}
+
+/// Checks an assessment date given in a request.
+pub fn parse_date(date: Option<&str>) -> Result<Option<String>, Problem> {
+    date.map(|d| {
+        crate::report::parse_date(d)
+            .map_err(|why| Problem::bad_request("invalid-date", format!("`date`: {why}")))
+    })
+    .transpose()
 }
 
 pub fn parse_format(name: Option<&str>) -> Result<Option<Format>, Problem> {
@@ -131,6 +158,8 @@ pub fn parse_format(name: Option<&str>) -> Result<Option<Format>, Problem> {
 pub struct Scored {
     pub assessment: Assessment,
     pub rubric_label: String,
+    /// sha256 of the transcript as received.
+    pub transcript_sha256: String,
 }
 
 pub fn run(state: &AppState, job: ScoreJob) -> Result<Scored, Problem> {
@@ -163,11 +192,21 @@ pub fn run(state: &AppState, job: ScoreJob) -> Result<Scored, Problem> {
     if !job.include_transcript {
         scorer = scorer.without_transcript();
     }
-    let assessment = scorer.score(&transcript).with_input(report);
+    let assessment = scorer
+        .apply_overrides(scorer.score(&transcript).with_input(report), job.overrides)
+        .map_err(|e| {
+            Problem::new(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-override",
+                "Invalid override",
+                e.to_string(),
+            )
+        })?;
     state.metrics.scored(&label);
     Ok(Scored {
         assessment,
         rubric_label: label,
+        transcript_sha256: crate::report::transcript_digest(job.transcript),
     })
 }
 

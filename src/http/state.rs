@@ -16,6 +16,9 @@ pub struct AppState {
     pub metrics: Metrics,
     /// See [`super::ServeConfig::test_panic_route`].
     pub test_panic_route: bool,
+    /// Base IRI of xAPI ids, and the home page of learner accounts.
+    pub xapi_base: String,
+    pub xapi_account_home: String,
     inline_rubrics: Mutex<lru::LruCache<[u8; 32], Arc<Rubric>>>,
     /// sha256 of each key: comparing digests takes the same time whatever the key's length.
     api_key_digests: Vec<[u8; 32]>,
@@ -34,6 +37,8 @@ impl AppState {
             limits,
             metrics: Metrics::default(),
             test_panic_route: false,
+            xapi_base: crate::report::DEFAULT_XAPI_BASE.to_owned(),
+            xapi_account_home: crate::report::DEFAULT_XAPI_BASE.to_owned(),
             inline_rubrics: Mutex::new(lru::LruCache::new(capacity)),
             api_key_digests: api_keys
                 .iter()

@@ -1,5 +1,92 @@
-//! Renderers of an [`Assessment`] for people; JSON is plain serde.
+//! Renderers of an [`Assessment`] for people and for other systems; the assessment
+//! document itself is plain serde JSON.
 
+mod csv;
+mod html;
 mod text;
+mod xapi;
 
+pub use self::csv::{csv_error_row, csv_header, csv_rows};
+pub use html::render_html;
 pub use text::render_text;
+pub use xapi::{
+    check_iri, statements as xapi_statements, XapiContext, DEFAULT_XAPI_BASE, XAPI_VERSION,
+};
+
+use crate::engine::{Assessment, Evidence};
+use crate::transcript::Role;
+
+/// What a report says about the occasion that the assessment alone does not know.
+#[derive(Debug, Clone, Default)]
+pub struct ReportContext {
+    /// Where the transcript came from (a file name), when known.
+    pub source: Option<String>,
+    /// The learner's id in the centre's records (candidate or enrolment number).
+    pub learner_id: Option<String>,
+    /// The day of the assessment, `YYYY-MM-DD`.
+    pub date: String,
+    /// sha256 of the transcript as received, so a record can be matched to its
+    /// transcript without keeping the transcript.
+    pub transcript_sha256: Option<String>,
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`: the default assessment date.
+pub fn today() -> String {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
+}
+
+/// Checks an assessment date given by a caller: `YYYY-MM-DD`, a real day.
+pub fn parse_date(value: &str) -> Result<String, String> {
+    value
+        .parse::<jiff::civil::Date>()
+        .ok()
+        .filter(|_| value.len() == 10)
+        .map(|d| d.to_string())
+        .ok_or_else(|| "the date should be a real day written YYYY-MM-DD, e.g. 2026-11-27".into())
+}
+
+/// sha256 of a transcript's text, hex.
+pub fn transcript_digest(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `mm:ss` from the start of the recording (`h:mm:ss` past an hour).
+pub(crate) fn timestamp(seconds: f64) -> String {
+    let total = seconds.max(0.0) as u64;
+    let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{secs:02}")
+    } else {
+        format!("{minutes:02}:{secs:02}")
+    }
+}
+
+/// The learner's speaker labels in order of first appearance: from the transcript
+/// when the assessment carries it, else from the evidence.
+pub(crate) fn learner_names(assessment: &Assessment) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |name: &str| {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    };
+    if let Some(view) = &assessment.transcript {
+        for turn in view.turns.iter().filter(|t| t.role == Role::Learner) {
+            add(&turn.speaker);
+        }
+    } else {
+        let evidence = assessment.criteria.iter().flat_map(|c| &c.evidence);
+        let mut quoted: Vec<&Evidence> =
+            evidence.filter(|e| e.quote.role == Role::Learner).collect();
+        quoted.sort_by_key(|e| e.quote.turn);
+        for e in quoted {
+            add(&e.quote.speaker);
+        }
+    }
+    names
+}

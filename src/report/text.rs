@@ -1,5 +1,6 @@
 //! A readable per-criterion report for an assessor at a terminal.
 
+use super::timestamp;
 use crate::engine::{Assessment, Evidence, Outcome, Polarity, Quote};
 use std::fmt::Write;
 
@@ -10,11 +11,6 @@ fn outcome_label(outcome: Outcome) -> &'static str {
         Outcome::NotMet => "NOT MET",
         Outcome::NotApplicable => "N/A",
     }
-}
-
-fn timestamp(seconds: f64) -> String {
-    let total = seconds.max(0.0) as u64;
-    format!("{:02}:{:02}", total / 60, total % 60)
 }
 
 fn quote_line(q: &Quote) -> String {
@@ -85,6 +81,19 @@ pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
         "Overall: {:.2}, {} (met {}, partially met {}, not met {}, not applicable {}; red flags {})",
         o.score, o.grade_label, o.met, o.partially_met, o.not_met, o.not_applicable, o.red_flags
     );
+    if let Some(after) = &assessment.overall_after_overrides {
+        let _ = writeln!(
+            out,
+            "After the assessor's overrides: {:.2}, {}{}",
+            after.score,
+            after.grade_label,
+            if after.capped_by.is_empty() {
+                String::new()
+            } else {
+                format!(" (capped: {} not met)", after.capped_by.join(", "))
+            }
+        );
+    }
     if !o.capped_by.is_empty() {
         let _ = writeln!(
             out,
@@ -126,6 +135,14 @@ pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
             c.title,
             c.weight
         );
+        if let Some(o) = &c.assessor_override {
+            let _ = writeln!(
+                out,
+                "    assessor override: {} ({})",
+                outcome_label(o.outcome),
+                o.comment
+            );
+        }
         for e in &c.evidence {
             let _ = writeln!(out, "{}", evidence_line(e));
         }

@@ -324,7 +324,12 @@ pub enum TranscriptError {
     #[error("turn {turn}: {message}")]
     InvalidTurn { turn: usize, message: String },
     #[error("no learner turn found: {hint}")]
-    NoLearner { hint: String },
+    NoLearner {
+        hint: String,
+        /// Every speaker label, in order of first turn (at most
+        /// [`roles::MAX_SPEAKERS_LISTED`]), so that a client can offer a choice.
+        speakers: Vec<String>,
+    },
 }
 
 /// Parses `input` in `format` (detected from the content when `None`) and settles roles.

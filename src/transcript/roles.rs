@@ -376,6 +376,7 @@ pub fn assign_roles_reported(
                     quote_label(hints.learner.as_deref().unwrap_or_default()),
                     speakers_found(&speakers, false)
                 ),
+                speakers: labels(&speakers),
             });
         }
     }
@@ -422,6 +423,7 @@ pub fn assign_roles_reported(
                      pass --learner NAME or map speakers to roles",
                     speakers_found(&speakers, false)
                 ),
+                speakers: labels(&speakers),
             });
         }
     }
@@ -457,6 +459,7 @@ pub fn assign_roles_reported(
                  pass --learner NAME or map speakers to roles",
                 speakers_found(&speakers, true)
             ),
+            speakers: labels(&speakers),
         });
     }
     Ok((Transcript { turns }, guess))
@@ -554,6 +557,18 @@ fn quote_label(label: &str) -> String {
     }
 }
 
+/// Speaker labels listed in a no-learner error: enough for any real role-play,
+/// bounded for a transcript with a label on every line.
+pub const MAX_SPEAKERS_LISTED: usize = 50;
+
+fn labels(speakers: &[Speaker]) -> Vec<String> {
+    speakers
+        .iter()
+        .take(MAX_SPEAKERS_LISTED)
+        .map(|speaker| speaker.label.clone())
+        .collect()
+}
+
 fn speakers_found(speakers: &[Speaker], with_roles: bool) -> String {
     let mut shown: Vec<String> = speakers
         .iter()
@@ -610,7 +625,7 @@ mod tests {
 
     fn no_learner_hint(result: Result<Transcript, TranscriptError>) -> String {
         match result {
-            Err(TranscriptError::NoLearner { hint }) => hint,
+            Err(TranscriptError::NoLearner { hint, .. }) => hint,
             other => panic!("expected NoLearner, got {other:?}"),
         }
     }

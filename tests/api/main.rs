@@ -15,6 +15,9 @@ mod operations;
 mod panics;
 mod privacy;
 mod process;
+mod reports;
 mod request_ids;
 mod rubrics;
 mod score;
+#[path = "../support/xapi.rs"]
+mod xapi_rules;

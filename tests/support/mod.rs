@@ -4,6 +4,8 @@
 // Each test file is its own crate and uses only part of this module.
 #![allow(dead_code)]
 
+pub mod xapi;
+
 use rolemark::engine::{Assessment, Quote};
 use rolemark::rubrics::Registry;
 use rolemark::transcript::Transcript;

@@ -8,7 +8,9 @@ use crate::http::problem::Problem;
 use crate::http::scoring::{self, parse_format, ScoreJob, ScoreRequest};
 use crate::http::state::AppState;
 use crate::http::RubricUsed;
+use crate::report::{self, ReportContext, XapiContext};
 use crate::transcript::{Format, RoleHints};
+use actix_web::http::header;
 use actix_web::rt::time::{sleep, Sleep};
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use bytes::{Bytes, BytesMut};
@@ -37,48 +39,76 @@ pub struct RawScoreQuery {
     /// Keep every caption cue or segment as its own turn (default false: consecutive
     /// cues of one speaker merge into one turn).
     keep_cues: Option<bool>,
+    /// The learner's id in your records, for the printable report and xAPI.
+    learner_id: Option<String>,
+    /// The day of the assessment, `YYYY-MM-DD`, for the printable report.
+    date: Option<String>,
 }
 
-#[utoipa::path(
-    post,
-    path = "/v1/score",
-    tag = "score",
-    params(RawScoreQuery),
-    request_body(
-        description = "A score request as JSON, or a raw transcript as text/plain with ?rubric=ID",
-        content(
-            (ScoreRequest = "application/json"),
-            (String = "text/plain", example = "Customer: My refund is late.\nAgent: I'm so sorry about that.")
-        )
-    ),
-    responses(
-        (status = 200, description = "The assessment", body = Assessment),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong API key", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown rubric", body = Problem, content_type = "application/problem+json"),
-        (status = 408, description = "The body did not arrive within the request timeout", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over the limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Unsupported media type", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Transcript or rubric cannot be used", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "A bug: the reply repeats nothing of the request", body = Problem, content_type = "application/problem+json"),
-    ),
-    security((), ("bearer" = []))
-)]
-pub async fn score(
-    req: HttpRequest,
-    mut payload: web::Payload,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, Problem> {
-    let media = media_type(&req);
+/// What `/v1/score` answers with, chosen by the `Accept` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rendering {
+    Json,
+    Html,
+    Csv,
+}
+
+/// The client's most preferred rendering that the service has; JSON when the
+/// client does not say. A 406 names the choices when none fits.
+fn negotiate(req: &HttpRequest) -> Result<Rendering, Problem> {
+    use actix_web::mime;
+    let accept = match req.get_header::<header::Accept>() {
+        Some(accept) if !accept.is_empty() => accept,
+        _ => return Ok(Rendering::Json),
+    };
+    for wanted in accept.ranked() {
+        let rendering = match (wanted.type_(), wanted.subtype()) {
+            (mime::STAR, mime::STAR) | (mime::APPLICATION, mime::STAR | mime::JSON) => {
+                Rendering::Json
+            }
+            (mime::TEXT, mime::HTML | mime::STAR) => Rendering::Html,
+            (mime::TEXT, mime::CSV) => Rendering::Csv,
+            _ => continue,
+        };
+        return Ok(rendering);
+    }
+    Err(Problem::new(
+        actix_web::http::StatusCode::NOT_ACCEPTABLE,
+        "not-acceptable",
+        "Not acceptable",
+        "this endpoint answers with application/json (the assessment), text/html (the printable report) or text/csv: ask for one of them in `Accept`",
+    ))
+}
+
+/// A scored request, with what the renderings need beyond the assessment.
+struct ScoredRequest {
+    scored: scoring::Scored,
+    learner_id: Option<String>,
+    date: Option<String>,
+}
+
+/// Reads a request body under the body limits; a failure is answered while the
+/// unread rest of the body is still held (see `refuse_unread`).
+async fn read_body(
+    req: &HttpRequest,
+    payload: &mut web::Payload,
+    state: &AppState,
+) -> Result<BytesMut, Problem> {
     let limit = BodyLimit {
         name: "max_body_bytes",
         max_bytes: state.limits.max_body_bytes,
         timeout_secs: state.limits.request_timeout_secs,
     };
-    let body = match read_limited(&req, &mut payload, limit).await {
-        Ok(body) => body,
-        Err(problem) => return Ok(refuse_unread(&problem, payload)),
-    };
+    read_limited(req, payload, limit).await
+}
+
+/// Scores a `/v1/score` request body in either shape.
+fn score_request(
+    req: &HttpRequest,
+    body: &[u8],
+    state: &AppState,
+) -> Result<ScoredRequest, Problem> {
+    let media = media_type(req);
     let query = web::Query::<RawScoreQuery>::from_query(req.query_string())
         .map_err(|e| {
             Problem::bad_request(
@@ -98,7 +128,7 @@ pub async fn score(
                 "query parameters are only for a raw transcript body: put them in the JSON request instead",
             ));
         }
-        let request: ScoreRequest = parse_json(&body)?;
+        let request: ScoreRequest = parse_json(body)?;
         if request.id.is_some() {
             return Err(Problem::bad_request(
                 "unexpected-id",
@@ -106,9 +136,14 @@ pub async fn score(
             ));
         }
         let job = request.job()?;
-        scoring::run(&state, job)?
+        let (learner_id, date) = (job.learner_id.map(str::to_owned), job.date.clone());
+        ScoredRequest {
+            scored: scoring::run(state, job)?,
+            learner_id,
+            date,
+        }
     } else if media == "text/plain" || Format::from_media_type(&media).is_some() {
-        let text = utf8(&body)?;
+        let text = utf8(body)?;
         let format = match query.format.as_deref() {
             Some(name) => parse_format(Some(name))?,
             None => Format::from_media_type(&media),
@@ -119,6 +154,7 @@ pub async fn score(
                 "a raw transcript needs `?rubric=ID` in the query string",
             )
         })?;
+        let date = scoring::parse_date(query.date.as_deref())?;
         let job = ScoreJob {
             rubric: Some(&rubric),
             rubric_source: None,
@@ -130,13 +166,141 @@ pub async fn score(
             },
             include_transcript: query.include_transcript.unwrap_or(true),
             keep_cues: query.keep_cues.unwrap_or(false),
+            overrides: &[],
+            learner_id: query.learner_id.as_deref(),
+            date: date.clone(),
         };
-        scoring::run(&state, job)?
+        ScoredRequest {
+            scored: scoring::run(state, job)?,
+            learner_id: query.learner_id.clone(),
+            date,
+        }
     } else {
         return Err(Problem::unsupported_media_type(&media));
     };
-    req.extensions_mut().insert(RubricUsed(scored.rubric_label));
-    Ok(HttpResponse::Ok().json(scored.assessment))
+    req.extensions_mut()
+        .insert(RubricUsed(scored.scored.rubric_label.clone()));
+    Ok(scored)
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/score",
+    tag = "score",
+    params(RawScoreQuery),
+    request_body(
+        description = "A score request as JSON, or a raw transcript as text/plain with ?rubric=ID",
+        content(
+            (ScoreRequest = "application/json"),
+            (String = "text/plain", example = "Customer: My refund is late.\nAgent: I'm so sorry about that.")
+        )
+    ),
+    responses(
+        (status = 200, description = "The assessment as JSON; with `Accept: text/html` the printable report, with `Accept: text/csv` one row per criterion", content(
+            (Assessment = "application/json"),
+            (String = "text/html"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong API key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown rubric", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "`Accept` names no rendering the service has", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the request timeout", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Unsupported media type", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Transcript, rubric or override cannot be used", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "A bug: the reply repeats nothing of the request", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn score(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    let rendering = match negotiate(&req) {
+        Ok(rendering) => rendering,
+        Err(problem) => return Ok(refuse_unread(&problem, payload)),
+    };
+    let body = match read_body(&req, &mut payload, &state).await {
+        Ok(body) => body,
+        Err(problem) => return Ok(refuse_unread(&problem, payload)),
+    };
+    let ScoredRequest {
+        scored,
+        learner_id,
+        date,
+    } = score_request(&req, &body, &state)?;
+    Ok(match rendering {
+        Rendering::Json => HttpResponse::Ok().json(scored.assessment),
+        Rendering::Html => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(report::render_html(
+                &scored.assessment,
+                &ReportContext {
+                    source: None,
+                    learner_id,
+                    date: date.unwrap_or_else(report::today),
+                    transcript_sha256: Some(scored.transcript_sha256),
+                },
+            )),
+        Rendering::Csv => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8; header=present")
+            .body(
+                report::csv_header()
+                    + &report::csv_rows(learner_id.as_deref().unwrap_or(""), &scored.assessment),
+            ),
+    })
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/score/xapi",
+    tag = "score",
+    params(RawScoreQuery),
+    request_body(
+        description = "A score request as for /v1/score; `learner_id` is required",
+        content(
+            (ScoreRequest = "application/json"),
+            (String = "text/plain")
+        )
+    ),
+    responses(
+        (status = 200, description = "xAPI 1.0.3 statements, one per criterion and one for the whole assessment, ready to POST to a learning record store's /statements", body = Vec<Object>),
+        (status = 400, description = "Malformed request, or no `learner_id`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong API key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown rubric", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Unsupported media type", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Transcript, rubric or override cannot be used", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn xapi(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    let body = match read_body(&req, &mut payload, &state).await {
+        Ok(body) => body,
+        Err(problem) => return Ok(refuse_unread(&problem, payload)),
+    };
+    let ScoredRequest {
+        scored, learner_id, ..
+    } = score_request(&req, &body, &state)?;
+    let learner_id = learner_id.filter(|id| !id.trim().is_empty()).ok_or_else(|| {
+        Problem::bad_request(
+            "missing-learner-id",
+            "xAPI statements need `learner_id` (the learner's id in your e-portfolio or LRS) as their actor",
+        )
+    })?;
+    let context = XapiContext {
+        base: state.xapi_base.clone(),
+        account_home: state.xapi_account_home.clone(),
+        learner_id,
+        transcript_sha256: scored.transcript_sha256,
+    };
+    Ok(HttpResponse::Ok().json(report::xapi_statements(&scored.assessment, &context)))
 }
 
 fn parse_json(body: &[u8]) -> Result<ScoreRequest, Problem> {

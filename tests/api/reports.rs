@@ -1,0 +1,216 @@
+//! The assessor's page, the printable report and CSV by `Accept`, xAPI
+//! statements, and assessor overrides, over HTTP.
+
+use crate::helpers::{golden, spawn_app, spawn_app_with, test_config, TestApp};
+use crate::xapi_rules::xapi_violations;
+use rolemark::transcript::Format;
+use serde_json::{json, Value};
+
+fn request() -> Value {
+    json!({
+        "rubric": "challenging-customers",
+        "transcript_text": golden("good-angry.txt"),
+        "learner_id": "C-0042",
+        "date": "2026-11-27",
+    })
+}
+
+fn score_accepting(app: &TestApp, accept: &str, body: &Value) -> crate::helpers::Reply {
+    app.post_with(
+        "/v1/score",
+        Some("application/json"),
+        &[("Accept", accept)],
+        body.to_string().as_bytes(),
+    )
+}
+
+#[test]
+fn accept_text_html_gives_the_printable_report() {
+    let app = spawn_app();
+    let assessment = app.score_json(&request()).json();
+    let reply = score_accepting(&app, "text/html", &request());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(
+        reply.content_type().starts_with("text/html"),
+        "{}",
+        reply.content_type()
+    );
+    let page = reply.text();
+    for expected in [
+        "C-0042",
+        "2026-11-27",
+        assessment["rubric"]["sha256"].as_str().unwrap(),
+        assessment["rubric"]["version"].as_str().unwrap(),
+        assessment["overall"]["grade_label"].as_str().unwrap(),
+    ] {
+        assert!(page.contains(expected), "report lacks {expected}");
+    }
+    // A browser's own Accept header prefers HTML too.
+    let browser = score_accepting(
+        &app,
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        &request(),
+    );
+    assert_eq!(browser.text(), page);
+}
+
+#[test]
+fn accept_text_csv_gives_one_row_per_criterion() {
+    let app = spawn_app();
+    let reply = score_accepting(&app, "text/csv", &request());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(reply.content_type().starts_with("text/csv"));
+    let mut reader = csv::Reader::from_reader(reply.body.as_slice());
+    let rows = reader.records().count();
+    assert_eq!(rows, 12);
+}
+
+#[test]
+fn json_stays_the_default_and_unknown_renderings_are_refused() {
+    let app = spawn_app();
+    for accept in ["application/json", "*/*", "application/*"] {
+        let reply = score_accepting(&app, accept, &request());
+        assert_eq!(reply.status, 200);
+        assert!(
+            reply.content_type().starts_with("application/json"),
+            "{accept}"
+        );
+    }
+    let refused = score_accepting(&app, "image/png", &request());
+    let problem = refused.expect_problem(406, "not-acceptable");
+    assert!(problem["detail"].as_str().unwrap().contains("text/html"));
+}
+
+#[test]
+fn overrides_in_a_request_are_kept_beside_the_system_outcome() {
+    let app = spawn_app();
+    let mut body = request();
+    body["overrides"] = json!([
+        {"criterion": "empathy", "outcome": "not_met", "comment": "Empathy only after the fix."}
+    ]);
+    let assessment = app.score_json(&body).json();
+    let empathy = assessment["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "empathy")
+        .unwrap();
+    assert_eq!(empathy["outcome"], "met");
+    assert_eq!(empathy["assessor_override"]["outcome"], "not_met");
+    assert_eq!(
+        empathy["assessor_override"]["comment"],
+        "Empathy only after the fix."
+    );
+    assert!(assessment["overall_after_overrides"].is_object());
+
+    let page = score_accepting(&app, "text/html", &body);
+    assert!(page.text().contains("Empathy only after the fix."));
+
+    let cases = [
+        (
+            json!([{"criterion": "empathy", "outcome": "not_met", "comment": ""}]),
+            422,
+            "invalid-override",
+        ),
+        (
+            json!([{"criterion": "nope", "outcome": "met", "comment": "x"}]),
+            422,
+            "invalid-override",
+        ),
+        (
+            json!([{"criterion": "empathy", "outcome": "great", "comment": "x"}]),
+            400,
+            "invalid-json",
+        ),
+        (
+            json!([{"criterion": "empathy", "outcome": "met"}]),
+            400,
+            "invalid-json",
+        ),
+    ];
+    for (overrides, status, code) in cases {
+        let mut bad = request();
+        bad["overrides"] = overrides;
+        app.score_json(&bad).expect_problem(status, code);
+    }
+    let mut bad_date = request();
+    bad_date["date"] = json!("27/11/2026");
+    app.score_json(&bad_date)
+        .expect_problem(400, "invalid-date");
+}
+
+#[test]
+fn xapi_statements_name_the_learner_and_follow_the_rules() {
+    let mut config = test_config();
+    config.xapi_base = "https://lrs.example.ac.uk/rolemark".into();
+    let app = spawn_app_with(config);
+    let reply = app.post("/v1/score/xapi", "application/json", request().to_string());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let statements = reply.json();
+    let statements = statements.as_array().unwrap();
+    assert_eq!(statements.len(), 13);
+    for statement in statements {
+        assert_eq!(xapi_violations(statement), Vec::<String>::new());
+        assert_eq!(statement["actor"]["account"]["name"], "C-0042");
+        assert!(statement["object"]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://lrs.example.ac.uk/rolemark/rubrics/challenging-customers"));
+    }
+    // The same request gives the same statements, ids included.
+    let again = app.post("/v1/score/xapi", "application/json", request().to_string());
+    assert_eq!(again.body, reply.body);
+
+    let mut anonymous = request();
+    anonymous.as_object_mut().unwrap().remove("learner_id");
+    app.post("/v1/score/xapi", "application/json", anonymous.to_string())
+        .expect_problem(400, "missing-learner-id");
+    let raw = app.post(
+        "/v1/score/xapi?rubric=challenging-customers&learner_id=C-7",
+        "text/plain",
+        golden("good-angry.txt"),
+    );
+    assert_eq!(raw.status, 200, "{}", raw.text());
+}
+
+#[test]
+fn the_page_is_served_with_its_assets_and_a_strict_policy() {
+    let app = spawn_app();
+    let page = app.get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.content_type().starts_with("text/html"));
+    let policy = page.header("content-security-policy").unwrap();
+    assert!(policy.contains("default-src 'none'") && policy.contains("connect-src 'self'"));
+    for asset in ["/assets/rolemark.js", "/assets/rolemark.css"] {
+        assert!(page.text().contains(asset), "the page links {asset}");
+        let reply = app.get(asset);
+        assert_eq!(reply.status, 200, "{asset}");
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+    }
+    // Nothing outside the service: no absolute addresses in the page or script.
+    let script = app.get("/assets/rolemark.js");
+    for text in [page.text(), script.text()] {
+        assert!(!text.contains("http://") && !text.contains("https://"));
+    }
+    // The page offers every transcript format the service reads.
+    for format in Format::ALL {
+        assert!(
+            script.text().contains(&format!("\"{}\"", format.name())),
+            "the page's format list lacks {}",
+            format.name()
+        );
+    }
+    app.post("/", "text/plain", "x")
+        .expect_problem(405, "method-not-allowed");
+}
+
+#[test]
+fn a_transcript_whose_learner_is_unknown_lists_its_speakers() {
+    let app = spawn_app();
+    let reply = app.score_json(&json!({
+        "rubric": "challenging-customers",
+        "transcript_text": "Priya Shah: Thank you for calling.\nMr. Davis: My refund is late.",
+    }));
+    let problem = reply.expect_problem(422, "no-learner");
+    assert_eq!(problem["speakers"], json!(["Priya Shah", "Mr. Davis"]));
+}
