@@ -52,7 +52,7 @@ impl Registry {
             .collect();
         paths.sort();
         let compiled: Vec<Result<Rubric, RubricError>> =
-            paths.par_iter().map(|path| load_file(path)).collect();
+            paths.par_iter().map(|path| load_checked(path)).collect();
         for rubric in compiled {
             self.insert(rubric?);
         }
@@ -90,6 +90,27 @@ impl Registry {
 pub fn load_file(path: &Path) -> Result<Rubric, RubricError> {
     let source = std::fs::read_to_string(path).map_err(|e| file_error(path, &e))?;
     Rubric::compile(&source).map_err(|e| e.in_file(path.display().to_string()))
+}
+
+/// Reads and compiles one rubric file and runs its examples: a rubric whose
+/// examples fail is refused, naming the first failure.
+pub fn load_checked(path: &Path) -> Result<Rubric, RubricError> {
+    let rubric = load_file(path)?;
+    let report = rubric.check_examples();
+    match report.failures.first() {
+        None => Ok(rubric),
+        Some(first) => Err(RubricError {
+            file: Some(path.display().to_string()),
+            line: 0,
+            column: 0,
+            message: format!(
+                "{} of its {} examples fail (run `rolemark rubrics check {}`), the first: {first}",
+                report.failures.len(),
+                report.checked,
+                path.display()
+            ),
+        }),
+    }
 }
 
 fn file_error(path: &Path, error: &std::io::Error) -> RubricError {

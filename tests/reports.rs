@@ -424,7 +424,7 @@ fn cli_csv_scores_many_files_under_one_header_with_error_rows() {
     assert_eq!(text.matches("file,learner,rubric_id").count(), 1);
     let error_rows: Vec<_> = rows.iter().filter(|r| r[0] == *missing).collect();
     assert_eq!(error_rows.len(), 1);
-    assert!(error_rows[0][20].contains("cannot read"));
+    assert!(error_rows[0][error_rows[0].len() - 1].contains("cannot read"));
 }
 
 #[test]
@@ -510,4 +510,39 @@ fn cli_text_report_shows_an_override_and_the_regraded_result() {
         "{text}"
     );
     assert!(text.contains("After the assessor's overrides:"), "{text}");
+}
+
+#[test]
+fn feedback_and_references_reach_every_rendering() {
+    let rubric = registry().get("heat").unwrap();
+    let transcript = transcript::parse(
+        "Customer: My heating has been broken for a week!\nAgent: What's your postcode?",
+        None,
+        &RoleHints::default(),
+    )
+    .unwrap();
+    let mut assessment = Scorer::new(rubric).score(&transcript);
+    assessment.criteria[0].references = vec!["KSB S6".into()];
+    let unmet = assessment
+        .criteria
+        .iter()
+        .find(|c| c.feedback.is_some())
+        .expect("a criterion with feedback")
+        .clone();
+    let feedback = unmet.feedback.as_deref().unwrap();
+    let text = report::render_text(&assessment, None);
+    assert!(text.contains(&format!("feedback for the learner: {feedback}")));
+    assert!(text.contains("evidences: KSB S6"));
+    let page = report::render_html(&assessment, &ReportContext::default());
+    assert!(page.contains(&maud::html! { (feedback) }.into_string()));
+    assert!(page.contains("evidences KSB S6"));
+    let csv = report::csv_header() + &report::csv_rows("call.txt", &assessment);
+    assert!(csv.contains("KSB S6"));
+    let statements = report::xapi_statements(&assessment, &xapi_context());
+    assert_eq!(
+        statements[0]["object"]["definition"]["extensions"]
+            ["https://rolemark.invalid/xapi/extensions/references"],
+        json!(["KSB S6"])
+    );
+    assert!(xapi_violations(&statements[0]).is_empty());
 }

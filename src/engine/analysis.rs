@@ -31,8 +31,15 @@ pub struct CueMatch {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Suppressed {
     pub cue: CueMatch,
-    /// Token index of the negating word.
-    pub negator: u32,
+    pub reason: SuppressedBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressedBy {
+    /// A negating word (its token index) stands close before the cue.
+    Negation(u32),
+    /// The lexicon counts only cues that open a sentence, and this one does not.
+    MidSentence,
 }
 
 pub struct Analysis<'a> {
@@ -77,11 +84,18 @@ impl<'a> Analysis<'a> {
         let mut record = |cue: CueMatch, turn_start: u32| {
             let lexicon = &rubric.lexicons[cue.lexicon];
             if lexicon.sentence_start && !opens_sentence(&norm, cue.first_token) {
+                suppressed.push(Suppressed {
+                    cue,
+                    reason: SuppressedBy::MidSentence,
+                });
                 return;
             }
             match find_negator(&norm, turn_start, cue.first_token) {
                 Some(negator) if lexicon.negatable => {
-                    suppressed.push(Suppressed { cue, negator });
+                    suppressed.push(Suppressed {
+                        cue,
+                        reason: SuppressedBy::Negation(negator),
+                    });
                 }
                 _ => matches.push(cue),
             }

@@ -6,6 +6,8 @@
 mod analysis;
 pub mod eval;
 mod evidence;
+mod examples;
+mod explain;
 pub mod lexicon;
 pub mod rubric;
 pub mod rules;
@@ -16,6 +18,8 @@ mod timing;
 mod words;
 
 pub use evidence::{Evidence, Polarity, Quote};
+pub use examples::{ExampleFailure, ExampleReport};
+pub use explain::{CueFound, CueUse, Explanation};
 pub use rubric::{CompileLimits, Rubric, RubricError};
 pub use score::{
     Assessment, AssessorOverride, BehaviourResult, CriterionResult, Outcome, Overall,

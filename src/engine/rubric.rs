@@ -100,6 +100,12 @@ pub struct Lexicon {
     /// A few expanded forms, to show what was looked for.
     pub examples: Vec<String>,
     pub forms: usize,
+    /// Learner sentences in which a cue of this lexicon must count, and must not
+    /// (see [`Rubric::check_examples`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub must_match: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub must_not_match: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -127,9 +133,18 @@ pub struct Criterion {
     pub weight: f64,
     pub required: bool,
     pub looked_for: Option<String>,
+    /// Advice to the learner when the criterion is not met or only partly met.
+    pub feedback: Option<String>,
+    /// The standards the criterion evidences: awarding-body criterion references,
+    /// apprenticeship KSB codes.
+    pub references: Vec<String>,
     pub applies_when: Option<Rule>,
     pub rule: Rule,
     pub red_flags: Option<RedFlags>,
+    /// Short exchanges (`Speaker: text` lines) that must meet the criterion, and
+    /// that must not (see [`Rubric::check_examples`]).
+    pub must_match: Vec<String>,
+    pub must_not_match: Vec<String>,
 }
 
 /// A validated, compiled rubric: build once, score many transcripts through `&self`.
@@ -215,6 +230,10 @@ struct RawLexicon {
     #[serde(default)]
     labels: Vec<String>,
     phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    must_match: Vec<String>,
+    #[serde(default)]
+    must_not_match: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -248,9 +267,16 @@ struct RawCriterion {
     #[serde(default)]
     required: bool,
     looked_for: Option<String>,
+    feedback: Option<String>,
+    #[serde(default)]
+    references: Vec<String>,
     applies_when: Option<Spanned<RawRule>>,
     rule: Spanned<RawRule>,
     red_flags: Option<Spanned<RawRedFlags>>,
+    #[serde(default)]
+    must_match: Vec<String>,
+    #[serde(default)]
+    must_not_match: Vec<String>,
 }
 
 fn unit_weight() -> f64 {
@@ -669,6 +695,8 @@ impl Rubric {
                 labels: raw_lexicon.labels.clone(),
                 examples,
                 forms,
+                must_match: raw_lexicon.must_match.clone(),
+                must_not_match: raw_lexicon.must_not_match.clone(),
             });
         }
 
@@ -780,9 +808,13 @@ impl Rubric {
                 weight: c.weight,
                 required: c.required,
                 looked_for: c.looked_for.clone(),
+                feedback: c.feedback.clone(),
+                references: c.references.clone(),
                 applies_when,
                 rule,
                 red_flags,
+                must_match: c.must_match.clone(),
+                must_not_match: c.must_not_match.clone(),
             });
         }
 

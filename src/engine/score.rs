@@ -93,9 +93,23 @@ pub struct CriterionResult {
     /// What was looked for and where, when the criterion is not fully met.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub looked_for: Vec<String>,
+    /// Advice to the learner, when the criterion (after any override) is not met
+    /// or only partly met and the rubric gives some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+    /// The standards the criterion evidences (criterion references, KSB codes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     /// The assessor's outcome and comment, when they overrode the system's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assessor_override: Option<OverrideRecord>,
+}
+
+/// The rubric's feedback, when `outcome` calls for it.
+fn feedback_for(criterion: &Criterion, outcome: Outcome) -> Option<String> {
+    matches!(outcome, Outcome::NotMet | Outcome::PartiallyMet)
+        .then(|| criterion.feedback.clone())
+        .flatten()
 }
 
 /// An override as kept in the assessment, next to the system's outcome.
@@ -353,6 +367,8 @@ impl<'r> Scorer<'r> {
             score,
             evidence,
             looked_for,
+            feedback: feedback_for(criterion, outcome),
+            references: criterion.references.clone(),
             assessor_override: None,
         }
     }
@@ -407,6 +423,8 @@ impl<'r> Scorer<'r> {
                 }
             };
             criterion.outcome = given.outcome;
+            assessment.criteria[at].feedback =
+                feedback_for(&self.rubric.criteria[at], given.outcome);
             assessment.criteria[at].assessor_override = Some(OverrideRecord {
                 outcome: given.outcome,
                 score: criterion.score,

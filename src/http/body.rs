@@ -5,7 +5,7 @@ use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::header;
 use actix_web::rt::time::{timeout, Instant};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -191,6 +191,20 @@ fn is_field_name(name: &str) -> bool {
 pub fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| Problem::invalid_utf8(e.valid_up_to()))
+}
+
+/// Reads a request body under `max_body_bytes` and the request timeout.
+pub async fn read_body(
+    req: &HttpRequest,
+    payload: &mut web::Payload,
+    limits: &super::Limits,
+) -> Result<BytesMut, Problem> {
+    let limit = BodyLimit {
+        name: "max_body_bytes",
+        max_bytes: limits.max_body_bytes,
+        timeout_secs: limits.request_timeout_secs,
+    };
+    read_limited(req, payload, limit).await
 }
 
 #[cfg(test)]

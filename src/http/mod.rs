@@ -161,6 +161,11 @@ fn app(
                     routes::rubrics::validate,
                 ))
                 .service(only("/rubrics/{id}", Method::GET, routes::rubrics::get))
+                .service(only(
+                    "/rubrics/{id}/explain",
+                    Method::POST,
+                    routes::rubrics::explain,
+                ))
                 .configure(|scope| {
                     if test_panic_route {
                         scope.service(only("/__panic", Method::POST, panic_for_tests));

@@ -4,8 +4,8 @@ use super::problem::Problem;
 use super::routes::{health, rubrics, score};
 use super::scoring::{ScoreRequest, TranscriptInput, TurnInput};
 use crate::engine::{
-    Assessment, AssessorOverride, BehaviourResult, CriterionResult, Evidence, Outcome, Overall,
-    OverrideRecord, Polarity, Quote, RubricRef, TranscriptView,
+    Assessment, AssessorOverride, BehaviourResult, CriterionResult, CueFound, CueUse, Evidence,
+    Explanation, Outcome, Overall, OverrideRecord, Polarity, Quote, RubricRef, TranscriptView,
 };
 use crate::transcript::{Role, Turn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         rubrics::list,
         rubrics::get,
         rubrics::validate,
+        rubrics::explain,
         health::healthz,
         health::readyz,
         health::metrics,
@@ -33,7 +34,7 @@ use utoipa::{Modify, OpenApi};
         Problem, ScoreRequest, TranscriptInput, TurnInput, Assessment, Overall, RubricRef, BehaviourResult,
         CriterionResult, AssessorOverride, OverrideRecord, Evidence, Quote, Polarity, Outcome, TranscriptView, Turn, Role, score::BatchResult,
         rubrics::RubricSummary, rubrics::RubricView, rubrics::CriterionView, rubrics::BandView,
-        rubrics::BehaviourView, rubrics::Validation, rubrics::ValidationError, health::Health
+        rubrics::BehaviourView, rubrics::Validation, rubrics::ValidationError, rubrics::ExplainRequest, Explanation, CueFound, CueUse, health::Health
     )),
     modifiers(&BearerAuth),
     tags(

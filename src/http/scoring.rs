@@ -210,7 +210,7 @@ pub fn run(state: &AppState, job: ScoreJob) -> Result<Scored, Problem> {
     })
 }
 
-fn check_limits(state: &AppState, transcript: &Transcript) -> Result<(), Problem> {
+pub fn check_limits(state: &AppState, transcript: &Transcript) -> Result<(), Problem> {
     let limits = &state.limits;
     if transcript.turns.len() > limits.max_turns {
         return Err(Problem::limit_exceeded(

@@ -3,7 +3,7 @@
 use super::learner_names;
 use crate::engine::{Assessment, CriterionResult, Overall, Polarity};
 
-const HEADER: [&str; 21] = [
+const HEADER: [&str; 23] = [
     "file",
     "learner",
     "rubric_id",
@@ -22,6 +22,8 @@ const HEADER: [&str; 21] = [
     "evidence_turns",
     "quotes",
     "looked_for",
+    "feedback",
+    "references",
     "overall_grade",
     "overall_score",
     "error",
@@ -123,6 +125,8 @@ fn criterion_row(
         turns.join(" "),
         quotes.join(" | "),
         c.looked_for.join(" | "),
+        c.feedback.clone().unwrap_or_default(),
+        c.references.join(" | "),
         overall.grade.clone(),
         overall.score.to_string(),
         String::new(),

@@ -79,6 +79,7 @@ fn criterion_block(c: &CriterionResult) -> Markup {
             p.facts {
                 "Criterion " code { (c.id) } " \u{b7} score " (score) " \u{b7} weight " (c.weight)
                 @if c.required { " \u{b7} required" }
+                @if !c.references.is_empty() { " \u{b7} evidences " (c.references.join(", ")) }
             }
             @if let Some(o) = &c.assessor_override {
                 div.override {
@@ -103,6 +104,9 @@ fn criterion_block(c: &CriterionResult) -> Markup {
                     p { strong { "Looked for:" } }
                     ul { @for item in &c.looked_for { li { (item) } } }
                 }
+            }
+            @if let Some(feedback) = &c.feedback {
+                div.feedback { p { strong { "Feedback for the learner: " } (feedback) } }
             }
         }
     }

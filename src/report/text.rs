@@ -149,6 +149,12 @@ pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
         for l in &c.looked_for {
             let _ = writeln!(out, "    looked for: {l}");
         }
+        if let Some(feedback) = &c.feedback {
+            let _ = writeln!(out, "    feedback for the learner: {feedback}");
+        }
+        if !c.references.is_empty() {
+            let _ = writeln!(out, "    evidences: {}", c.references.join(", "));
+        }
     }
     out
 }

@@ -150,11 +150,7 @@ pub fn statements(assessment: &Assessment, context: &XapiContext) -> Vec<Value> 
                 "object": {
                     "objectType": "Activity",
                     "id": context.iri(&format!("rubrics/{}/criteria/{}", rubric.id, c.id)),
-                    "definition": {
-                        "type": ACTIVITY_OBJECTIVE,
-                        "name": language_map(&c.title),
-                        "description": language_map(&c.marking_points.join(" ")),
-                    },
+                    "definition": criterion_definition(c, context),
                 },
                 "result": criterion_result(c, context),
                 "context": statement_context(true),
@@ -180,6 +176,20 @@ pub fn statements(assessment: &Assessment, context: &XapiContext) -> Vec<Value> 
     out
 }
 
+/// The criterion as an activity; the standards it evidences go in an extension
+/// so that an e-portfolio can file the statement under them.
+fn criterion_definition(c: &CriterionResult, context: &XapiContext) -> Value {
+    let mut definition = json!({
+        "type": ACTIVITY_OBJECTIVE,
+        "name": language_map(&c.title),
+        "description": language_map(&c.marking_points.join(" ")),
+    });
+    if !c.references.is_empty() {
+        definition["extensions"] = json!({ context.extension("references"): c.references });
+    }
+    definition
+}
+
 fn criterion_result(c: &CriterionResult, context: &XapiContext) -> Value {
     let outcome = c.final_outcome();
     let mut extensions = Map::new();
@@ -190,6 +200,9 @@ fn criterion_result(c: &CriterionResult, context: &XapiContext) -> Value {
     );
     if !c.looked_for.is_empty() {
         extensions.insert(context.extension("looked-for"), json!(c.looked_for));
+    }
+    if let Some(feedback) = &c.feedback {
+        extensions.insert(context.extension("feedback"), json!(feedback));
     }
     if let Some(o) = &c.assessor_override {
         // xAPI forbids null values, so a missing score is left out.

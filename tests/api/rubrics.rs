@@ -220,3 +220,79 @@ fn validate_refuses_a_source_that_is_not_utf8_with_422() {
 
     reply.expect_problem(422, "invalid-utf8");
 }
+
+#[test]
+fn explain_lists_cues_with_what_held_them_back_and_what_they_feed() {
+    let app = crate::helpers::spawn_app();
+    let reply = app.post(
+        "/v1/rubrics/challenging-customers/explain",
+        "application/json",
+        serde_json::json!({"sentence": "I don't understand why you're upset."}).to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let explanation = reply.json();
+    assert_eq!(explanation["rubric"], "challenging-customers");
+    let empathy: Vec<&serde_json::Value> = explanation["cues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["lexicon"] == "empathy")
+        .collect();
+    assert!(!empathy.is_empty());
+    for cue in empathy {
+        assert_eq!(cue["counts"], false);
+        assert_eq!(cue["held_back"], "negated by \u{201c}not\u{201d}");
+        assert!(cue["feeds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["target"] == "criterion empathy"));
+    }
+    let transcript = app.post(
+        "/v1/rubrics/heat/explain",
+        "application/json",
+        serde_json::json!({"transcript_text": "Customer: This is ridiculous!\nAgent: I'm so sorry."})
+            .to_string(),
+    );
+    assert_eq!(transcript.status, 200, "{}", transcript.text());
+    assert!(transcript.json()["cues"].as_array().unwrap().len() >= 2);
+
+    app.post("/v1/rubrics/heat/explain", "application/json", "{}")
+        .expect_problem(400, "missing-text");
+    app.post(
+        "/v1/rubrics/nope/explain",
+        "application/json",
+        r#"{"sentence":"hi"}"#,
+    )
+    .expect_problem(404, "unknown-rubric");
+    app.post("/v1/rubrics/heat/explain", "text/plain", "hi")
+        .expect_problem(415, "unsupported-media-type");
+}
+
+#[test]
+fn validate_runs_the_rubric_examples() {
+    let app = crate::helpers::spawn_app();
+    let source = r#"
+id = "mine"
+title = "Mine"
+version = "1"
+[lexicons.thanks]
+phrases = ["thank you"]
+must_match = ["Thank you for waiting.", "Thanks a lot."]
+[[criteria]]
+id = "thanks"
+title = "Thanks"
+rule = { says = ["thanks"] }
+"#;
+    let validation = app.validate(source).json();
+    assert_eq!(validation["valid"], false, "{validation}");
+    assert_eq!(validation["examples_checked"], 2);
+    let failures = validation["example_failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0]["example"], "Thanks a lot.");
+    assert_eq!(failures[0]["detail"], "no cue of the lexicon fired");
+    let fixed = app
+        .validate(&source.replace(", \"Thanks a lot.\"", ""))
+        .json();
+    assert_eq!(fixed["valid"], true, "{fixed}");
+}

@@ -328,7 +328,11 @@ function renderCriteria(assessment) {
     const score = c.score === null || c.score === undefined ? "no score" : percent(c.score);
     return element("li", { class: "criterion", id: `criterion-${c.id}`, tabindex: -1 },
       element("h4", {}, c.title, " ", outcomeBadge(final)),
-      element("p", { class: "facts", text: `Score ${score}, weight ${c.weight}${c.required ? ", required" : ""}` }),
+      element("p", {
+        class: "facts",
+        text: `Score ${score}, weight ${c.weight}${c.required ? ", required" : ""}` +
+          (c.references && c.references.length ? `; evidences ${c.references.join(", ")}` : ""),
+      }),
       c.assessor_override ? element("p", { class: "override-note" },
         element("strong", { text: "Overridden by the assessor: " }),
         `${OUTCOME_LABELS[c.assessor_override.outcome]} (rolemark found: ${OUTCOME_LABELS[c.outcome]}). `,
@@ -343,6 +347,8 @@ function renderCriteria(assessment) {
       c.looked_for && c.looked_for.length ? element("div", { class: "looked-for" },
         element("p", {}, element("strong", { text: "Looked for:" })),
         element("ul", {}, c.looked_for.map((l) => element("li", { text: l })))) : null,
+      c.feedback ? element("p", { class: "feedback" },
+        element("strong", { text: "Feedback for the learner: " }), c.feedback) : null,
       overrideForm(c));
   }));
 }

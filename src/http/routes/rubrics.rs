@@ -1,11 +1,18 @@
-//! `GET /v1/rubrics`, `GET /v1/rubrics/{id}`, `POST /v1/rubrics/validate`.
+//! `GET /v1/rubrics`, `GET /v1/rubrics/{id}`, `POST /v1/rubrics/validate`,
+//! `POST /v1/rubrics/{id}/explain`.
 
-use crate::engine::{Rubric, RubricError};
-use crate::http::body::{read_limited, refuse_unread, utf8, BodyLimit};
+use crate::engine::{Explanation, Rubric, RubricError};
+use crate::http::body::{
+    is_json, media_type, read_body, read_limited, refuse_unread, utf8, without_values, BodyLimit,
+};
 use crate::http::problem::Problem;
+use crate::http::scoring::{check_limits, parse_format};
 use crate::http::state::AppState;
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Serialize;
+use crate::http::RubricUsed;
+use crate::transcript::{self, ParseOptions, Role, RoleHints, Transcript, Turn};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// A rubric in the list.
@@ -45,6 +52,12 @@ pub struct CriterionView {
     looked_for: Option<String>,
     /// True when the criterion only applies in some conversations (e.g. an abusive customer).
     conditional: bool,
+    /// Advice given to the learner when the criterion is not met or only partly met.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feedback: Option<String>,
+    /// The standards the criterion evidences (criterion references, KSB codes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    references: Vec<String>,
 }
 
 /// A grade band.
@@ -118,6 +131,8 @@ impl RubricView {
                     required: c.required,
                     looked_for: c.looked_for.clone(),
                     conditional: c.applies_when.is_some(),
+                    feedback: c.feedback.clone(),
+                    references: c.references.clone(),
                 })
                 .collect(),
         }
@@ -162,7 +177,15 @@ pub async fn get(
 /// The result of validating a rubric source.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Validation {
+    /// The rubric compiles and all its examples pass.
     valid: bool,
+    /// How many of the rubric's examples ran, when it compiles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    examples_checked: Option<usize>,
+    /// Examples that did not behave as written, with the cue that fired or did not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    example_failures: Vec<crate::engine::ExampleFailure>,
     /// Present when valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     rubric: Option<RubricSummary>,
@@ -232,18 +255,121 @@ pub async fn validate(
         max_source_bytes: limit,
     };
     let validation = match Rubric::compile_with(source, limits) {
-        Ok(rubric) => Validation {
-            valid: true,
-            phrases: Some(rubric.phrase_count()),
-            rubric: Some(RubricSummary::of(&rubric)),
-            errors: Vec::new(),
-        },
+        Ok(rubric) => {
+            let report = rubric.check_examples();
+            Validation {
+                valid: report.failures.is_empty(),
+                examples_checked: Some(report.checked),
+                example_failures: report.failures,
+                phrases: Some(rubric.phrase_count()),
+                rubric: Some(RubricSummary::of(&rubric)),
+                errors: Vec::new(),
+            }
+        }
         Err(e) => Validation {
             valid: false,
+            examples_checked: None,
+            example_failures: Vec::new(),
             rubric: None,
             phrases: None,
             errors: vec![e.into()],
         },
     };
     Ok(HttpResponse::Ok().json(validation))
+}
+
+/// A sentence or transcript to explain against a rubric.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"sentence": "I'm not sorry, but I can hear you're really frustrated.", "role": "learner"}))]
+pub struct ExplainRequest {
+    /// One sentence, spoken by `role`.
+    sentence: Option<String>,
+    /// Who speaks `sentence` (default learner).
+    role: Option<Role>,
+    /// Or a whole transcript, in any supported format.
+    transcript_text: Option<String>,
+    /// Format of `transcript_text`; detected when omitted.
+    format: Option<String>,
+    /// Speaker label of the learner in `transcript_text`.
+    learner: Option<String>,
+    /// Speaker label to role, for `transcript_text`.
+    roles: Option<BTreeMap<String, Role>>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/rubrics/{id}/explain",
+    tag = "rubrics",
+    params(("id" = String, Path, description = "Rubric id", example = "heat")),
+    request_body(content = ExplainRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Every cue of the rubric found, whether it counts or was held back (and why), and the behaviours and criteria that read it from this speaker", body = Explanation),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong API key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown rubric", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The transcript cannot be read", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn explain(
+    req: HttpRequest,
+    path: web::Path<String>,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    let body = match read_body(&req, &mut payload, &state.limits).await {
+        Ok(body) => body,
+        Err(problem) => return Ok(refuse_unread(&problem, payload)),
+    };
+    let media = media_type(&req);
+    if !is_json(&media) {
+        return Err(Problem::unsupported_media_type(&media));
+    }
+    let rubric = state.rubric(&path)?;
+    req.extensions_mut().insert(RubricUsed(rubric.id.clone()));
+    let request: ExplainRequest = serde_json::from_str(utf8(&body)?).map_err(|e| {
+        Problem::bad_request(
+            "invalid-json",
+            format!(
+                "the request is not a valid explain request: {}",
+                without_values(&e.to_string(), true)
+            ),
+        )
+    })?;
+    let transcript = match (request.sentence, request.transcript_text) {
+        (Some(sentence), None) => {
+            let role = request.role.unwrap_or(Role::Learner);
+            Transcript {
+                turns: vec![Turn {
+                    speaker: role.as_str().to_owned(),
+                    role,
+                    text: sentence,
+                    start: None,
+                    end: None,
+                }],
+            }
+        }
+        (None, Some(text)) => {
+            let options = ParseOptions {
+                format: parse_format(request.format.as_deref())?,
+                keep_cues: false,
+            };
+            let hints = RoleHints {
+                learner: request.learner,
+                roles: request.roles.unwrap_or_default(),
+            };
+            transcript::parse_with(&text, &options, &hints)?.0
+        }
+        _ => {
+            return Err(Problem::bad_request(
+                "missing-text",
+                "send either `sentence` (with an optional `role`) or `transcript_text`",
+            ))
+        }
+    };
+    check_limits(&state, &transcript)?;
+    Ok(HttpResponse::Ok().json(rubric.explain(&transcript)))
 }

@@ -2,7 +2,7 @@
 
 use crate::engine::Assessment;
 use crate::http::body::{
-    is_json, media_type, read_limited, refuse_unread, unreadable, utf8, without_values, BodyLimit,
+    is_json, media_type, read_body, refuse_unread, unreadable, utf8, without_values,
 };
 use crate::http::problem::Problem;
 use crate::http::scoring::{self, parse_format, ScoreJob, ScoreRequest};
@@ -85,21 +85,6 @@ struct ScoredRequest {
     scored: scoring::Scored,
     learner_id: Option<String>,
     date: Option<String>,
-}
-
-/// Reads a request body under the body limits; a failure is answered while the
-/// unread rest of the body is still held (see `refuse_unread`).
-async fn read_body(
-    req: &HttpRequest,
-    payload: &mut web::Payload,
-    state: &AppState,
-) -> Result<BytesMut, Problem> {
-    let limit = BodyLimit {
-        name: "max_body_bytes",
-        max_bytes: state.limits.max_body_bytes,
-        timeout_secs: state.limits.request_timeout_secs,
-    };
-    read_limited(req, payload, limit).await
 }
 
 /// Scores a `/v1/score` request body in either shape.
@@ -222,7 +207,7 @@ pub async fn score(
         Ok(rendering) => rendering,
         Err(problem) => return Ok(refuse_unread(&problem, payload)),
     };
-    let body = match read_body(&req, &mut payload, &state).await {
+    let body = match read_body(&req, &mut payload, &state.limits).await {
         Ok(body) => body,
         Err(problem) => return Ok(refuse_unread(&problem, payload)),
     };
@@ -281,7 +266,7 @@ pub async fn xapi(
     mut payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
-    let body = match read_body(&req, &mut payload, &state).await {
+    let body = match read_body(&req, &mut payload, &state.limits).await {
         Ok(body) => body,
         Err(problem) => return Ok(refuse_unread(&problem, payload)),
     };

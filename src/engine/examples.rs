@@ -1,0 +1,199 @@
+//! A rubric's own examples: sentences each lexicon must and must not count, and
+//! short exchanges each criterion must and must not credit. Authors write them
+//! next to the phrases, so a change that breaks a known case is caught by
+//! `rolemark rubrics check` and by the service before it serves the rubric.
+
+use super::analysis::{Analysis, SuppressedBy};
+use super::rubric::Rubric;
+use super::score::{Outcome, Scorer};
+use crate::transcript::{self, Role, RoleHints, Transcript, Turn};
+use serde::Serialize;
+use std::fmt;
+
+/// One example that did not behave as its author said.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExampleFailure {
+    /// `lexicon apology` or `criterion empathy`.
+    pub subject: String,
+    /// `must_match` or `must_not_match`.
+    pub expected: &'static str,
+    pub example: String,
+    /// What happened instead: the cue that fired, or why none counted.
+    pub detail: String,
+}
+
+impl fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let example = self.example.trim().replace('\n', " / ");
+        write!(
+            f,
+            "{} {} \u{201c}{example}\u{201d}: {}",
+            self.subject, self.expected, self.detail
+        )
+    }
+}
+
+/// How many examples a rubric holds and which failed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExampleReport {
+    pub checked: usize,
+    pub failures: Vec<ExampleFailure>,
+}
+
+fn learner_says(sentence: &str) -> Transcript {
+    Transcript {
+        turns: vec![Turn {
+            speaker: "Learner".into(),
+            role: Role::Learner,
+            text: sentence.to_owned(),
+            start: None,
+            end: None,
+        }],
+    }
+}
+
+fn quoted(text: &str) -> String {
+    format!("\u{201c}{text}\u{201d}")
+}
+
+impl Rubric {
+    /// Runs every example of every lexicon and criterion.
+    pub fn check_examples(&self) -> ExampleReport {
+        let mut report = ExampleReport::default();
+        for (id, lexicon) in self.lexicons.iter().enumerate() {
+            let subject = format!("lexicon `{}`", lexicon.name);
+            for (sentence, must) in lexicon
+                .must_match
+                .iter()
+                .map(|s| (s, true))
+                .chain(lexicon.must_not_match.iter().map(|s| (s, false)))
+            {
+                report.checked += 1;
+                if let Some(detail) = self.lexicon_example(id, sentence, must) {
+                    report.failures.push(ExampleFailure {
+                        subject: subject.clone(),
+                        expected: if must { "must_match" } else { "must_not_match" },
+                        example: sentence.clone(),
+                        detail,
+                    });
+                }
+            }
+        }
+        for criterion in &self.criteria {
+            let subject = format!("criterion `{}`", criterion.id);
+            for (exchange, must) in criterion
+                .must_match
+                .iter()
+                .map(|s| (s, true))
+                .chain(criterion.must_not_match.iter().map(|s| (s, false)))
+            {
+                report.checked += 1;
+                if let Some(detail) = self.criterion_example(&criterion.id, exchange, must) {
+                    report.failures.push(ExampleFailure {
+                        subject: subject.clone(),
+                        expected: if must { "must_match" } else { "must_not_match" },
+                        example: exchange.clone(),
+                        detail,
+                    });
+                }
+            }
+        }
+        report
+    }
+
+    /// `None` when the lexicon counts a cue in `sentence` exactly when it `must`.
+    fn lexicon_example(&self, lexicon: usize, sentence: &str, must: bool) -> Option<String> {
+        let transcript = learner_says(sentence);
+        let analysis = Analysis::new(self, &transcript);
+        let wanted = [lexicon];
+        let counted = analysis.cue_matches(&wanted).next();
+        let phrase = |pattern: usize| quoted(self.phrases.phrase(pattern));
+        match (must, counted) {
+            (true, Some(_)) | (false, None) => None,
+            (false, Some(cue)) => Some(format!("the cue {} fired", phrase(cue.pattern))),
+            (true, None) => {
+                let held_back = analysis
+                    .suppressed
+                    .iter()
+                    .find(|s| s.cue.lexicon == lexicon);
+                Some(match held_back {
+                    Some(s) => match s.reason {
+                        SuppressedBy::Negation(word) => format!(
+                            "the cue {} was found but negated by \u{201c}{}\u{201d}",
+                            phrase(s.cue.pattern),
+                            analysis.token_text(word)
+                        ),
+                        SuppressedBy::MidSentence => format!(
+                            "the cue {} was found but does not open a sentence (the lexicon is sentence_start)",
+                            phrase(s.cue.pattern)
+                        ),
+                    },
+                    None => {
+                        let mut others: Vec<&str> = analysis
+                            .matches
+                            .iter()
+                            .map(|m| self.lexicons[m.lexicon].name.as_str())
+                            .collect();
+                        others.dedup();
+                        if others.is_empty() {
+                            "no cue of the lexicon fired".to_owned()
+                        } else {
+                            format!(
+                                "no cue of the lexicon fired (cues of {} did)",
+                                others.join(", ")
+                            )
+                        }
+                    }
+                })
+            }
+        }
+    }
+
+    /// `None` when the criterion is met on `exchange` exactly when it `must` be
+    /// (a `must_not_match` exchange may leave it not met or not applicable).
+    fn criterion_example(&self, criterion: &str, exchange: &str, must: bool) -> Option<String> {
+        let transcript = match transcript::parse(exchange, None, &RoleHints::default()) {
+            Ok(transcript) => transcript,
+            Err(e) => return Some(format!("the example is not a transcript: {e}")),
+        };
+        let assessment = Scorer::new(self).without_transcript().score(&transcript);
+        let result = assessment.criteria.iter().find(|c| c.id == criterion)?;
+        let credited = matches!(result.outcome, Outcome::Met | Outcome::PartiallyMet);
+        let ok = if must {
+            result.outcome == Outcome::Met
+        } else {
+            !credited
+        };
+        if ok {
+            return None;
+        }
+        let score = result
+            .score
+            .map_or_else(|| "no score".to_owned(), |s| format!("score {s}"));
+        let mut detail = format!("it was {} ({score})", result.outcome.as_str());
+        if must {
+            if let Some(first) = result.looked_for.first() {
+                detail.push_str(&format!("; looked for: {first}"));
+            }
+        } else {
+            let credit: Vec<String> = result
+                .evidence
+                .iter()
+                .filter(|e| e.polarity == super::Polarity::For)
+                .map(|e| match &e.phrase {
+                    Some(phrase) => format!(
+                        "{} ({} rule, cue {})",
+                        quoted(&e.quote.quote),
+                        e.rule,
+                        quoted(phrase)
+                    ),
+                    None => format!("{} ({} rule)", quoted(&e.quote.quote), e.rule),
+                })
+                .collect();
+            if !credit.is_empty() {
+                detail.push_str(&format!("; credited by {}", credit.join(", ")));
+            }
+        }
+        Some(detail)
+    }
+}

@@ -1,0 +1,235 @@
+//! Why a rubric credits what it credits: every cue found in a transcript, whether
+//! it counts (or was held back by negation or its place in the sentence), and
+//! which behaviours and criteria would use it from this speaker.
+
+use super::analysis::{Analysis, CueMatch, SuppressedBy};
+use super::lexicon::LexiconId;
+use super::rubric::Rubric;
+use super::rules::{Rule, Who};
+use crate::transcript::{Role, Transcript};
+use serde::Serialize;
+
+/// Every cue of the rubric in the transcript, in turn order.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Explanation {
+    pub rubric: String,
+    pub cues: Vec<CueFound>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CueFound {
+    pub turn: usize,
+    pub speaker: String,
+    pub role: Role,
+    pub lexicon: String,
+    /// The phrase, as written after expansion, that matched.
+    pub phrase: String,
+    /// The matched words in the original text, and their char offsets in the turn.
+    pub text: String,
+    pub start: u32,
+    pub end: u32,
+    /// Whether the cue counts at all.
+    pub counts: bool,
+    /// Why it does not count: negation, or not opening a sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_back: Option<String>,
+    /// Each behaviour or criterion rule that reads this lexicon, and whether it
+    /// takes a cue from this speaker's role.
+    pub feeds: Vec<CueUse>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CueUse {
+    /// `criterion empathy` or `behaviour angry`.
+    pub target: String,
+    /// The rule kind and part: `says`, `reply.with`, `before.first`, `red_flags`...
+    pub rule: String,
+    /// Whether a cue in this turn can count there: the rule reads only some roles.
+    pub takes_this_role: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why_not: Option<String>,
+}
+
+/// One place in the rubric that reads a lexicon.
+struct Reader {
+    target: String,
+    rule: String,
+    by: Who,
+}
+
+fn who_label(who: Who) -> &'static str {
+    match who {
+        Who::Learner => "the learner's",
+        Who::Customer => "the customer's",
+        Who::Other => "other speakers'",
+        Who::Anyone => "anyone's",
+    }
+}
+
+fn collect(rule: &Rule, target: &str, out: &mut Vec<(LexiconId, Reader)>) {
+    let mut add = |lexicons: &[LexiconId], part: &str, by: Who| {
+        for &lexicon in lexicons {
+            out.push((
+                lexicon,
+                Reader {
+                    target: target.to_owned(),
+                    rule: part.to_owned(),
+                    by,
+                },
+            ));
+        }
+    };
+    match rule {
+        Rule::Says { cues, by, .. } => add(cues, "says", *by),
+        Rule::Reply {
+            to, with, by, from, ..
+        } => {
+            add(to, "reply.to", *from);
+            add(with, "reply.with", *by);
+        }
+        Rule::Before { first, then, by } => {
+            add(first, "before.first", *by);
+            add(then, "before.then", *by);
+        }
+        Rule::Paraphrase {
+            lead_ins, unless, ..
+        } => {
+            add(lead_ins, "paraphrase.lead_ins", Who::Learner);
+            add(unless, "paraphrase.unless", Who::Learner);
+        }
+        Rule::Question {
+            cues, unless, by, ..
+        } => {
+            add(cues, "question", *by);
+            add(unless, "question.unless", *by);
+        }
+        Rule::Silence { unless, by, .. } => add(unless, "silence.unless", *by),
+        Rule::Interrupts { .. } | Rule::Behaviour(_) => {}
+        Rule::All(rules) | Rule::Any(rules) | Rule::Count { of: rules, .. } => {
+            for r in rules {
+                collect(r, target, out);
+            }
+        }
+        Rule::Not(inner) => collect(inner, target, out),
+    }
+}
+
+/// Every place that reads each lexicon, once each, in rubric order.
+fn readers(rubric: &Rubric) -> Vec<(LexiconId, Reader)> {
+    let mut out = all_readers(rubric);
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|(lexicon, r)| seen.insert((*lexicon, r.target.clone(), r.rule.clone())));
+    out
+}
+
+fn all_readers(rubric: &Rubric) -> Vec<(LexiconId, Reader)> {
+    let mut out = Vec::new();
+    for b in &rubric.behaviours {
+        for &lexicon in &b.cues {
+            out.push((
+                lexicon,
+                Reader {
+                    target: format!("behaviour {}", b.id),
+                    rule: "cues".into(),
+                    by: Who::Customer,
+                },
+            ));
+        }
+    }
+    for c in &rubric.criteria {
+        let target = format!("criterion {}", c.id);
+        if let Some(when) = &c.applies_when {
+            collect(when, &format!("{target} (applies_when)"), &mut out);
+        }
+        collect(&c.rule, &target, &mut out);
+        if let Some(flags) = &c.red_flags {
+            for &lexicon in &flags.cues {
+                out.push((
+                    lexicon,
+                    Reader {
+                        target: target.clone(),
+                        rule: "red_flags".into(),
+                        by: Who::Learner,
+                    },
+                ));
+            }
+            for r in &flags.rules {
+                collect(r, &format!("{target} (red_flags)"), &mut out);
+            }
+        }
+    }
+    out
+}
+
+impl Rubric {
+    /// Explains which cues fire in `transcript` and where they would count.
+    pub fn explain(&self, transcript: &Transcript) -> Explanation {
+        let analysis = Analysis::new(self, transcript);
+        let readers = readers(self);
+        let mut found: Vec<(CueMatch, Option<String>)> = analysis
+            .matches
+            .iter()
+            .map(|m| (*m, None))
+            .chain(analysis.suppressed.iter().map(|s| {
+                let why = match s.reason {
+                    SuppressedBy::Negation(word) => {
+                        format!("negated by \u{201c}{}\u{201d}", analysis.token_text(word))
+                    }
+                    SuppressedBy::MidSentence => {
+                        "does not open a sentence, and the lexicon counts only cues that do"
+                            .to_owned()
+                    }
+                };
+                (s.cue, Some(why))
+            }))
+            .collect();
+        found.sort_by_key(|(m, _)| (m.turn, m.first_token, m.lexicon, m.last_token));
+        let cues = found
+            .into_iter()
+            .map(|(m, held_back)| {
+                let tokens = &analysis.norm.tokens;
+                let (start, end) = (
+                    tokens[m.first_token as usize].orig_start,
+                    tokens[m.last_token as usize].orig_end,
+                );
+                let turn = &transcript.turns[m.turn];
+                let feeds = readers
+                    .iter()
+                    .filter(|(lexicon, _)| *lexicon == m.lexicon)
+                    .map(|(_, reader)| {
+                        let takes = reader.by.admits(turn.role);
+                        CueUse {
+                            target: reader.target.clone(),
+                            rule: reader.rule.clone(),
+                            takes_this_role: takes,
+                            why_not: (!takes).then(|| {
+                                format!(
+                                    "it reads {} turns, and this is the {}'s",
+                                    who_label(reader.by),
+                                    turn.role.as_str()
+                                )
+                            }),
+                        }
+                    })
+                    .collect();
+                CueFound {
+                    turn: m.turn,
+                    speaker: turn.speaker.clone(),
+                    role: turn.role,
+                    lexicon: self.lexicons[m.lexicon].name.clone(),
+                    phrase: self.phrases.phrase(m.pattern).to_owned(),
+                    text: analysis.slice_chars(m.turn, start, end).to_owned(),
+                    start,
+                    end,
+                    counts: held_back.is_none(),
+                    held_back,
+                    feeds,
+                }
+            })
+            .collect();
+        Explanation {
+            rubric: self.id.clone(),
+            cues,
+        }
+    }
+}
