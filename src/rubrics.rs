@@ -1,7 +1,8 @@
 //! The rubric registry: the seed rubrics compiled into the binary, plus any rubric
 //! directory or file given at run time, each compiled once and shared.
 
-use crate::engine::{Rubric, RubricError};
+use crate::engine::extend::extends_of;
+use crate::engine::{CompileLimits, Rubric, RubricError};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -44,6 +45,7 @@ impl Registry {
     }
 
     /// Adds every `*.toml` in `dir`, replacing embedded rubrics with the same id.
+    /// Rubrics that extend another are compiled once the one they extend is in.
     pub fn load_dir(&mut self, dir: &Path) -> Result<(), RubricError> {
         let entries = std::fs::read_dir(dir).map_err(|e| file_error(dir, &e))?;
         let mut paths: Vec<_> = entries
@@ -51,12 +53,72 @@ impl Registry {
             .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
             .collect();
         paths.sort();
-        let compiled: Vec<Result<Rubric, RubricError>> =
-            paths.par_iter().map(|path| load_checked(path)).collect();
+        let sources: Vec<(&std::path::PathBuf, String)> = paths
+            .iter()
+            .map(|path| Ok((path, read(path)?)))
+            .collect::<Result<_, RubricError>>()?;
+        let (mut waiting, plain): (Vec<_>, Vec<_>) = sources
+            .into_iter()
+            .partition(|(_, source)| extends_of(source).is_some());
+        let compiled: Vec<Result<Rubric, RubricError>> = plain
+            .par_iter()
+            .map(|(path, source)| checked(path, self.compile(source, CompileLimits::default())))
+            .collect();
         for rubric in compiled {
             self.insert(rubric?);
         }
+        // Each pass compiles the extensions whose base is in; a chain of them
+        // takes one pass a link.
+        while !waiting.is_empty() {
+            let before = waiting.len();
+            let mut still = Vec::new();
+            for (path, source) in waiting {
+                let base = extends_of(&source).unwrap_or_default();
+                if self.get(&base).is_some() {
+                    self.insert(checked(
+                        path,
+                        self.compile(&source, CompileLimits::default()),
+                    )?);
+                } else {
+                    still.push((path, source));
+                }
+            }
+            if still.len() == before {
+                let (path, source) = &still[0];
+                let base = extends_of(source).unwrap_or_default();
+                return Err(RubricError {
+                    file: Some(path.display().to_string()),
+                    line: 0,
+                    column: 0,
+                    message: format!(
+                        "extends `{base}`, which is neither embedded nor in the directory: use one of {}",
+                        self.ids().join(", ")
+                    ),
+                });
+            }
+            waiting = still;
+        }
         Ok(())
+    }
+
+    /// Compiles a rubric source, on top of the rubric it extends when it extends
+    /// one of this registry's.
+    pub fn compile(&self, source: &str, limits: CompileLimits) -> Result<Rubric, RubricError> {
+        match extends_of(source) {
+            None => Rubric::compile_with(source, limits),
+            Some(base) => match self.get(&base) {
+                Some(base) => Rubric::compile_extension(source, base, limits),
+                None => Err(RubricError {
+                    file: None,
+                    line: 0,
+                    column: 0,
+                    message: format!(
+                        "extends `{base}`, which is not a rubric here: use one of {}",
+                        self.ids().join(", ")
+                    ),
+                }),
+            },
+        }
     }
 
     /// Compiles only the embedded rubric `id`, for one-off commands that need one.
@@ -86,16 +148,25 @@ impl Registry {
     }
 }
 
-/// Reads and compiles one rubric file.
-pub fn load_file(path: &Path) -> Result<Rubric, RubricError> {
-    let source = std::fs::read_to_string(path).map_err(|e| file_error(path, &e))?;
-    Rubric::compile(&source).map_err(|e| e.in_file(path.display().to_string()))
+fn read(path: &Path) -> Result<String, RubricError> {
+    std::fs::read_to_string(path).map_err(|e| file_error(path, &e))
+}
+
+/// Reads and compiles one rubric file (on top of one of `bases` when it extends one).
+pub fn load_file(path: &Path, bases: &Registry) -> Result<Rubric, RubricError> {
+    bases
+        .compile(&read(path)?, CompileLimits::default())
+        .map_err(|e| e.in_file(path.display().to_string()))
 }
 
 /// Reads and compiles one rubric file and runs its examples: a rubric whose
 /// examples fail is refused, naming the first failure.
-pub fn load_checked(path: &Path) -> Result<Rubric, RubricError> {
-    let rubric = load_file(path)?;
+pub fn load_checked(path: &Path, bases: &Registry) -> Result<Rubric, RubricError> {
+    checked(path, load_file(path, bases))
+}
+
+fn checked(path: &Path, compiled: Result<Rubric, RubricError>) -> Result<Rubric, RubricError> {
+    let rubric = compiled.map_err(|e| e.in_file(path.display().to_string()))?;
     let report = rubric.check_examples();
     match report.failures.first() {
         None => Ok(rubric),

@@ -23,7 +23,10 @@ pub enum RubricsCommand {
     Check {
         /// Rubric files, or ids of embedded rubrics.
         #[arg(required = true, value_name = "FILE_OR_ID")]
-        rubrics: Vec<String>,
+        names: Vec<String>,
+        /// Rubrics that the checked ones may extend, besides the embedded ones.
+        #[command(flatten)]
+        source: RubricSource,
     },
 }
 
@@ -177,13 +180,15 @@ pub fn run(command: RubricsCommand) -> Result<(), CliError> {
             }
             write_out(&out)
         }
-        RubricsCommand::Check { rubrics } => {
+        RubricsCommand::Check { names, source } => {
             let mut out = String::new();
             let mut failed = 0;
-            for name in &rubrics {
+            let bases = source.registry()?;
+            for name in &names {
                 let path = Path::new(name);
                 let rubric = if path.exists() {
-                    crate::rubrics::load_file(path).map_err(|e| CliError::input(e.to_string()))?
+                    crate::rubrics::load_file(path, &bases)
+                        .map_err(|e| CliError::input(e.to_string()))?
                 } else {
                     crate::rubrics::Registry::embedded_one(name)
                         .ok_or_else(|| {

@@ -137,7 +137,7 @@ pub(super) fn resolve_rubric(id: &str, source: &RubricSource) -> Result<Arc<Rubr
     }
     let path = Path::new(id);
     if path.exists() {
-        return crate::rubrics::load_checked(path)
+        return crate::rubrics::load_checked(path, &registry)
             .map(Arc::new)
             .map_err(|e| CliError::input(e.to_string()));
     }

@@ -8,6 +8,7 @@ pub mod eval;
 mod evidence;
 mod examples;
 mod explain;
+pub mod extend;
 pub mod lexicon;
 pub mod rubric;
 pub mod rules;

@@ -161,6 +161,11 @@ pub struct Rubric {
     pub lexicons: Vec<Lexicon>,
     pub behaviours: Vec<Behaviour>,
     pub criteria: Vec<Criterion>,
+    /// The rubric this one extends, when it extends one.
+    pub extends: Option<super::extend::BaseRubric>,
+    /// The TOML it was compiled from (merged with its base's, when it extends
+    /// one), so that other rubrics can extend it in turn.
+    source: std::sync::Arc<str>,
     pub(crate) phrases: PhraseSet,
     pub(crate) stems: StemTable,
 }
@@ -171,6 +176,10 @@ pub struct Rubric {
 #[serde(deny_unknown_fields)]
 struct RawRubric {
     id: Spanned<String>,
+    /// Read by [`super::extend::extends_of`]; a value that is not a string is
+    /// reported here.
+    #[allow(dead_code)]
+    extends: Option<String>,
     title: String,
     version: String,
     #[serde(default)]
@@ -602,6 +611,16 @@ impl Rubric {
             });
         }
         let locator = Locator { source };
+        // An extension is partial (its criteria may name only what they change),
+        // so say what it is before the schema complains of what it lacks.
+        if let Some(base) = super::extend::extends_of(source) {
+            return Err(locator.at(
+                source.find("extends").unwrap_or(0),
+                format!(
+                    "this rubric extends `{base}`: check or load it with the rubrics it extends (`rolemark rubrics check`, `--rubrics DIR`)"
+                ),
+            ));
+        }
         let raw: RawRubric = toml::from_str(source).map_err(|e| {
             let message = friendly_toml_message(e.message());
             match e.span() {
@@ -831,9 +850,16 @@ impl Rubric {
             lexicons,
             behaviours,
             criteria,
+            extends: None,
+            source: source.into(),
             phrases,
             stems,
         })
+    }
+
+    /// The TOML the rubric was compiled from (for an extension, as merged).
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// Number of distinct expanded phrases in the automaton.

@@ -75,7 +75,11 @@ pub struct RubricRef {
     pub id: String,
     pub title: String,
     pub version: String,
+    /// sha256 of the rubric's own source (for an extension, the extending file).
     pub sha256: String,
+    /// The rubric this one extends, when it extends one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extends: Option<super::extend::BaseRubric>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -239,6 +243,7 @@ impl<'r> Scorer<'r> {
                 title: rubric.title.clone(),
                 version: rubric.version.clone(),
                 sha256: rubric.sha256.clone(),
+                extends: rubric.extends.clone(),
             },
             overall,
             overall_after_overrides: None,

@@ -88,7 +88,7 @@ impl AppState {
             max_phrases: self.limits.max_rubric_phrases,
             max_source_bytes: self.limits.max_rubric_bytes,
         };
-        let rubric = Arc::new(Rubric::compile_with(source, limits).map_err(|e| {
+        let rubric = Arc::new(self.registry.compile(source, limits).map_err(|e| {
             let mut problem = Problem::from(e);
             if problem.detail.contains("(the limit)") {
                 problem.limit = Some("max_rubric_phrases".into());

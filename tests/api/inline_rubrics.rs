@@ -130,3 +130,17 @@ fn inline_rubrics_work_in_a_batch() {
     assert_eq!(results[0]["assessment"], results[1]["assessment"]);
     assert_eq!(results[1]["line"], 2);
 }
+
+#[test]
+fn an_inline_rubric_may_extend_a_served_one() {
+    let app = crate::helpers::spawn_app();
+    let source = "id = \"mine\"\ntitle = \"Mine\"\nversion = \"1\"\nextends = \"heat\"\n[[criteria]]\nid = \"heat-order\"\nenabled = false\n";
+    let reply = app.score_json(&serde_json::json!({
+        "rubric_source": source,
+        "transcript_text": "Customer: It broke.\nAgent: I'm so sorry.",
+    }));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let assessment = reply.json();
+    assert_eq!(assessment["rubric"]["extends"]["id"], "heat");
+    assert_eq!(assessment["criteria"].as_array().unwrap().len(), 4);
+}
