@@ -1,7 +1,7 @@
 //! `rolemark score`: score transcript files against one rubric.
 
 use super::{write_out, CliError, RubricSource};
-use crate::engine::{AssessorOverride, Outcome, Rubric, Scorer};
+use crate::engine::{AssessorOverride, Outcome, Rubric, Scenario, Scorer};
 use crate::report::{self, render_html, render_text, ReportContext, XapiContext};
 use crate::transcript::{self, Format, ParseOptions, Role, RoleHints};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -51,6 +51,10 @@ pub struct ScoreArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     format: OutputFormat,
+    /// The role-play's scenario brief (TOML or JSON): the organisation's
+    /// policies, the learner's authority limit, the customer's demand.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
     /// The day of the assessment, for reports (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = report::parse_date)]
     date: Option<String>,
@@ -170,8 +174,26 @@ pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
 /// core busy, few enough that memory stays flat however many files there are.
 const FILES_PER_ROUND: usize = 64;
 
+/// Reads a scenario brief: JSON when the file says so by name or content, else TOML.
+fn read_scenario(path: &Path) -> Result<Scenario, CliError> {
+    let text = read_input(path)?;
+    let is_json =
+        path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
+    let scenario: Scenario = if is_json {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        toml::from_str(&text).map_err(|e| e.message().to_owned())
+    }
+    .map_err(|e| CliError::input(format!("{}: not a scenario brief: {e}", path.display())))?;
+    scenario
+        .validate()
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    Ok(scenario)
+}
+
 pub fn run(args: ScoreArgs) -> Result<(), CliError> {
     let rubric = resolve_rubric(&args.rubric, &args.source)?;
+    let scenario = args.scenario.as_deref().map(read_scenario).transpose()?;
     let format = match &args.input_format {
         None => None,
         Some(name) => Some(Format::parse(name).ok_or_else(|| {
@@ -194,7 +216,8 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
             Scorer::new(&rubric).without_transcript()
         } else {
             Scorer::new(&rubric)
-        },
+        }
+        .with_scenario(scenario.as_ref()),
     };
     let one_file = args.batch.is_none() && args.files.len() == 1;
     let needs_one = match args.format {

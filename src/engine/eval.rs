@@ -160,6 +160,7 @@ pub fn predict(rubric: &Rubric, transcript: &Transcript) -> BTreeMap<usize, Turn
     let evaluator = Evaluator {
         analysis: &analysis,
         behaviours_shown: &nothing_shown,
+        scenario: None,
     };
     for (rule, labels) in labelled_rules(rubric) {
         let detector = describe_detector(rubric, rule);

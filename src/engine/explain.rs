@@ -104,7 +104,22 @@ fn collect(rule: &Rule, target: &str, out: &mut Vec<(LexiconId, Reader)>) {
             add(unless, "question.unless", *by);
         }
         Rule::Silence { unless, by, .. } => add(unless, "silence.unless", *by),
-        Rule::Interrupts { .. } | Rule::Behaviour(_) => {}
+        Rule::WithinAuthority { offers } => add(offers, "within_authority.offers", Who::Learner),
+        Rule::EscalatesOverAuthority {
+            demands,
+            escalation,
+        } => {
+            add(demands, "escalates_over_authority.demands", Who::Customer);
+            add(
+                escalation,
+                "escalates_over_authority.escalation",
+                Who::Learner,
+            );
+        }
+        Rule::DemandOverAuthority { demands } => {
+            add(demands, "demand_over_authority.demands", Who::Customer)
+        }
+        Rule::Interrupts { .. } | Rule::Behaviour(_) | Rule::ScenarioPolicy { .. } => {}
         Rule::All(rules) | Rule::Any(rules) | Rule::Count { of: rules, .. } => {
             for r in rules {
                 collect(r, target, out);

@@ -12,6 +12,7 @@ pub mod extend;
 pub mod lexicon;
 pub mod rubric;
 pub mod rules;
+pub mod scenario;
 mod score;
 mod sentences;
 pub mod text;
@@ -22,6 +23,7 @@ pub use evidence::{Evidence, Polarity, Quote};
 pub use examples::{ExampleFailure, ExampleReport};
 pub use explain::{CueFound, CueUse, Explanation};
 pub use rubric::{CompileLimits, Rubric, RubricError};
+pub use scenario::Scenario;
 pub use score::{
     Assessment, AssessorOverride, BehaviourResult, CriterionResult, Outcome, Overall,
     OverrideError, OverrideRecord, RubricRef, Scorer, TranscriptView,

@@ -317,6 +317,10 @@ enum RawRule {
     Question(RawQuestion),
     Interrupts(RawInterrupts),
     Silence(RawSilence),
+    ScenarioPolicy(RawScenarioPolicy),
+    WithinAuthority(RawWithinAuthority),
+    EscalatesOverAuthority(RawEscalatesOverAuthority),
+    DemandOverAuthority(RawDemandOverAuthority),
     Behaviour(Vec<Spanned<String>>),
     All(Vec<Spanned<RawRule>>),
     Any(Vec<Spanned<RawRule>>),
@@ -486,6 +490,34 @@ struct RawSilence {
     unless: Vec<Spanned<String>>,
     #[serde(default = "one")]
     at_least: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenarioPolicy {
+    #[serde(default)]
+    by: Option<Who>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWithinAuthority {
+    offers: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEscalatesOverAuthority {
+    #[serde(default)]
+    demands: Vec<Spanned<String>>,
+    escalation: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDemandOverAuthority {
+    #[serde(default)]
+    demands: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -1144,6 +1176,27 @@ fn compile_rule(raw: &Spanned<RawRule>, names: &Names) -> Result<Rule, RubricErr
             }
         }
         RawRule::Not(inner) => Rule::Not(Box::new(compile_rule(inner, names)?)),
+        RawRule::ScenarioPolicy(p) => Rule::ScenarioPolicy {
+            by: p.by.unwrap_or(Who::Learner),
+        },
+        RawRule::WithinAuthority(w) => Rule::WithinAuthority {
+            offers: names.cues_at(raw, &w.offers, "within_authority.offers")?,
+        },
+        RawRule::EscalatesOverAuthority(e) => Rule::EscalatesOverAuthority {
+            demands: if e.demands.is_empty() {
+                Vec::new()
+            } else {
+                names.cues_at(raw, &e.demands, "escalates_over_authority.demands")?
+            },
+            escalation: names.cues_at(raw, &e.escalation, "escalates_over_authority.escalation")?,
+        },
+        RawRule::DemandOverAuthority(d) => Rule::DemandOverAuthority {
+            demands: if d.demands.is_empty() {
+                Vec::new()
+            } else {
+                names.cues_at(raw, &d.demands, "demand_over_authority.demands")?
+            },
+        },
         RawRule::Count(c) => {
             if c.of.is_empty() {
                 return Err(names

@@ -6,8 +6,9 @@
 //! earlier turn.
 
 use super::analysis::{Analysis, CueMatch};
-use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity};
+use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity, Quote};
 use super::lexicon::LexiconId;
+use super::scenario::{self, Amount, Scenario};
 use super::text::Sentence;
 use crate::transcript::Role;
 use foldhash::{HashMap, HashSet};
@@ -163,6 +164,31 @@ pub enum Rule {
         unless: Vec<LexiconId>,
         at_least: u32,
     },
+    /// Sentences of `by` naming one of the scenario's policies; not applicable
+    /// without a scenario that names some.
+    ScenarioPolicy {
+        by: Who,
+    },
+    /// Amounts the learner offers in sentences holding an `offers` cue, against
+    /// the scenario's authority limit: 1 when none is over it, 0 when any is;
+    /// not applicable without a limit or an amount offered.
+    WithinAuthority {
+        offers: Vec<LexiconId>,
+    },
+    /// When the customer asks for more than the authority limit (an amount in a
+    /// sentence holding a `demands` cue, or the brief's `customer_demand`), 1
+    /// when the learner then says an `escalation` cue, else 0; not applicable
+    /// when nothing over the limit is asked for.
+    EscalatesOverAuthority {
+        demands: Vec<LexiconId>,
+        escalation: Vec<LexiconId>,
+    },
+    /// 1 when the customer asks for more than the authority limit (as
+    /// `escalates_over_authority` finds it); not applicable otherwise. Makes an
+    /// escalation criterion apply.
+    DemandOverAuthority {
+        demands: Vec<LexiconId>,
+    },
     /// Indices of rubric behaviours; scores 1 when the customer showed any.
     Behaviour(Vec<usize>),
     All(Vec<Rule>),
@@ -194,10 +220,20 @@ impl RuleOutcome {
     }
 }
 
-/// Evaluation context: the analysis plus which behaviours the customer showed.
+/// A customer demand over the learner's authority limit.
+struct OverLimit {
+    limit: Amount,
+    demand: Amount,
+    from_turn: usize,
+    evidence: Vec<Evidence>,
+}
+
+/// Evaluation context: the analysis plus which behaviours the customer showed,
+/// and the scenario brief when the request gave one.
 pub struct Evaluator<'a, 'b> {
     pub analysis: &'b Analysis<'a>,
     pub behaviours_shown: &'b [bool],
+    pub scenario: Option<&'b Scenario>,
 }
 
 fn ratio(found: usize, needed: u32) -> f64 {
@@ -231,6 +267,13 @@ impl Evaluator<'_, '_> {
                 ..
             } => self.question(cues, *lead, *at_least, *by, unless),
             Rule::Interrupts { .. } | Rule::Silence { .. } => self.timing(rule),
+            Rule::ScenarioPolicy { by } => self.scenario_policy(*by),
+            Rule::WithinAuthority { offers } => self.within_authority(offers),
+            Rule::EscalatesOverAuthority {
+                demands,
+                escalation,
+            } => self.escalates_over_authority(demands, escalation),
+            Rule::DemandOverAuthority { demands } => self.demand_over_authority(demands),
             Rule::Behaviour(ids) => {
                 let shown = ids.iter().any(|&i| self.behaviours_shown[i]);
                 let unmet =
@@ -322,6 +365,158 @@ impl Evaluator<'_, '_> {
             )
         });
         RuleOutcome::scored(score, evidence, unmet)
+    }
+
+    fn scenario_policy(&self, by: Who) -> RuleOutcome {
+        let Some(scenario) = self.scenario.filter(|s| !s.policies.is_empty()) else {
+            return RuleOutcome::default();
+        };
+        let evidence = scenario::policy_evidence(self.analysis, scenario, by);
+        let unmet = evidence.is_empty().then(|| {
+            format!(
+                "{} naming the scenario's policies: {}",
+                by.name(),
+                scenario.policies.join(", ")
+            )
+        });
+        RuleOutcome::scored(if evidence.is_empty() { 0.0 } else { 1.0 }, evidence, unmet)
+    }
+
+    /// Amounts said in sentences of `who` holding one of `cues`, with the
+    /// sentence's quote, in transcript order.
+    fn amounts_with(&self, cues: &[LexiconId], who: Who) -> Vec<(Amount, Quote)> {
+        let a = self.analysis;
+        let mut seen = BTreeSet::new();
+        let mut found = Vec::new();
+        for m in a.cue_matches(cues) {
+            let sentence = a.norm.tokens[m.first_token as usize].sentence;
+            if !who.admits(a.role(m.turn)) || !seen.insert(sentence) {
+                continue;
+            }
+            let span = a.norm.sentences[sentence as usize];
+            for (amount, start, end) in scenario::amounts(&a.transcript.turns[m.turn].text) {
+                if start >= span.orig_start && end <= span.orig_end {
+                    found.push((amount, quote_sentence(a, m.turn, sentence)));
+                }
+            }
+        }
+        found
+    }
+
+    fn within_authority(&self, offers: &[LexiconId]) -> RuleOutcome {
+        let Some(limit) = self.scenario.and_then(Scenario::limit) else {
+            return RuleOutcome::default();
+        };
+        let offered = self.amounts_with(offers, Who::Learner);
+        if offered.is_empty() {
+            return RuleOutcome::default();
+        }
+        let mut over = 0;
+        let evidence: Vec<Evidence> = offered
+            .into_iter()
+            .map(|(amount, quote)| {
+                let beyond = amount > limit;
+                over += usize::from(beyond);
+                Evidence {
+                    rule: "within_authority",
+                    cue: None,
+                    phrase: None,
+                    polarity: if beyond {
+                        Polarity::Against
+                    } else {
+                        Polarity::For
+                    },
+                    quote,
+                    responds_to: None,
+                    note: Some(if beyond {
+                        format!("offers {amount}, over the authority limit of {limit}")
+                    } else {
+                        format!("offers {amount}, within the authority limit of {limit}")
+                    }),
+                }
+            })
+            .collect();
+        let unmet = (over > 0).then(|| {
+            format!("offers within the learner's authority limit of {limit}: {over} over it")
+        });
+        RuleOutcome::scored(if over > 0 { 0.0 } else { 1.0 }, evidence, unmet)
+    }
+
+    /// The first thing the customer asks for over the authority limit: in a
+    /// sentence holding a `demands` cue, else the brief's `customer_demand`.
+    fn demand_over_limit(&self, demands: &[LexiconId], rule: &'static str) -> Option<OverLimit> {
+        let scenario = self.scenario?;
+        let limit = scenario.limit()?;
+        let said = self
+            .amounts_with(demands, Who::Customer)
+            .into_iter()
+            .find(|(amount, _)| *amount > limit);
+        match (said, scenario.demand()) {
+            (Some((amount, quote)), _) => Some(OverLimit {
+                limit,
+                demand: amount,
+                from_turn: quote.turn,
+                evidence: vec![Evidence {
+                    rule,
+                    cue: None,
+                    phrase: None,
+                    polarity: Polarity::For,
+                    quote,
+                    responds_to: None,
+                    note: Some(format!(
+                        "the customer asks for {amount}, over the authority limit of {limit}"
+                    )),
+                }],
+            }),
+            (None, Some(amount)) if amount > limit => Some(OverLimit {
+                limit,
+                demand: amount,
+                from_turn: 0,
+                evidence: Vec::new(),
+            }),
+            _ => None,
+        }
+    }
+
+    fn demand_over_authority(&self, demands: &[LexiconId]) -> RuleOutcome {
+        match self.demand_over_limit(demands, "demand_over_authority") {
+            Some(over) => RuleOutcome::scored(1.0, over.evidence, None),
+            None => RuleOutcome::default(),
+        }
+    }
+
+    fn escalates_over_authority(
+        &self,
+        demands: &[LexiconId],
+        escalation: &[LexiconId],
+    ) -> RuleOutcome {
+        let Some(OverLimit {
+            limit,
+            demand,
+            from_turn,
+            mut evidence,
+        }) = self.demand_over_limit(demands, "escalates_over_authority")
+        else {
+            return RuleOutcome::default();
+        };
+        let a = self.analysis;
+        let escalated = a
+            .cue_matches(escalation)
+            .find(|m| m.turn >= from_turn && a.role(m.turn) == Role::Learner);
+        match escalated {
+            Some(m) => {
+                evidence.push(Evidence::from_cue("escalates_over_authority", a, m, Polarity::For));
+                RuleOutcome::scored(1.0, evidence, None)
+            }
+            None => RuleOutcome::scored(
+                0.0,
+                evidence,
+                Some(format!(
+                    "the learner escalating ({}) once the customer asked for {demand}, over the authority limit of {limit}",
+                    self.describe_cues(escalation)
+                )),
+            ),
+        }
     }
 
     fn first_cue_per_turn(&self, cues: &[LexiconId], who: Who) -> BTreeMap<usize, CueMatch> {
@@ -715,6 +910,18 @@ impl Evaluator<'_, '_> {
             ),
             Rule::Interrupts { by, of, overlap, .. } => self.describe_interrupts(*by, *of, *overlap),
             Rule::Silence { by, over, unless, .. } => self.describe_silence(*by, *over, unless),
+            Rule::ScenarioPolicy { by } => format!("{} naming one of the scenario's policies", by.name()),
+            Rule::WithinAuthority { offers } => format!(
+                "amounts offered with {} within the scenario's authority limit",
+                self.describe_cues(offers)
+            ),
+            Rule::EscalatesOverAuthority { escalation, .. } => format!(
+                "the learner escalating ({}) when the customer asks for more than the authority limit",
+                self.describe_cues(escalation)
+            ),
+            Rule::DemandOverAuthority { .. } => {
+                "the customer asking for more than the scenario's authority limit".to_owned()
+            }
             Rule::Behaviour(ids) => {
                 let names: Vec<&str> = ids
                     .iter()

@@ -173,6 +173,9 @@ pub struct Assessment {
     pub overall_after_overrides: Option<Overall>,
     pub customer_behaviour: Vec<BehaviourResult>,
     pub criteria: Vec<CriterionResult>,
+    /// The scenario brief the role-play was scored with, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<super::Scenario>,
     /// How the transcript was read: format, turns, timing, any role guess.
     /// Set by callers that parsed the transcript (see [`Assessment::with_input`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -201,6 +204,7 @@ pub struct TranscriptView {
 pub struct Scorer<'r> {
     rubric: &'r Rubric,
     include_transcript: bool,
+    scenario: Option<&'r super::Scenario>,
 }
 
 fn round(value: f64) -> f64 {
@@ -212,7 +216,14 @@ impl<'r> Scorer<'r> {
         Scorer {
             rubric,
             include_transcript: true,
+            scenario: None,
         }
+    }
+
+    /// Scores with the role-play's scenario brief, which scenario rules read.
+    pub fn with_scenario(mut self, scenario: Option<&'r super::Scenario>) -> Self {
+        self.scenario = scenario;
+        self
     }
 
     /// Leaves the transcript out of the assessment document.
@@ -229,6 +240,7 @@ impl<'r> Scorer<'r> {
         let evaluator = Evaluator {
             analysis: &analysis,
             behaviours_shown: &shown,
+            scenario: self.scenario,
         };
         let mut red_flag_turns = BTreeSet::new();
         let criteria: Vec<CriterionResult> = rubric
@@ -249,6 +261,7 @@ impl<'r> Scorer<'r> {
             overall_after_overrides: None,
             customer_behaviour,
             criteria,
+            scenario: self.scenario.cloned(),
             input: None,
             transcript: self.include_transcript.then(|| TranscriptView {
                 turns: transcript.turns.clone(),

@@ -5,7 +5,8 @@ use super::routes::{health, rubrics, score};
 use super::scoring::{ScoreRequest, TranscriptInput, TurnInput};
 use crate::engine::{
     Assessment, AssessorOverride, BehaviourResult, CriterionResult, CueFound, CueUse, Evidence,
-    Explanation, Outcome, Overall, OverrideRecord, Polarity, Quote, RubricRef, TranscriptView,
+    Explanation, Outcome, Overall, OverrideRecord, Polarity, Quote, RubricRef, Scenario,
+    TranscriptView,
 };
 use crate::transcript::{Role, Turn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -34,7 +35,7 @@ use utoipa::{Modify, OpenApi};
         Problem, ScoreRequest, TranscriptInput, TurnInput, Assessment, Overall, RubricRef, BehaviourResult,
         CriterionResult, AssessorOverride, OverrideRecord, Evidence, Quote, Polarity, Outcome, TranscriptView, Turn, Role, score::BatchResult,
         rubrics::RubricSummary, rubrics::RubricView, rubrics::CriterionView, rubrics::BandView,
-        rubrics::BehaviourView, rubrics::Validation, rubrics::ValidationError, rubrics::ExplainRequest, Explanation, CueFound, CueUse, health::Health
+        rubrics::BehaviourView, rubrics::Validation, rubrics::ValidationError, rubrics::ExplainRequest, Explanation, Scenario, crate::engine::extend::BaseRubric, CueFound, CueUse, health::Health
     )),
     modifiers(&BearerAuth),
     tags(

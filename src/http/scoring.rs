@@ -3,7 +3,7 @@
 
 use super::problem::Problem;
 use super::state::AppState;
-use crate::engine::{Assessment, AssessorOverride, Scorer};
+use crate::engine::{Assessment, AssessorOverride, Scenario, Scorer};
 use crate::transcript::{self, Format, ParseOptions, Role, RoleHints, Transcript};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -75,6 +75,9 @@ pub struct ScoreRequest {
     /// (default: today, UTC).
     #[schema(example = "2026-11-27")]
     pub date: Option<String>,
+    /// The role-play's scenario brief: the organisation's policies, the
+    /// learner's authority limit, the customer's demand. Scenario rules read it.
+    pub scenario: Option<Scenario>,
 }
 
 /// Where the transcript comes from, once the request is taken apart.
@@ -90,6 +93,8 @@ pub struct ScoreJob<'a> {
     pub learner_id: Option<&'a str>,
     /// Checked, `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// Checked.
+    pub scenario: Option<&'a Scenario>,
 }
 
 impl ScoreRequest {
@@ -124,6 +129,15 @@ impl ScoreRequest {
             overrides: self.overrides.as_deref().unwrap_or_default(),
             learner_id: self.learner_id.as_deref(),
             date: parse_date(self.date.as_deref())?,
+            scenario: match &self.scenario {
+                Some(scenario) => {
+                    scenario.validate().map_err(|why| {
+                        Problem::bad_request("invalid-scenario", format!("`scenario`: {why}"))
+                    })?;
+                    Some(scenario)
+                }
+                None => None,
+            },
         })
     }
 }
@@ -188,7 +202,7 @@ pub fn run(state: &AppState, job: ScoreJob) -> Result<Scored, Problem> {
     };
     let (transcript, report) = transcript::parse_with(job.transcript, &options, &job.hints)?;
     check_limits(state, &transcript)?;
-    let mut scorer = Scorer::new(&rubric);
+    let mut scorer = Scorer::new(&rubric).with_scenario(job.scenario);
     if !job.include_transcript {
         scorer = scorer.without_transcript();
     }

@@ -165,6 +165,21 @@ pub fn render_html(assessment: &Assessment, context: &ReportContext) -> String {
                             tr { th scope="row" { "Rubric sha256" } td { code.hash { (r.sha256) } } }
                         }
                     }
+                    @if let Some(scenario) = &assessment.scenario {
+                        section {
+                            h2 { "Scenario" }
+                            table.meta {
+                                tbody {
+                                    @if let Some(title) = &scenario.title { tr { th scope="row" { "Brief" } td { (title) } } }
+                                    @if let Some(org) = &scenario.organisation { tr { th scope="row" { "Organisation" } td { (org) } } }
+                                    @if !scenario.policies.is_empty() { tr { th scope="row" { "Policies" } td { (scenario.policies.join("; ")) } } }
+                                    @if let Some(limit) = &scenario.authority_limit { tr { th scope="row" { "Authority limit" } td { (limit) } } }
+                                    @if let Some(demand) = &scenario.customer_demand { tr { th scope="row" { "Customer's demand" } td { (demand) } } }
+                                    @if !scenario.expected_resolutions.is_empty() { tr { th scope="row" { "Expected resolutions" } td { (scenario.expected_resolutions.join("; ")) } } }
+                                }
+                            }
+                        }
+                    }
                     section {
                         h2 { "Result" }
                         @if let Some(after) = &assessment.overall_after_overrides {

@@ -214,3 +214,42 @@ fn a_transcript_whose_learner_is_unknown_lists_its_speakers() {
     let problem = reply.expect_problem(422, "no-learner");
     assert_eq!(problem["speakers"], json!(["Priya Shah", "Mr. Davis"]));
 }
+
+#[test]
+fn a_scenario_in_the_request_feeds_the_scenario_rules() {
+    let app = spawn_app();
+    let transcript = "Customer: You've overcharged me for months and I'm furious.\nAgent: I'm really sorry. Under the Northway Promise I can refund £80 to your account today.";
+    let mut body = json!({
+        "rubric": "challenging-customers",
+        "transcript_text": transcript,
+        "scenario": {
+            "organisation": "Northway Energy",
+            "policies": ["Northway Promise"],
+            "authority_limit": "refunds up to £50",
+        },
+    });
+    let assessment = app.score_json(&body).json();
+    assert_eq!(assessment["scenario"]["organisation"], "Northway Energy");
+    let resolution = assessment["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "resolution-within-policy")
+        .unwrap()
+        .clone();
+    assert!(resolution["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["note"] == "offers £80, over the authority limit of £50"));
+    let page = score_accepting(&app, "text/html", &body);
+    assert!(page.text().contains("Authority limit") && page.text().contains("refunds up to £50"));
+
+    body["scenario"]["authority_limit"] = json!("whatever the manager says");
+    let problem = app
+        .score_json(&body)
+        .expect_problem(400, "invalid-scenario");
+    assert!(problem["detail"].as_str().unwrap().contains("no amount"));
+    body["scenario"] = json!({"policy": ["typo"]});
+    app.score_json(&body).expect_problem(400, "invalid-json");
+}

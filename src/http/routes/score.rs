@@ -154,6 +154,7 @@ fn score_request(
             overrides: &[],
             learner_id: query.learner_id.as_deref(),
             date: date.clone(),
+            scenario: None,
         };
         ScoredRequest {
             scored: scoring::run(state, job)?,
