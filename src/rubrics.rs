@@ -5,7 +5,7 @@ use crate::engine::extend::extends_of;
 use crate::engine::{CompileLimits, Rubric, RubricError};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The seed rubrics, embedded so the binary works from any directory.
@@ -21,10 +21,41 @@ pub const EMBEDDED: [(&str, &str); 3] = [
     ("heat.toml", include_str!("../rubrics/heat.toml")),
 ];
 
-/// Compiled rubrics by id.
+/// A version string ordered as people read it: numeric parts as numbers
+/// ("1.10.0" after "1.9.2"), other parts as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct VersionKey(String);
+
+impl Ord for VersionKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let parts = |v: &str| -> Vec<(u64, String)> {
+            v.split(['.', '-', '+'])
+                .map(|p| match p.parse::<u64>() {
+                    Ok(n) => (n, String::new()),
+                    Err(_) => (u64::MAX, p.to_owned()),
+                })
+                .collect()
+        };
+        parts(&self.0)
+            .cmp(&parts(&other.0))
+            .then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for VersionKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Compiled rubrics by id and version. A name is `ID` (the latest version) or
+/// `ID@VERSION` (that version).
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    rubrics: BTreeMap<String, Arc<Rubric>>,
+    rubrics: BTreeMap<String, BTreeMap<VersionKey, Arc<Rubric>>>,
+    /// The file each rubric loaded from a directory came from, so that a reload
+    /// can keep serving it when the file stops compiling.
+    origins: BTreeMap<(String, String), PathBuf>,
 }
 
 impl Registry {
@@ -44,19 +75,58 @@ impl Registry {
         Ok(registry)
     }
 
-    /// Adds every `*.toml` in `dir`, replacing embedded rubrics with the same id.
-    /// Rubrics that extend another are compiled once the one they extend is in.
+    /// Adds every `*.toml` in `dir`; a rubric with the id and version of one
+    /// already here replaces it. Rubrics that extend another are compiled once
+    /// the one they extend is in. The first rubric that fails is the error.
     pub fn load_dir(&mut self, dir: &Path) -> Result<(), RubricError> {
+        match self.load_dir_keeping(dir, None)?.into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// Like [`Registry::load_dir`], for a reload while `serving` is in use: a file
+    /// that cannot be read or compiled, or whose examples fail, is reported and
+    /// what it gave before stays. Errs only when the directory cannot be read.
+    pub fn reload_dir(
+        &mut self,
+        dir: &Path,
+        serving: &Registry,
+    ) -> Result<Vec<RubricError>, RubricError> {
+        self.load_dir_keeping(dir, Some(serving))
+    }
+
+    fn load_dir_keeping(
+        &mut self,
+        dir: &Path,
+        serving: Option<&Registry>,
+    ) -> Result<Vec<RubricError>, RubricError> {
         let entries = std::fs::read_dir(dir).map_err(|e| file_error(dir, &e))?;
-        let mut paths: Vec<_> = entries
+        let mut paths: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
             .collect();
         paths.sort();
-        let sources: Vec<(&std::path::PathBuf, String)> = paths
-            .iter()
-            .map(|path| Ok((path, read(path)?)))
-            .collect::<Result<_, RubricError>>()?;
+        let mut failures = Vec::new();
+        let mut fail = |registry: &mut Registry, path: &Path, error: RubricError| {
+            if let Some(serving) = serving {
+                for ((id, version), origin) in &serving.origins {
+                    if origin == path {
+                        if let Some(rubric) = serving.get(&format!("{id}@{version}")) {
+                            registry.insert_from(rubric.clone(), path);
+                        }
+                    }
+                }
+            }
+            failures.push(error);
+        };
+        let mut sources = Vec::new();
+        for path in &paths {
+            match read(path) {
+                Ok(source) => sources.push((path, source)),
+                Err(error) => fail(self, path, error),
+            }
+        }
         let (mut waiting, plain): (Vec<_>, Vec<_>) = sources
             .into_iter()
             .partition(|(_, source)| extends_of(source).is_some());
@@ -64,8 +134,11 @@ impl Registry {
             .par_iter()
             .map(|(path, source)| checked(path, self.compile(source, CompileLimits::default())))
             .collect();
-        for rubric in compiled {
-            self.insert(rubric?);
+        for ((path, _), rubric) in plain.iter().zip(compiled) {
+            match rubric {
+                Ok(rubric) => self.insert_from(Arc::new(rubric), path),
+                Err(error) => fail(self, path, error),
+            }
         }
         // Each pass compiles the extensions whose base is in; a chain of them
         // takes one pass a link.
@@ -75,30 +148,33 @@ impl Registry {
             for (path, source) in waiting {
                 let base = extends_of(&source).unwrap_or_default();
                 if self.get(&base).is_some() {
-                    self.insert(checked(
-                        path,
-                        self.compile(&source, CompileLimits::default()),
-                    )?);
+                    match checked(path, self.compile(&source, CompileLimits::default())) {
+                        Ok(rubric) => self.insert_from(Arc::new(rubric), path),
+                        Err(error) => fail(self, path, error),
+                    }
                 } else {
                     still.push((path, source));
                 }
             }
             if still.len() == before {
-                let (path, source) = &still[0];
-                let base = extends_of(source).unwrap_or_default();
-                return Err(RubricError {
-                    file: Some(path.display().to_string()),
-                    line: 0,
-                    column: 0,
-                    message: format!(
-                        "extends `{base}`, which is neither embedded nor in the directory: use one of {}",
-                        self.ids().join(", ")
-                    ),
-                });
+                for (path, source) in still {
+                    let base = extends_of(&source).unwrap_or_default();
+                    let error = RubricError {
+                        file: Some(path.display().to_string()),
+                        line: 0,
+                        column: 0,
+                        message: format!(
+                            "extends `{base}`, which is neither embedded nor in the directory: use one of {}",
+                            self.ids().join(", ")
+                        ),
+                    };
+                    fail(self, path, error);
+                }
+                break;
             }
             waiting = still;
         }
-        Ok(())
+        Ok(failures)
     }
 
     /// Compiles a rubric source, on top of the rubric it extends when it extends
@@ -131,16 +207,46 @@ impl Registry {
     }
 
     pub fn insert(&mut self, rubric: Rubric) {
-        self.rubrics.insert(rubric.id.clone(), Arc::new(rubric));
+        self.insert_shared(Arc::new(rubric));
     }
 
-    pub fn get(&self, id: &str) -> Option<&Arc<Rubric>> {
-        self.rubrics.get(id)
+    fn insert_shared(&mut self, rubric: Arc<Rubric>) {
+        self.origins
+            .remove(&(rubric.id.clone(), rubric.version.clone()));
+        self.rubrics
+            .entry(rubric.id.clone())
+            .or_default()
+            .insert(VersionKey(rubric.version.clone()), rubric);
     }
 
-    /// Rubrics in id order.
+    fn insert_from(&mut self, rubric: Arc<Rubric>, path: &Path) {
+        let key = (rubric.id.clone(), rubric.version.clone());
+        self.insert_shared(rubric);
+        self.origins.insert(key, path.to_owned());
+    }
+
+    /// `ID` (its latest version) or `ID@VERSION`.
+    pub fn get(&self, name: &str) -> Option<&Arc<Rubric>> {
+        match name.split_once('@') {
+            Some((id, version)) => self.rubrics.get(id)?.get(&VersionKey(version.to_owned())),
+            None => self.rubrics.get(name)?.values().next_back(),
+        }
+    }
+
+    /// Every version of every rubric, by id, then version, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Rubric>> {
-        self.rubrics.values()
+        self.rubrics.values().flat_map(BTreeMap::values)
+    }
+
+    /// The latest version of each rubric, by id.
+    pub fn latest(&self) -> impl Iterator<Item = &Arc<Rubric>> {
+        self.rubrics.values().filter_map(|v| v.values().next_back())
+    }
+
+    /// Whether `rubric` is the latest version of its id here.
+    pub fn is_latest(&self, rubric: &Rubric) -> bool {
+        self.get(&rubric.id)
+            .is_some_and(|latest| latest.version == rubric.version)
     }
 
     pub fn ids(&self) -> Vec<&str> {

@@ -56,6 +56,11 @@ pub struct ServeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     workers: usize,
+    /// Seconds between looks at --rubrics DIR for changed files, which are then
+    /// reloaded (0: only on SIGHUP). A rubric that fails to compile, or whose
+    /// examples fail, is logged and the one served before stays.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2)]
+    rubrics_poll_secs: u64,
     /// Base IRI of the activity and extension ids in xAPI statements.
     #[arg(long, value_name = "IRI", default_value = crate::report::DEFAULT_XAPI_BASE, value_parser = super::iri)]
     xapi_base: String,
@@ -129,6 +134,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         limits,
         workers: args.workers,
         max_connections: args.max_connections,
+        rubrics_poll_secs: args.rubrics_poll_secs,
         xapi_base: args.xapi_base.clone(),
         xapi_account_home: args.xapi_account_home.clone(),
         test_panic_route,

@@ -65,6 +65,9 @@ pub struct ServeConfig {
     /// every worker is full the server stops accepting: new connections wait in
     /// the operating system's listen backlog until one closes.
     pub max_connections: usize,
+    /// Seconds between looks at `rubrics_dir` for changed files (0: reload on
+    /// SIGHUP only).
+    pub rubrics_poll_secs: u64,
     /// Base IRI of xAPI activity and extension ids.
     pub xapi_base: String,
     /// Home page of the system that issues learner ids (the xAPI account);
@@ -86,6 +89,7 @@ impl Default for ServeConfig {
             limits: Limits::default(),
             workers: 0,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            rubrics_poll_secs: 2,
             xapi_base: crate::report::DEFAULT_XAPI_BASE.to_owned(),
             xapi_account_home: None,
             test_panic_route: false,

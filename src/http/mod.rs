@@ -43,16 +43,25 @@ pub struct RubricUsed(pub String);
 pub struct Application {
     port: u16,
     server: Server,
+    state: web::Data<AppState>,
+    rubrics_poll: Option<Duration>,
 }
 
 impl Application {
     /// Compiles the rubrics and binds the listener; `bind` may use port 0.
     pub fn build(config: ServeConfig) -> Result<Application, String> {
-        let mut registry = Registry::embedded().map_err(|e| e.to_string())?;
+        let embedded = Registry::embedded().map_err(|e| e.to_string())?;
+        let mut registry = embedded.clone();
         if let Some(dir) = &config.rubrics_dir {
             registry.load_dir(dir).map_err(|e| e.to_string())?;
         }
-        let mut state = AppState::new(registry, config.limits, &config.api_keys);
+        let mut state = AppState::new(
+            registry,
+            embedded,
+            config.rubrics_dir.clone(),
+            config.limits,
+            &config.api_keys,
+        );
         state.test_panic_route = config.test_panic_route;
         for iri in [Some(&config.xapi_base), config.xapi_account_home.as_ref()]
             .into_iter()
@@ -66,6 +75,7 @@ impl Application {
             .unwrap_or_else(|| config.xapi_base.clone());
         state.xapi_base = config.xapi_base.clone();
         let state = web::Data::new(state);
+        let app_state = state.clone();
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -86,7 +96,17 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            state: app_state,
+            rubrics_poll: (config.rubrics_poll_secs > 0)
+                .then(|| Duration::from_secs(config.rubrics_poll_secs)),
         })
+    }
+
+    /// Watches the rubric directory, when there is one, for the life of the server.
+    fn watch_rubrics(&self) {
+        if self.state.rubrics_dir().is_some() {
+            actix_web::rt::spawn(watch_rubrics(self.state.clone(), self.rubrics_poll));
+        }
     }
 
     pub fn port(&self) -> u16 {
@@ -95,12 +115,14 @@ impl Application {
 
     /// Serves until the server is stopped through its handle (tests drop it).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.watch_rubrics();
         self.server.await
     }
 
     /// Serves until SIGTERM or Ctrl-C, then refuses new connections and lets
     /// requests in flight finish (up to 30 seconds).
     pub async fn run_until_signalled(self) -> std::io::Result<()> {
+        self.watch_rubrics();
         let handle = self.server.handle();
         actix_web::rt::spawn(async move {
             shutdown_signal().await;
@@ -108,6 +130,89 @@ impl Application {
             handle.stop(true).await;
         });
         self.server.await
+    }
+}
+
+/// The `*.toml` files of a directory with their sizes and change times: a
+/// different fingerprint means something to reload.
+fn fingerprint(
+    dir: &std::path::Path,
+) -> Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|ext| ext == "toml"))
+        .map(|e| {
+            let meta = e.metadata().ok();
+            (
+                e.path(),
+                meta.as_ref().map_or(0, std::fs::Metadata::len),
+                meta.and_then(|m| m.modified().ok()),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reloads the rubric directory on SIGHUP, and when its files change (looked
+/// at every `poll`). A rubric that fails keeps being served as it was.
+async fn watch_rubrics(state: web::Data<AppState>, poll: Option<Duration>) {
+    let Some(dir) = state.rubrics_dir().cloned() else {
+        return;
+    };
+    #[cfg(unix)]
+    let mut hangup =
+        actix_web::rt::signal::unix::signal(actix_web::rt::signal::unix::SignalKind::hangup()).ok();
+    let mut seen = fingerprint(&dir);
+    loop {
+        // Without polling, a long sleep stands in for "until SIGHUP".
+        let wait = actix_web::rt::time::sleep(poll.unwrap_or(Duration::from_secs(3600)));
+        #[cfg(unix)]
+        let asked = match hangup.as_mut() {
+            Some(signal) => {
+                let received = Box::pin(signal.recv());
+                matches!(
+                    futures_util::future::select(received, Box::pin(wait)).await,
+                    futures_util::future::Either::Left(_)
+                )
+            }
+            None => {
+                wait.await;
+                false
+            }
+        };
+        #[cfg(not(unix))]
+        let asked = {
+            wait.await;
+            false
+        };
+        let now = fingerprint(&dir);
+        if !asked && (poll.is_none() || now == seen) {
+            continue;
+        }
+        seen = now;
+        let reloading = state.clone();
+        match web::block(move || reloading.reload()).await {
+            Ok(Ok(failures)) => {
+                let served = state.registry().iter().count();
+                if failures.is_empty() {
+                    log::info!("rubrics reloaded from {}: {served} served", dir.display());
+                } else {
+                    log::warn!(
+                        "rubrics reloaded from {} with {} failing, kept as they were: {served} served",
+                        dir.display(),
+                        failures.len()
+                    );
+                    for failure in failures {
+                        log::warn!("rubric not reloaded: {failure}");
+                    }
+                }
+            }
+            Ok(Err(error)) => log::error!("rubrics not reloaded, nothing changed: {error}"),
+            Err(_) => log::error!("rubrics not reloaded, nothing changed: the reload failed"),
+        }
     }
 }
 

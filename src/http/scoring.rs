@@ -191,7 +191,7 @@ pub fn run(state: &AppState, job: ScoreJob) -> Result<Scored, Problem> {
                 "missing-rubric",
                 format!(
                     "name a rubric with `rubric` (one of {}) or send `rubric_source`",
-                    state.registry.ids().join(", ")
+                    state.registry().ids().join(", ")
                 ),
             ))
         }

@@ -3,15 +3,22 @@
 use super::config::Limits;
 use super::metrics::Metrics;
 use super::problem::Problem;
-use crate::engine::{CompileLimits, Rubric};
+use crate::engine::{CompileLimits, Rubric, RubricError};
 use crate::rubrics::Registry;
+use arc_swap::ArcSwap;
 use sha2::{Digest, Sha256};
 use std::num::NonZeroUsize;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
 
 pub struct AppState {
-    pub registry: Arc<Registry>,
+    /// The rubrics served now; a reload swaps in a new set while requests in
+    /// flight finish with the one they took.
+    registry: ArcSwap<Registry>,
+    /// What a reload starts from (the embedded rubrics), and the directory it reads.
+    embedded: Registry,
+    rubrics_dir: Option<PathBuf>,
     pub limits: Limits,
     pub metrics: Metrics,
     /// See [`super::ServeConfig::test_panic_route`].
@@ -29,11 +36,20 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
 }
 
 impl AppState {
-    pub fn new(registry: Registry, limits: Limits, api_keys: &[String]) -> AppState {
+    /// State whose rubrics can be reloaded from `rubrics_dir` on top of `embedded`.
+    pub fn new(
+        registry: Registry,
+        embedded: Registry,
+        rubrics_dir: Option<PathBuf>,
+        limits: Limits,
+        api_keys: &[String],
+    ) -> AppState {
         let capacity =
             NonZeroUsize::new(limits.inline_rubric_cache.max(1)).unwrap_or(NonZeroUsize::MIN);
         AppState {
-            registry: Arc::new(registry),
+            registry: ArcSwap::from_pointee(registry),
+            embedded,
+            rubrics_dir,
             limits,
             metrics: Metrics::default(),
             test_panic_route: false,
@@ -59,11 +75,39 @@ impl AppState {
         })
     }
 
-    pub fn rubric(&self, id: &str) -> Result<Arc<Rubric>, Problem> {
-        self.registry
-            .get(id)
+    /// The rubrics served now.
+    pub fn registry(&self) -> Arc<Registry> {
+        self.registry.load_full()
+    }
+
+    /// `ID` (the latest version) or `ID@VERSION`.
+    pub fn rubric(&self, name: &str) -> Result<Arc<Rubric>, Problem> {
+        let registry = self.registry.load();
+        registry
+            .get(name)
             .cloned()
-            .ok_or_else(|| Problem::unknown_rubric(id, &self.registry.ids()))
+            .ok_or_else(|| Problem::unknown_rubric(name, &registry.ids()))
+    }
+
+    /// Reads the rubric directory again and serves what it holds now. A file that
+    /// fails to compile, or whose examples fail, keeps what it gave before and is
+    /// returned as an error; so is a directory that cannot be read, and then
+    /// nothing changes.
+    pub fn reload(&self) -> Result<Vec<RubricError>, RubricError> {
+        let Some(dir) = &self.rubrics_dir else {
+            return Ok(Vec::new());
+        };
+        let serving = self.registry();
+        let mut next = self.embedded.clone();
+        let failures = next.reload_dir(dir, &serving)?;
+        self.registry.store(Arc::new(next));
+        // Inline rubrics may extend a served one that has just changed.
+        self.cache().clear();
+        Ok(failures)
+    }
+
+    pub fn rubrics_dir(&self) -> Option<&PathBuf> {
+        self.rubrics_dir.as_ref()
     }
 
     /// Compiles an inline rubric under the service's limits, or takes it from the
@@ -88,7 +132,7 @@ impl AppState {
             max_phrases: self.limits.max_rubric_phrases,
             max_source_bytes: self.limits.max_rubric_bytes,
         };
-        let rubric = Arc::new(self.registry.compile(source, limits).map_err(|e| {
+        let rubric = Arc::new(self.registry.load().compile(source, limits).map_err(|e| {
             let mut problem = Problem::from(e);
             if problem.detail.contains("(the limit)") {
                 problem.limit = Some("max_rubric_phrases".into());

@@ -15,6 +15,7 @@ mod operations;
 mod panics;
 mod privacy;
 mod process;
+mod reload;
 mod reports;
 mod request_ids;
 mod rubrics;

@@ -106,7 +106,7 @@ impl Server {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    fn signal(&self, name: &str) {
+    pub(crate) fn signal(&self, name: &str) {
         let status = Command::new("kill")
             .arg(format!("-{name}"))
             .arg(self.child.id().to_string())
@@ -115,7 +115,7 @@ impl Server {
         assert!(status.success(), "kill -{name} failed");
     }
 
-    fn stderr_contains(&self, text: &str) -> bool {
+    pub(crate) fn stderr_contains(&self, text: &str) -> bool {
         self.stderr.lock().unwrap().contains(text)
     }
 

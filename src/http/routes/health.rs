@@ -33,7 +33,7 @@ pub async fn healthz() -> HttpResponse {
     )
 )]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let rubrics = state.registry.iter().count();
+    let rubrics = state.registry().iter().count();
     let body = Health {
         status: if rubrics > 0 { "ready" } else { "not_ready" },
         rubrics: Some(rubrics),

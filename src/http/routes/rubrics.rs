@@ -25,6 +25,10 @@ pub struct RubricSummary {
     /// sha256 of the rubric's source: results name it too.
     sha256: String,
     criteria: usize,
+    /// In the list: whether this is the version a request naming only the id
+    /// gets (pin another with `ID@VERSION`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latest: Option<bool>,
 }
 
 impl RubricSummary {
@@ -35,6 +39,7 @@ impl RubricSummary {
             version: r.version.clone(),
             sha256: r.sha256.clone(),
             criteria: r.criteria.len(),
+            latest: None,
         }
     }
 }
@@ -143,14 +148,17 @@ impl RubricView {
     get,
     path = "/v1/rubrics",
     tag = "rubrics",
-    responses((status = 200, description = "The rubrics this service scores with", body = Vec<RubricSummary>)),
+    responses((status = 200, description = "Every version of every rubric this service scores with, by id then version", body = Vec<RubricSummary>)),
     security((), ("bearer" = []))
 )]
 pub async fn list(state: web::Data<AppState>) -> HttpResponse {
-    let rubrics: Vec<RubricSummary> = state
-        .registry
+    let registry = state.registry();
+    let rubrics: Vec<RubricSummary> = registry
         .iter()
-        .map(|r| RubricSummary::of(r))
+        .map(|r| RubricSummary {
+            latest: Some(registry.is_latest(r)),
+            ..RubricSummary::of(r)
+        })
         .collect();
     HttpResponse::Ok().json(rubrics)
 }
@@ -159,7 +167,7 @@ pub async fn list(state: web::Data<AppState>) -> HttpResponse {
     get,
     path = "/v1/rubrics/{id}",
     tag = "rubrics",
-    params(("id" = String, Path, description = "Rubric id", example = "heat")),
+    params(("id" = String, Path, description = "Rubric id (its latest version) or `ID@VERSION`", example = "heat")),
     responses(
         (status = 200, description = "The rubric with its criteria and marking points", body = RubricView),
         (status = 404, description = "Unknown rubric", body = Problem, content_type = "application/problem+json"),
