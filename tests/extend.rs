@@ -211,3 +211,28 @@ fn the_readme_example_extension_checks_and_scores() {
         .iter()
         .all(|c| c["id"] != "records-complaint"));
 }
+
+#[test]
+fn a_criterion_given_a_new_rule_keeps_only_the_extensions_examples() {
+    let base = registry().get("heat").unwrap();
+    let hear = base.criteria.iter().find(|c| c.id == "hear").unwrap();
+    assert!(!hear.must_match.is_empty());
+    let source = "id = \"x\"\ntitle = \"X\"\nversion = \"1\"\nextends = \"heat\"\n\
+        [[criteria]]\nid = \"hear\"\nrule = { says = [\"apology\"] }\n\
+        must_match = [\"Customer: It broke.\\nAgent: I'm so sorry.\"]\n\
+        [[criteria]]\nid = \"apologise\"\nweight = 2.0\n";
+    let rubric = compiled(source).unwrap();
+    let find = |id: &str| rubric.criteria.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(
+        find("hear").must_match.len(),
+        1,
+        "the base's examples describe its rule"
+    );
+    let apologise = base.criteria.iter().find(|c| c.id == "apologise").unwrap();
+    assert_eq!(
+        find("apologise").must_match,
+        apologise.must_match,
+        "a new weight keeps them"
+    );
+    assert!(rubric.check_examples().failures.is_empty());
+}

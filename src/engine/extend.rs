@@ -19,6 +19,9 @@ pub struct BaseRubric {
     pub sha256: String,
 }
 
+/// Keys of a criterion that decide how it is judged.
+const JUDGING: [&str; 3] = ["rule", "applies_when", "red_flags"];
+
 /// Keys whose lists an extension adds to rather than replaces.
 const ADDED_TO: [&str; 3] = ["phrases", "must_match", "must_not_match"];
 
@@ -138,7 +141,16 @@ fn merge_by_id(base: &mut Table, extension: &Value, what: &str) -> Result<(), Ru
         let mut entry = entry.clone();
         entry.remove("enabled");
         match (at, enabled) {
-            (Some(at), true) => merge_entry(&mut merged[at], &entry),
+            (Some(at), true) => {
+                // The base's examples describe the base's rule: a criterion judged
+                // by a new rule is held only to the extension's examples.
+                if JUDGING.iter().any(|key| entry.contains_key(*key)) {
+                    for key in ["must_match", "must_not_match"] {
+                        merged[at].remove(key);
+                    }
+                }
+                merge_entry(&mut merged[at], &entry)
+            }
             (Some(at), false) => {
                 merged.remove(at);
             }
