@@ -272,3 +272,28 @@ fn references_reach_the_assessment() {
         ["BTEC CS L3 B.P3", "KSB S6"]
     );
 }
+
+#[test]
+fn explain_names_a_phrase_that_runs_into_a_longer_word() {
+    let rubric = registry().get("heat").unwrap();
+    let explanation = rubric.explain(&learner_says("I apologised to her yesterday."));
+    let apology: Vec<_> = explanation
+        .cues
+        .iter()
+        .filter(|c| c.lexicon == "apology")
+        .collect();
+    assert!(!apology.is_empty(), "{explanation:#?}");
+    for cue in apology {
+        assert!(!cue.counts);
+        assert_eq!(
+            cue.held_back.as_deref(),
+            Some(
+                "runs into the longer word \u{201c}apologised\u{201d}: cues match whole words only"
+            )
+        );
+        assert_eq!(
+            cue.text, "I apologised",
+            "the quote spans the whole words touched"
+        );
+    }
+}

@@ -177,6 +177,50 @@ fn all_readers(rubric: &Rubric) -> Vec<(LexiconId, Reader)> {
 }
 
 impl Rubric {
+    /// Phrases found running into a longer word, held back by the word-boundary
+    /// rule, as cues with their reason.
+    fn inside_words(&self, analysis: &Analysis) -> Vec<(CueMatch, Option<String>)> {
+        let tokens = &analysis.norm.tokens;
+        let mut found = Vec::new();
+        for hit in self.phrases.inside_words(&analysis.norm.text) {
+            // The tokens the phrase touches, the partly covered one included.
+            let first = tokens.partition_point(|t| (t.norm_end as usize) <= hit.start);
+            let last = tokens.partition_point(|t| (t.norm_start as usize) < hit.end);
+            let (Some(first_token), Some(last_token)) =
+                (tokens.get(first), tokens.get(last.saturating_sub(1)))
+            else {
+                continue;
+            };
+            if last <= first || first_token.sentence != last_token.sentence {
+                continue;
+            }
+            let turn = analysis
+                .turn_tokens
+                .partition_point(|range| range.end <= first as u32);
+            let word = |token: u32| analysis.token_text(token).to_owned();
+            let partial = if (first_token.norm_start as usize) < hit.start {
+                word(first as u32)
+            } else {
+                word(last as u32 - 1)
+            };
+            for &lexicon in self.phrases.owners(hit.pattern) {
+                found.push((
+                    CueMatch {
+                        lexicon,
+                        pattern: hit.pattern,
+                        turn,
+                        first_token: first as u32,
+                        last_token: last as u32 - 1,
+                    },
+                    Some(format!(
+                        "runs into the longer word \u{201c}{partial}\u{201d}: cues match whole words only"
+                    )),
+                ));
+            }
+        }
+        found
+    }
+
     /// Explains which cues fire in `transcript` and where they would count.
     pub fn explain(&self, transcript: &Transcript) -> Explanation {
         let analysis = Analysis::new(self, transcript);
@@ -198,6 +242,7 @@ impl Rubric {
                 (s.cue, Some(why))
             }))
             .collect();
+        found.extend(self.inside_words(&analysis));
         found.sort_by_key(|(m, _)| (m.turn, m.first_token, m.lexicon, m.last_token));
         let cues = found
             .into_iter()

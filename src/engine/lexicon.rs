@@ -333,6 +333,38 @@ impl PhraseSet {
             .collect()
     }
 
+    /// Occurrences of whole phrases that the word-boundary rule keeps from
+    /// counting: a phrase running into a longer word on one side ("sorry" in
+    /// "sorryness"), with its start or end still on a word edge. For explaining
+    /// a miss; it builds an automaton of its own, so it is not for scoring.
+    pub fn inside_words(&self, normalised: &str) -> Vec<PhraseHit> {
+        // Phrases this short are everywhere inside words and explain nothing.
+        const SHORTEST: usize = 4;
+        let Ok(automaton) = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&self.phrases)
+        else {
+            return Vec::new();
+        };
+        let bytes = normalised.as_bytes();
+        let edge = |at: usize| at == 0 || at >= bytes.len() || bytes[at] == b' ';
+        automaton
+            .find_overlapping_iter(normalised)
+            .filter(|m| m.end() - m.start() >= SHORTEST)
+            .filter(|m| !self.owners[m.pattern().as_usize()].is_empty())
+            .filter(|m| {
+                let starts_on_edge = m.start() == 0 || edge(m.start() - 1);
+                let ends_on_edge = edge(m.end());
+                starts_on_edge != ends_on_edge
+            })
+            .map(|m| PhraseHit {
+                pattern: m.pattern().as_usize(),
+                start: m.start(),
+                end: m.end(),
+            })
+            .collect()
+    }
+
     /// The phrase a match reports: a pattern, or a gapped phrase numbered after them.
     pub fn phrase(&self, phrase: usize) -> &str {
         match phrase.checked_sub(self.phrases.len()) {
