@@ -122,6 +122,8 @@ test("a dropped VTT shows every marking point with its evidence highlighted in t
   await scoreFixture(page);
   const expected = await serviceAssessment();
 
+  const choices = await page.$$eval("#rubric option", (all) => all.map((o) => o.value));
+  assert.deepEqual(choices, [...new Set(choices)], "one choice per rubric version");
   const criteria = await page.$$eval(".criterion h4", (all) => all.map((h) => h.firstChild.textContent));
   assert.deepEqual(criteria, expected.criteria.map((c) => c.title));
   const badges = await page.$$eval(".criterion .outcome", (all) => all.map((b) => b.textContent));

@@ -87,9 +87,12 @@ async function getJson(path) {
 async function loadRubrics() {
   const select = $("rubric");
   try {
+    // Every version is listed; the latest goes by its id, older ones are pinned.
     const rubrics = await getJson("/v1/rubrics");
-    select.replaceChildren(...rubrics.map((r) =>
-      element("option", { value: r.id, text: `${r.title} (${r.id} ${r.version})` })));
+    select.replaceChildren(...rubrics.map((r) => element("option", {
+      value: r.latest === false ? `${r.id}@${r.version}` : r.id,
+      text: `${r.title} (${r.id} ${r.version}${r.latest === false ? ", an earlier version" : ""})`,
+    })));
     await showMarkingPoints();
   } catch (error) {
     select.replaceChildren(element("option", { value: "", text: "Rubrics could not be loaded" }));
