@@ -1,4 +1,5 @@
-//! Prometheus metrics: requests by route and status, latency, transcripts scored, errors.
+//! Prometheus metrics: requests by route and status, latency, transcripts scored,
+//! errors, and rubric reloads.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -27,8 +28,15 @@ pub struct ErrorLabels {
     pub code: String,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReloadLabels {
+    /// `ok`, `partial` (some files failed and kept what they gave) or `failed`.
+    pub result: &'static str,
+}
+
 pub struct Metrics {
     registry: Registry,
+    pub rubric_reloads: Family<ReloadLabels, Counter>,
     pub requests: Family<RequestLabels, Counter>,
     pub latency: Family<RouteLabels, Histogram>,
     pub transcripts_scored: Family<RubricLabels, Counter>,
@@ -46,6 +54,12 @@ impl Default for Metrics {
         });
         let transcripts_scored = Family::<RubricLabels, Counter>::default();
         let errors = Family::<ErrorLabels, Counter>::default();
+        let rubric_reloads = Family::<ReloadLabels, Counter>::default();
+        registry.register(
+            "rolemark_rubric_reloads",
+            "Reloads of the rubric directory: ok, partial (failing files kept what they gave) or failed (nothing changed)",
+            rubric_reloads.clone(),
+        );
         registry.register(
             "rolemark_http_requests",
             "HTTP requests by route and status",
@@ -68,6 +82,7 @@ impl Default for Metrics {
         );
         Metrics {
             registry,
+            rubric_reloads,
             requests,
             latency,
             transcripts_scored,
@@ -90,6 +105,12 @@ impl Metrics {
             .get_or_create(&RubricLabels {
                 rubric: rubric.to_owned(),
             })
+            .inc();
+    }
+
+    pub fn reloaded(&self, result: &'static str) {
+        self.rubric_reloads
+            .get_or_create(&ReloadLabels { result })
             .inc();
     }
 

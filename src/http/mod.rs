@@ -197,6 +197,9 @@ async fn watch_rubrics(state: web::Data<AppState>, poll: Option<Duration>) {
         match web::block(move || reloading.reload()).await {
             Ok(Ok(failures)) => {
                 let served = state.registry().iter().count();
+                state
+                    .metrics
+                    .reloaded(if failures.is_empty() { "ok" } else { "partial" });
                 if failures.is_empty() {
                     log::info!("rubrics reloaded from {}: {served} served", dir.display());
                 } else {
@@ -210,8 +213,14 @@ async fn watch_rubrics(state: web::Data<AppState>, poll: Option<Duration>) {
                     }
                 }
             }
-            Ok(Err(error)) => log::error!("rubrics not reloaded, nothing changed: {error}"),
-            Err(_) => log::error!("rubrics not reloaded, nothing changed: the reload failed"),
+            Ok(Err(error)) => {
+                state.metrics.reloaded("failed");
+                log::error!("rubrics not reloaded, nothing changed: {error}");
+            }
+            Err(_) => {
+                state.metrics.reloaded("failed");
+                log::error!("rubrics not reloaded, nothing changed: the reload failed");
+            }
         }
     }
 }

@@ -121,6 +121,12 @@ fn versions_are_pinned_and_a_changed_directory_is_reloaded_without_breaking() {
         ]
     );
     assert_eq!(app.get("/v1/rubrics/mine@1.2.0").json()["sha256"], served);
+    let metrics = app.get("/metrics").text().to_owned();
+    assert!(
+        metrics.contains("rolemark_rubric_reloads_total{result=\"ok\"}")
+            && metrics.contains("rolemark_rubric_reloads_total{result=\"partial\"}"),
+        "{metrics}"
+    );
     let kept = outcome(&app, "mine", "Agent: Ta.\nCustomer: Bye.");
     assert_eq!(
         kept["criteria"][0]["outcome"], "met",
