@@ -283,8 +283,9 @@ impl Job<'_> {
     /// The output for a single transcript, in any format.
     fn single(&self, path: &Path) -> Result<String, CliError> {
         let args = self.args;
-        let (assessment, digest) = self.assess(path)?;
-        let assessment = Scorer::new(self.rubric)
+        let (assessment, input) = self.assess(path)?;
+        let assessment = self
+            .scorer
             .apply_overrides(assessment, &args.overrides)
             .map_err(|e| CliError::input(e.to_string()))?;
         let source = path.display().to_string();
@@ -297,7 +298,7 @@ impl Job<'_> {
                     source: Some(source),
                     learner_id: args.learner_id.clone(),
                     date: args.date.clone().unwrap_or_else(report::today),
-                    transcript_sha256: Some(digest),
+                    transcript_sha256: Some(report::transcript_digest(&input)),
                 },
             ),
             OutputFormat::Csv => report::csv_header() + &report::csv_rows(&source, &assessment),
@@ -309,14 +310,14 @@ impl Job<'_> {
                         .clone()
                         .unwrap_or_else(|| args.xapi_base.clone()),
                     learner_id: args.learner_id.clone().unwrap_or_default(),
-                    transcript_sha256: digest,
+                    transcript_sha256: report::transcript_digest(&input),
                 };
                 pretty_json(&report::xapi_statements(&assessment, &context))?
             }
         })
     }
 
-    /// Scores one file; the assessment, and the sha256 of the file's text.
+    /// Scores one file; the assessment, and the file's text (reports print its digest).
     fn assess(&self, path: &Path) -> Result<(crate::engine::Assessment, String), CliError> {
         let input = read_input(path)?;
         let options = ParseOptions {
@@ -330,10 +331,8 @@ impl Job<'_> {
         };
         let (transcript, report) = transcript::parse_with(&input, &options, &self.hints)
             .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-        Ok((
-            self.scorer.score(&transcript).with_input(report),
-            report::transcript_digest(&input),
-        ))
+        let assessment = self.scorer.score(&transcript).with_input(report);
+        Ok((assessment, input))
     }
 
     /// Scores many files on every core, writing each file's result in the order
@@ -385,7 +384,7 @@ impl Job<'_> {
         let ok = outcome.is_ok();
         let record = match (
             self.args.format,
-            outcome.map(|(assessment, _digest)| assessment),
+            outcome.map(|(assessment, _input)| assessment),
         ) {
             (OutputFormat::Json, Ok(assessment)) => {
                 serde_json::json!({ "file": file, "assessment": assessment }).to_string() + "\n"

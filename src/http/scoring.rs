@@ -172,8 +172,6 @@ pub fn parse_format(name: Option<&str>) -> Result<Option<Format>, Problem> {
 pub struct Scored {
     pub assessment: Assessment,
     pub rubric_label: String,
-    /// sha256 of the transcript as received.
-    pub transcript_sha256: String,
 }
 
 pub fn run(state: &AppState, job: ScoreJob) -> Result<Scored, Problem> {
@@ -220,7 +218,6 @@ pub fn run(state: &AppState, job: ScoreJob) -> Result<Scored, Problem> {
     Ok(Scored {
         assessment,
         rubric_label: label,
-        transcript_sha256: crate::report::transcript_digest(job.transcript),
     })
 }
 

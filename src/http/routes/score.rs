@@ -85,14 +85,19 @@ struct ScoredRequest {
     scored: scoring::Scored,
     learner_id: Option<String>,
     date: Option<String>,
+    /// sha256 of the transcript as received, when the caller asked for it.
+    transcript_sha256: Option<String>,
 }
 
-/// Scores a `/v1/score` request body in either shape.
+/// Scores a `/v1/score` request body in either shape. The transcript's digest
+/// is worked out only for renderings that print it: plain JSON needs none.
 fn score_request(
     req: &HttpRequest,
     body: &[u8],
     state: &AppState,
+    digest: bool,
 ) -> Result<ScoredRequest, Problem> {
+    let digest_of = |transcript: &str| digest.then(|| report::transcript_digest(transcript));
     let media = media_type(req);
     let query = web::Query::<RawScoreQuery>::from_query(req.query_string())
         .map_err(|e| {
@@ -122,10 +127,12 @@ fn score_request(
         }
         let job = request.job()?;
         let (learner_id, date) = (job.learner_id.map(str::to_owned), job.date.clone());
+        let transcript_sha256 = digest_of(job.transcript);
         ScoredRequest {
             scored: scoring::run(state, job)?,
             learner_id,
             date,
+            transcript_sha256,
         }
     } else if media == "text/plain" || Format::from_media_type(&media).is_some() {
         let text = utf8(body)?;
@@ -160,6 +167,7 @@ fn score_request(
             scored: scoring::run(state, job)?,
             learner_id: query.learner_id.clone(),
             date,
+            transcript_sha256: digest_of(text),
         }
     } else {
         return Err(Problem::unsupported_media_type(&media));
@@ -216,7 +224,8 @@ pub async fn score(
         scored,
         learner_id,
         date,
-    } = score_request(&req, &body, &state)?;
+        transcript_sha256,
+    } = score_request(&req, &body, &state, rendering == Rendering::Html)?;
     Ok(match rendering {
         Rendering::Json => HttpResponse::Ok().json(scored.assessment),
         Rendering::Html => HttpResponse::Ok()
@@ -227,7 +236,7 @@ pub async fn score(
                     source: None,
                     learner_id,
                     date: date.unwrap_or_else(report::today),
-                    transcript_sha256: Some(scored.transcript_sha256),
+                    transcript_sha256,
                 },
             )),
         Rendering::Csv => HttpResponse::Ok()
@@ -272,8 +281,13 @@ pub async fn xapi(
         Err(problem) => return Ok(refuse_unread(&problem, payload)),
     };
     let ScoredRequest {
-        scored, learner_id, ..
-    } = score_request(&req, &body, &state)?;
+        scored,
+        learner_id,
+        transcript_sha256,
+        ..
+    } = score_request(&req, &body, &state, true)?;
+    // Asked for above, so always there.
+    let transcript_sha256 = transcript_sha256.ok_or_else(Problem::internal_error)?;
     let learner_id = learner_id.filter(|id| !id.trim().is_empty()).ok_or_else(|| {
         Problem::bad_request(
             "missing-learner-id",
@@ -284,7 +298,7 @@ pub async fn xapi(
         base: state.xapi_base.clone(),
         account_home: state.xapi_account_home.clone(),
         learner_id,
-        transcript_sha256: scored.transcript_sha256,
+        transcript_sha256,
     };
     Ok(HttpResponse::Ok().json(report::xapi_statements(&scored.assessment, &context)))
 }
