@@ -127,14 +127,21 @@ impl Registry {
                 Err(error) => fail(self, path, error),
             }
         }
+        // Each source's base, read once: (path, source, the rubric it extends).
         let (mut waiting, plain): (Vec<_>, Vec<_>) = sources
             .into_iter()
-            .partition(|(_, source)| extends_of(source).is_some());
+            .map(|(path, source)| {
+                let base = extends_of(&source);
+                (path, source, base)
+            })
+            .partition(|(_, _, base)| base.is_some());
         let compiled: Vec<Result<Rubric, RubricError>> = plain
             .par_iter()
-            .map(|(path, source)| checked(path, self.compile(source, CompileLimits::default())))
+            .map(|(path, source, _)| {
+                checked(path, Rubric::compile_with(source, CompileLimits::default()))
+            })
             .collect();
-        for ((path, _), rubric) in plain.iter().zip(compiled) {
+        for ((path, _, _), rubric) in plain.iter().zip(compiled) {
             match rubric {
                 Ok(rubric) => self.insert_from(Arc::new(rubric), path),
                 Err(error) => fail(self, path, error),
@@ -145,20 +152,26 @@ impl Registry {
         while !waiting.is_empty() {
             let before = waiting.len();
             let mut still = Vec::new();
-            for (path, source) in waiting {
-                let base = extends_of(&source).unwrap_or_default();
-                if self.get(&base).is_some() {
-                    match checked(path, self.compile(&source, CompileLimits::default())) {
-                        Ok(rubric) => self.insert_from(Arc::new(rubric), path),
-                        Err(error) => fail(self, path, error),
+            for (path, source, base) in waiting {
+                let found = base.as_deref().and_then(|b| self.get(b)).cloned();
+                match found {
+                    Some(base_rubric) => {
+                        let compiled = Rubric::compile_extension(
+                            &source,
+                            &base_rubric,
+                            CompileLimits::default(),
+                        );
+                        match checked(path, compiled) {
+                            Ok(rubric) => self.insert_from(Arc::new(rubric), path),
+                            Err(error) => fail(self, path, error),
+                        }
                     }
-                } else {
-                    still.push((path, source));
+                    None => still.push((path, source, base)),
                 }
             }
             if still.len() == before {
-                for (path, source) in still {
-                    let base = extends_of(&source).unwrap_or_default();
+                for (path, _, base) in still {
+                    let base = base.unwrap_or_default();
                     let error = RubricError {
                         file: Some(path.display().to_string()),
                         line: 0,

@@ -1,7 +1,7 @@
 //! `rolemark rubrics list` and `rolemark rubrics check`.
 
 use super::{write_out, CliError, RubricSource};
-use crate::transcript::{self, Format, ParseOptions, Role, RoleHints, Transcript, Turn};
+use crate::transcript::{self, Format, ParseOptions, Role, RoleHints, Transcript};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -76,15 +76,7 @@ fn explain(args: &ExplainArgs) -> Result<(), CliError> {
             .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?
             .0
     } else {
-        Transcript {
-            turns: vec![Turn {
-                speaker: args.speaker_role.as_str().to_owned(),
-                role: args.speaker_role,
-                text: args.input.clone(),
-                start: None,
-                end: None,
-            }],
-        }
+        Transcript::one_sentence(args.speaker_role, &args.input)
     };
     let explanation = rubric.explain(&transcript);
     let out = if args.json {

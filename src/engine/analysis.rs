@@ -42,6 +42,20 @@ pub enum SuppressedBy {
     MidSentence,
 }
 
+impl Analysis<'_> {
+    /// Why a suppressed cue does not count, in words for an author.
+    pub fn held_back_because(&self, reason: SuppressedBy) -> String {
+        match reason {
+            SuppressedBy::Negation(word) => {
+                format!("negated by \u{201c}{}\u{201d}", self.token_text(word))
+            }
+            SuppressedBy::MidSentence => {
+                "does not open a sentence, and the lexicon counts only cues that do".to_owned()
+            }
+        }
+    }
+}
+
 pub struct Analysis<'a> {
     pub rubric: &'a Rubric,
     pub transcript: &'a Transcript,
@@ -163,6 +177,11 @@ impl<'a> Analysis<'a> {
                 .collect(),
             stems: OnceLock::new(),
         }
+    }
+
+    /// The turn a token belongs to.
+    pub fn turn_of_token(&self, token: u32) -> usize {
+        self.turn_tokens.partition_point(|range| range.end <= token)
     }
 
     pub fn role(&self, turn: usize) -> Role {

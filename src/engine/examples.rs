@@ -3,10 +3,10 @@
 //! next to the phrases, so a change that breaks a known case is caught by
 //! `rolemark rubrics check` and by the service before it serves the rubric.
 
-use super::analysis::{Analysis, SuppressedBy};
+use super::analysis::Analysis;
 use super::rubric::Rubric;
 use super::score::{Outcome, Scorer};
-use crate::transcript::{self, Role, RoleHints, Transcript, Turn};
+use crate::transcript::{self, Role, RoleHints, Transcript};
 use serde::Serialize;
 use std::fmt;
 
@@ -40,15 +40,30 @@ pub struct ExampleReport {
     pub failures: Vec<ExampleFailure>,
 }
 
-fn learner_says(sentence: &str) -> Transcript {
-    Transcript {
-        turns: vec![Turn {
-            speaker: "Learner".into(),
-            role: Role::Learner,
-            text: sentence.to_owned(),
-            start: None,
-            end: None,
-        }],
+impl ExampleReport {
+    /// Checks one subject's examples; `check` says what went wrong, if anything.
+    fn run(
+        &mut self,
+        subject: &str,
+        must_match: &[String],
+        must_not_match: &[String],
+        check: impl Fn(&str, bool) -> Option<String>,
+    ) {
+        let examples = must_match
+            .iter()
+            .map(|e| (e, true))
+            .chain(must_not_match.iter().map(|e| (e, false)));
+        for (example, must) in examples {
+            self.checked += 1;
+            if let Some(detail) = check(example, must) {
+                self.failures.push(ExampleFailure {
+                    subject: subject.to_owned(),
+                    expected: if must { "must_match" } else { "must_not_match" },
+                    example: example.clone(),
+                    detail,
+                });
+            }
+        }
     }
 }
 
@@ -61,49 +76,27 @@ impl Rubric {
     pub fn check_examples(&self) -> ExampleReport {
         let mut report = ExampleReport::default();
         for (id, lexicon) in self.lexicons.iter().enumerate() {
-            let subject = format!("lexicon `{}`", lexicon.name);
-            for (sentence, must) in lexicon
-                .must_match
-                .iter()
-                .map(|s| (s, true))
-                .chain(lexicon.must_not_match.iter().map(|s| (s, false)))
-            {
-                report.checked += 1;
-                if let Some(detail) = self.lexicon_example(id, sentence, must) {
-                    report.failures.push(ExampleFailure {
-                        subject: subject.clone(),
-                        expected: if must { "must_match" } else { "must_not_match" },
-                        example: sentence.clone(),
-                        detail,
-                    });
-                }
-            }
+            report.run(
+                &format!("lexicon `{}`", lexicon.name),
+                &lexicon.must_match,
+                &lexicon.must_not_match,
+                |sentence, must| self.lexicon_example(id, sentence, must),
+            );
         }
         for criterion in &self.criteria {
-            let subject = format!("criterion `{}`", criterion.id);
-            for (exchange, must) in criterion
-                .must_match
-                .iter()
-                .map(|s| (s, true))
-                .chain(criterion.must_not_match.iter().map(|s| (s, false)))
-            {
-                report.checked += 1;
-                if let Some(detail) = self.criterion_example(&criterion.id, exchange, must) {
-                    report.failures.push(ExampleFailure {
-                        subject: subject.clone(),
-                        expected: if must { "must_match" } else { "must_not_match" },
-                        example: exchange.clone(),
-                        detail,
-                    });
-                }
-            }
+            report.run(
+                &format!("criterion `{}`", criterion.id),
+                &criterion.must_match,
+                &criterion.must_not_match,
+                |exchange, must| self.criterion_example(&criterion.id, exchange, must),
+            );
         }
         report
     }
 
     /// `None` when the lexicon counts a cue in `sentence` exactly when it `must`.
     fn lexicon_example(&self, lexicon: usize, sentence: &str, must: bool) -> Option<String> {
-        let transcript = learner_says(sentence);
+        let transcript = Transcript::one_sentence(Role::Learner, sentence);
         let analysis = Analysis::new(self, &transcript);
         let wanted = [lexicon];
         let counted = analysis.cue_matches(&wanted).next();
@@ -117,17 +110,11 @@ impl Rubric {
                     .iter()
                     .find(|s| s.cue.lexicon == lexicon);
                 Some(match held_back {
-                    Some(s) => match s.reason {
-                        SuppressedBy::Negation(word) => format!(
-                            "the cue {} was found but negated by \u{201c}{}\u{201d}",
-                            phrase(s.cue.pattern),
-                            analysis.token_text(word)
-                        ),
-                        SuppressedBy::MidSentence => format!(
-                            "the cue {} was found but does not open a sentence (the lexicon is sentence_start)",
-                            phrase(s.cue.pattern)
-                        ),
-                    },
+                    Some(s) => format!(
+                        "the cue {} was found but {}",
+                        phrase(s.cue.pattern),
+                        analysis.held_back_because(s.reason)
+                    ),
                     None => {
                         let mut others: Vec<&str> = analysis
                             .matches

@@ -2,7 +2,7 @@
 //! it counts (or was held back by negation or its place in the sentence), and
 //! which behaviours and criteria would use it from this speaker.
 
-use super::analysis::{Analysis, CueMatch, SuppressedBy};
+use super::analysis::{Analysis, CueMatch};
 use super::lexicon::LexiconId;
 use super::rubric::Rubric;
 use super::rules::{Rule, Who};
@@ -194,9 +194,7 @@ impl Rubric {
             if last <= first || first_token.sentence != last_token.sentence {
                 continue;
             }
-            let turn = analysis
-                .turn_tokens
-                .partition_point(|range| range.end <= first as u32);
+            let turn = analysis.turn_of_token(first as u32);
             let word = |token: u32| analysis.token_text(token).to_owned();
             let partial = if (first_token.norm_start as usize) < hit.start {
                 word(first as u32)
@@ -229,18 +227,12 @@ impl Rubric {
             .matches
             .iter()
             .map(|m| (*m, None))
-            .chain(analysis.suppressed.iter().map(|s| {
-                let why = match s.reason {
-                    SuppressedBy::Negation(word) => {
-                        format!("negated by \u{201c}{}\u{201d}", analysis.token_text(word))
-                    }
-                    SuppressedBy::MidSentence => {
-                        "does not open a sentence, and the lexicon counts only cues that do"
-                            .to_owned()
-                    }
-                };
-                (s.cue, Some(why))
-            }))
+            .chain(
+                analysis
+                    .suppressed
+                    .iter()
+                    .map(|s| (s.cue, Some(analysis.held_back_because(s.reason)))),
+            )
             .collect();
         found.extend(self.inside_words(&analysis));
         found.sort_by_key(|(m, _)| (m.turn, m.first_token, m.lexicon, m.last_token));

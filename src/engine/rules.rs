@@ -394,10 +394,9 @@ impl Evaluator<'_, '_> {
                 continue;
             }
             let span = a.norm.sentences[sentence as usize];
-            for (amount, start, end) in scenario::amounts(&a.transcript.turns[m.turn].text) {
-                if start >= span.orig_start && end <= span.orig_end {
-                    found.push((amount, quote_sentence(a, m.turn, sentence)));
-                }
+            let text = a.slice_chars(m.turn, span.orig_start, span.orig_end);
+            for (amount, _, _) in scenario::amounts(text) {
+                found.push((amount, quote_sentence(a, m.turn, sentence)));
             }
         }
         found

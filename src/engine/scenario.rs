@@ -172,9 +172,7 @@ pub fn policy_evidence(analysis: &Analysis, scenario: &Scenario, by: Who) -> Vec
             let Some(first) = analysis.norm.tokens.get(token) else {
                 continue;
             };
-            let turn = analysis
-                .turn_tokens
-                .partition_point(|range| range.end <= token as u32);
+            let turn = analysis.turn_of_token(token as u32);
             if !by.admits(analysis.role(turn)) || !sentences.insert(first.sentence) {
                 continue;
             }

@@ -98,6 +98,22 @@ pub struct Transcript {
     pub turns: Vec<Turn>,
 }
 
+impl Transcript {
+    /// One untimed sentence said by `role` (the speaker named after the role):
+    /// what rubric examples and `explain` read.
+    pub fn one_sentence(role: Role, text: &str) -> Transcript {
+        Transcript {
+            turns: vec![Turn {
+                speaker: role.as_str().to_owned(),
+                role,
+                text: text.to_owned(),
+                start: None,
+                end: None,
+            }],
+        }
+    }
+}
+
 /// A turn as a parser read it, before roles are settled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawTurn {

@@ -9,7 +9,7 @@ use crate::http::problem::Problem;
 use crate::http::scoring::{check_limits, parse_format};
 use crate::http::state::AppState;
 use crate::http::RubricUsed;
-use crate::transcript::{self, ParseOptions, Role, RoleHints, Transcript, Turn};
+use crate::transcript::{self, ParseOptions, Role, RoleHints, Transcript};
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -349,16 +349,7 @@ pub async fn explain(
     })?;
     let transcript = match (request.sentence, request.transcript_text) {
         (Some(sentence), None) => {
-            let role = request.role.unwrap_or(Role::Learner);
-            Transcript {
-                turns: vec![Turn {
-                    speaker: role.as_str().to_owned(),
-                    role,
-                    text: sentence,
-                    start: None,
-                    end: None,
-                }],
-            }
+            Transcript::one_sentence(request.role.unwrap_or(Role::Learner), &sentence)
         }
         (None, Some(text)) => {
             let options = ParseOptions {
