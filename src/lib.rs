@@ -24,6 +24,7 @@
 //! assert_eq!(apology.evidence[0].quote.quote, "I'm so sorry, that must have been awful.");
 //! ```
 
+pub mod assess;
 pub mod cli;
 pub mod engine;
 pub mod http;

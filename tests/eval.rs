@@ -171,6 +171,12 @@ fn shared_eval_files() -> Option<Vec<PathBuf>> {
     .collect();
     if files.iter().all(|f| f.is_file()) {
         Some(files)
+    } else if std::env::var_os("CI").is_some() {
+        // CI runs beside shared/: missing data there is a broken set-up, not a skip.
+        panic!(
+            "the evaluation dialogues are not in {} (set ROLEMARK_EVAL_DIR): CI must measure the detectors",
+            dir.display()
+        );
     } else {
         eprintln!(
             "skipped: the evaluation dialogues are not in {} (set ROLEMARK_EVAL_DIR)",

@@ -1,7 +1,8 @@
 //! `rolemark eval`: how well a rubric's turn-level detectors agree with
 //! human-annotated dialogues, per label, per file and overall.
 
-use super::score_cmd::{read_input, resolve_rubric};
+use super::rubric_choice::resolve_rubric;
+use super::score_cmd::read_input;
 use super::{write_out, CliError, RubricSource};
 use crate::engine::eval::{read_dialogues, Evaluation, Figures};
 use crate::engine::Rubric;

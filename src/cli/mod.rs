@@ -3,8 +3,13 @@
 //! Exit codes: 0 on success, 2 on bad input (with a one-line message on stderr),
 //! 1 when output cannot be written.
 
+// The score use-case's `Problem` is made at most once per file or line, on the
+// way out; boxing it would only add an allocation to every error.
+#![allow(clippy::result_large_err)]
+
 mod eval_cmd;
 mod generate_cmd;
+mod rubric_choice;
 mod rubrics_cmd;
 mod score_cmd;
 mod score_ndjson;
@@ -97,6 +102,21 @@ impl CliError {
         }
     }
 
+    /// A problem of the score use-case, after the file it concerns: bad input
+    /// unless it is a bug.
+    pub fn from_problem(problem: &crate::assess::Problem, file: Option<&std::path::Path>) -> Self {
+        let message = match file {
+            Some(path) => format!("{}: {}", path.display(), problem.detail),
+            None => problem.detail.clone(),
+        };
+        if problem.status >= 500 {
+            CliError::internal(message)
+        } else {
+            CliError::input(message)
+        }
+    }
+
+    /// The process exit code.
     pub fn code(&self) -> u8 {
         self.code
     }

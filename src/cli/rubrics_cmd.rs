@@ -56,7 +56,7 @@ fn parse_role(value: &str) -> Result<Role, String> {
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), CliError> {
-    let rubric = super::score_cmd::resolve_rubric(&args.rubric, &args.source)?;
+    let rubric = super::rubric_choice::resolve_rubric(&args.rubric, &args.source)?;
     let path = Path::new(&args.input);
     let transcript = if path.is_file() {
         let text = super::score_cmd::read_input(path)?;

@@ -1,14 +1,16 @@
-//! `rolemark score`: score transcript files against one rubric.
+//! `rolemark score`: score transcript files, or batch request lines, through
+//! the same use-case as the service ([`crate::assess`]).
 
+use super::rubric_choice::{resolve_rubric, CliRubrics};
 use super::{write_out, CliError, RubricSource};
-use crate::engine::{AssessorOverride, Outcome, Rubric, Scenario, Scorer};
-use crate::report::{self, render_html, render_text, ReportContext, XapiContext};
-use crate::transcript::{self, Format, ParseOptions, Role, RoleHints};
+use crate::assess::{self, Problem, RenderSettings, Rendering, ScoreRequest, TranscriptLimits};
+use crate::engine::{AssessorOverride, Outcome, Scenario};
+use crate::report;
+use crate::transcript::{Format, Role, RoleHints};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -28,9 +30,10 @@ pub enum OutputFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct ScoreArgs {
-    /// A rubric id (see `rolemark rubrics list`) or the path of a rubric file.
-    #[arg(long, value_name = "ID_OR_PATH")]
-    rubric: String,
+    /// A rubric id (see `rolemark rubrics list`) or the path of a rubric file;
+    /// with --batch, the rubric of lines that name none.
+    #[arg(long, value_name = "ID_OR_PATH", required_unless_present = "batch")]
+    rubric: Option<String>,
     #[command(flatten)]
     source: RubricSource,
     /// The speaker label of the learner, when labels do not say it.
@@ -81,7 +84,15 @@ pub struct ScoreArgs {
     no_transcript: bool,
     /// Score request lines in the service's batch format (NDJSON, `-` for standard
     /// input) instead of transcript files; each result line says its `line` and `id`.
-    #[arg(long, value_name = "FILE", conflicts_with = "files")]
+    /// Each line carries its own rubric, roles, scenario, date and overrides.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = [
+            "files", "learner", "roles", "input_format", "keep_cues", "scenario", "date",
+            "learner_id", "overrides"
+        ]
+    )]
     batch: Option<PathBuf>,
     /// Transcript files (`-` reads standard input).
     #[arg(required_unless_present = "batch", value_name = "FILE")]
@@ -119,37 +130,9 @@ fn parse_override(value: &str) -> Result<AssessorOverride, String> {
     })
 }
 
-fn pretty_json(value: &impl serde::Serialize) -> Result<String, CliError> {
-    serde_json::to_string_pretty(value)
-        .map(|text| text + "\n")
-        .map_err(|e| CliError::internal(e.to_string()))
-}
-
-/// An embedded rubric, one from `--rubrics DIR`, or a rubric file's path.
-pub(super) fn resolve_rubric(id: &str, source: &RubricSource) -> Result<Arc<Rubric>, CliError> {
-    // Compiling one embedded rubric, not all, keeps a one-file score quick.
-    if source.is_embedded_only() {
-        if let Some(compiled) = crate::rubrics::Registry::embedded_one(id) {
-            return compiled
-                .map(Arc::new)
-                .map_err(|e| CliError::internal(e.to_string()));
-        }
-    }
-    let registry = source.registry()?;
-    if let Some(rubric) = registry.get(id) {
-        return Ok(rubric.clone());
-    }
-    let path = Path::new(id);
-    if path.exists() {
-        return crate::rubrics::load_checked(path, &registry)
-            .map(Arc::new)
-            .map_err(|e| CliError::input(e.to_string()));
-    }
-    Err(CliError::input(format!(
-        "unknown rubric `{id}`: use one of {} or the path of a rubric file",
-        registry.ids().join(", ")
-    )))
-}
+/// Files scored together before their lines are written: enough to keep every
+/// core busy, few enough that memory stays flat however many files there are.
+const FILES_PER_ROUND: usize = 64;
 
 pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
     let bytes = if path == Path::new("-") {
@@ -170,10 +153,6 @@ pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
     })
 }
 
-/// Files scored together before their lines are written: enough to keep every
-/// core busy, few enough that memory stays flat however many files there are.
-const FILES_PER_ROUND: usize = 64;
-
 /// Reads a scenario brief: JSON when the file says so by name or content, else TOML.
 fn read_scenario(path: &Path) -> Result<Scenario, CliError> {
     let text = read_input(path)?;
@@ -191,35 +170,76 @@ fn read_scenario(path: &Path) -> Result<Scenario, CliError> {
     Ok(scenario)
 }
 
-pub fn run(args: ScoreArgs) -> Result<(), CliError> {
-    let rubric = resolve_rubric(&args.rubric, &args.source)?;
-    let scenario = args.scenario.as_deref().map(read_scenario).transpose()?;
-    let format = match &args.input_format {
-        None => None,
-        Some(name) => Some(Format::parse(name).ok_or_else(|| {
-            let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-            CliError::input(format!(
-                "unknown input format `{name}`: use one of {}",
-                known.join(", ")
-            ))
-        })?),
-    };
-    let job = Job {
-        args: &args,
-        rubric: &rubric,
-        format,
-        hints: RoleHints {
-            learner: args.learner.clone(),
-            roles: args.roles.iter().cloned().collect(),
-        },
-        scorer: if args.no_transcript {
-            Scorer::new(&rubric).without_transcript()
-        } else {
-            Scorer::new(&rubric)
+impl OutputFormat {
+    fn rendering(self) -> Rendering {
+        match self {
+            OutputFormat::Json => Rendering::Json,
+            OutputFormat::Text => Rendering::Text,
+            OutputFormat::Html => Rendering::Html,
+            OutputFormat::Csv => Rendering::Csv,
+            OutputFormat::Xapi => Rendering::Xapi,
         }
-        .with_scenario(scenario.as_ref()),
+    }
+}
+
+/// The request every transcript file of the run is scored with: the flags,
+/// checked, waiting for a transcript.
+impl TryFrom<&ScoreArgs> for ScoreRequest<'static> {
+    type Error = CliError;
+
+    fn try_from(args: &ScoreArgs) -> Result<Self, CliError> {
+        let format = match &args.input_format {
+            None => None,
+            Some(name) => Some(Format::parse(name).ok_or_else(|| {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                CliError::input(format!(
+                    "unknown input format `{name}`: use one of {}",
+                    known.join(", ")
+                ))
+            })?),
+        };
+        let scenario = args.scenario.as_deref().map(read_scenario).transpose()?;
+        let request = ScoreRequest::new("")
+            .with_format(format)
+            .with_roles(RoleHints {
+                learner: args.learner.clone(),
+                roles: args.roles.iter().cloned().collect(),
+            })
+            .keeping_cues(args.keep_cues)
+            .including_transcript(!args.no_transcript)
+            .with_overrides(args.overrides.clone())
+            .with_learner_id(args.learner_id.clone())
+            // Both were checked when read, so neither can fail here.
+            .with_date(args.date.as_deref())
+            .and_then(|request| request.with_scenario(scenario))
+            .map_err(|problem| CliError::input(problem.detail))?;
+        Ok(request)
+    }
+}
+
+pub fn run(args: ScoreArgs) -> Result<(), CliError> {
+    let default = args
+        .rubric
+        .as_deref()
+        .map(|id| resolve_rubric(id, &args.source))
+        .transpose()?;
+    let rubrics = CliRubrics::new(default, &args.source);
+    let pool = || {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(args.jobs.unwrap_or(0))
+            .build()
+            .map_err(|e| CliError::internal(format!("cannot start scoring threads: {e}")))
     };
-    let one_file = args.batch.is_none() && args.files.len() == 1;
+    if let Some(batch) = &args.batch {
+        if !matches!(args.format, OutputFormat::Json) {
+            return Err(CliError::input(
+                "--batch answers in the service's batch format: leave out --format, or score files with --format csv",
+            ));
+        }
+        return super::score_ndjson::run(batch, &rubrics, !args.no_transcript, &pool()?);
+    }
+    let template = ScoreRequest::try_from(&args)?;
+    let one_file = args.files.len() == 1;
     let needs_one = match args.format {
         OutputFormat::Html => Some("--format html renders one transcript: score the files one at a time, or use --format csv"),
         OutputFormat::Xapi => Some("--format xapi describes one learner: score the files one at a time, each with its --learner-id"),
@@ -234,112 +254,84 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
             "--format xapi needs --learner-id ID: the learner's id in your e-portfolio or LRS",
         ));
     }
-    if let Some(batch) = &args.batch {
-        if !matches!(args.format, OutputFormat::Json) {
-            return Err(CliError::input(
-                "--batch answers in the service's batch format: leave out --format, or score files with --format csv",
-            ));
-        }
-        return super::score_ndjson::run(&job, batch, &job.pool()?);
-    }
+    let files = Files {
+        args: &args,
+        template: &template,
+        rubrics: &rubrics,
+    };
     if let [path] = args.files.as_slice() {
-        return write_out(&job.single(path)?);
+        return write_out(&files.single(path)?);
     }
-    job.run_batch()
+    files.run_batch(&pool()?)
 }
 
-/// One scoring run over the command line's files.
-pub(super) struct Job<'a> {
+/// The transcript files of one run, each scored with the run's request.
+struct Files<'a> {
     args: &'a ScoreArgs,
-    rubric: &'a Rubric,
-    format: Option<Format>,
-    hints: RoleHints,
-    scorer: Scorer<'a>,
+    template: &'a ScoreRequest<'static>,
+    rubrics: &'a CliRubrics<'a>,
 }
 
-impl Job<'_> {
-    /// The rubric named by `--rubric`.
-    pub(super) fn rubric(&self) -> &Rubric {
-        self.rubric
-    }
-
-    /// Every rubric known to the command line (embedded, and `--rubrics DIR`).
-    pub(super) fn registry(&self) -> Result<crate::rubrics::Registry, CliError> {
-        self.args.source.registry()
-    }
-
-    pub(super) fn without_transcript(&self) -> bool {
-        self.args.no_transcript
-    }
-
-    /// Threads for scoring many transcripts: `--jobs`, or one per core.
-    pub(super) fn pool(&self) -> Result<rayon::ThreadPool, CliError> {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(self.args.jobs.unwrap_or(0))
-            .build()
-            .map_err(|e| CliError::internal(format!("cannot start scoring threads: {e}")))
-    }
-
+impl Files<'_> {
     /// The output for a single transcript, in any format.
     fn single(&self, path: &Path) -> Result<String, CliError> {
-        let args = self.args;
-        let (assessment, input) = self.assess(path)?;
-        let assessment = self
-            .scorer
-            .apply_overrides(assessment, &args.overrides)
-            .map_err(|e| CliError::input(e.to_string()))?;
-        let source = path.display().to_string();
-        Ok(match args.format {
-            OutputFormat::Json => pretty_json(&assessment)?,
-            OutputFormat::Text => render_text(&assessment, Some(&source)),
-            OutputFormat::Html => render_html(
-                &assessment,
-                &ReportContext {
-                    source: Some(source),
-                    learner_id: args.learner_id.clone(),
-                    date: args.date.clone().unwrap_or_else(report::today),
-                    transcript_sha256: Some(report::transcript_digest(&input)),
-                },
-            ),
-            OutputFormat::Csv => report::csv_header() + &report::csv_rows(&source, &assessment),
-            OutputFormat::Xapi => {
-                let context = XapiContext {
-                    base: args.xapi_base.clone(),
-                    account_home: args
-                        .xapi_account_home
-                        .clone()
-                        .unwrap_or_else(|| args.xapi_base.clone()),
-                    learner_id: args.learner_id.clone().unwrap_or_default(),
-                    transcript_sha256: report::transcript_digest(&input),
-                };
-                pretty_json(&report::xapi_statements(&assessment, &context))?
-            }
-        })
+        let input = read_input(path)?;
+        let request = self.request(path, &input);
+        let assessment = self.score(path, &request)?;
+        let settings = RenderSettings {
+            source: Some(path.display().to_string()),
+            pretty_json: true,
+            xapi_base: self.args.xapi_base.clone(),
+            xapi_account_home: self
+                .args
+                .xapi_account_home
+                .clone()
+                .unwrap_or_else(|| self.args.xapi_base.clone()),
+        };
+        assess::render(
+            self.args.format.rendering(),
+            &request,
+            &assessment,
+            &settings,
+        )
+        .map_err(|problem| self.failure(path, problem))
     }
 
-    /// Scores one file; the assessment, and the file's text (reports print its digest).
-    fn assess(&self, path: &Path) -> Result<(crate::engine::Assessment, String), CliError> {
-        let input = read_input(path)?;
-        let options = ParseOptions {
-            format: self.format.or_else(|| {
-                path.file_name()
-                    .and_then(|name| name.to_str())
-                    .filter(|name| name.contains('.'))
-                    .and_then(Format::from_extension)
-            }),
-            keep_cues: self.args.keep_cues,
-        };
-        let (transcript, report) = transcript::parse_with(&input, &options, &self.hints)
-            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-        let assessment = self.scorer.score(&transcript).with_input(report);
-        Ok((assessment, input))
+    /// The run's request for one file's text; a format the flags leave open is
+    /// taken from the file's extension, then from the content.
+    fn request<'t>(&self, path: &Path, input: &'t str) -> ScoreRequest<'t> {
+        let request = self.template.for_transcript(input);
+        if request.format().is_some() {
+            return request;
+        }
+        let by_extension = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .filter(|name| name.contains('.'))
+            .and_then(Format::from_extension);
+        request.with_format(by_extension)
+    }
+
+    fn score(
+        &self,
+        path: &Path,
+        request: &ScoreRequest<'_>,
+    ) -> Result<crate::engine::Assessment, CliError> {
+        assess::score(request, self.rubrics, &TranscriptLimits::NONE)
+            .map(|scored| scored.assessment)
+            .map_err(|problem| self.failure(path, problem))
+    }
+
+    /// A problem as the command line reports it: the file, then what to fix.
+    fn failure(&self, path: &Path, problem: Problem) -> CliError {
+        CliError::from_problem(&problem, Some(path))
     }
 
     /// Scores many files on every core, writing each file's result in the order
     /// given as soon as it and those before it are done. A file that cannot be
     /// scored gets an error record (JSON), paragraph (text) or row (CSV) and the
     /// run goes on; the exit status is then 2.
-    fn run_batch(&self) -> Result<(), CliError> {
+    fn run_batch(&self, pool: &rayon::ThreadPool) -> Result<(), CliError> {
         let files = &self.args.files;
         let progress = if std::io::stderr().is_terminal() {
             ProgressBar::new(files.len() as u64).with_style(
@@ -349,7 +341,6 @@ impl Job<'_> {
         } else {
             ProgressBar::hidden()
         };
-        let pool = self.pool()?;
         if self.args.format == OutputFormat::Csv {
             write_out(&report::csv_header())?;
         }
@@ -380,19 +371,21 @@ impl Job<'_> {
     /// The output record of one file in a batch, and whether it was scored.
     fn result_record(&self, path: &Path) -> (String, bool) {
         let file = path.display().to_string();
-        let outcome = self.assess(path);
+        let outcome = read_input(path).and_then(|input| {
+            let request = self.request(path, &input);
+            self.score(path, &request)
+        });
         let ok = outcome.is_ok();
-        let record = match (
-            self.args.format,
-            outcome.map(|(assessment, _input)| assessment),
-        ) {
+        let record = match (self.args.format, outcome) {
             (OutputFormat::Json, Ok(assessment)) => {
                 serde_json::json!({ "file": file, "assessment": assessment }).to_string() + "\n"
             }
             (OutputFormat::Json, Err(error)) => {
                 serde_json::json!({ "file": file, "error": error.to_string() }).to_string() + "\n"
             }
-            (OutputFormat::Text, Ok(assessment)) => render_text(&assessment, Some(&file)) + "\n",
+            (OutputFormat::Text, Ok(assessment)) => {
+                report::render_text(&assessment, Some(&file)) + "\n"
+            }
             (OutputFormat::Text, Err(error)) => format!("Transcript: {file}\nError: {error}\n\n"),
             (OutputFormat::Csv, Ok(assessment)) => report::csv_rows(&file, &assessment),
             (OutputFormat::Csv, Err(error)) => report::csv_error_row(&file, &error.to_string()),

@@ -1,28 +1,26 @@
 //! `rolemark score --batch FILE`: score request lines in the service's batch
 //! format (`POST /v1/score/batch`), scored on every core and answered line by
-//! line in the same shape, `{"line", "id"?, "assessment" | "error"}`.
+//! line in the same shape, `{"line", "id"?, "assessment" | "error"}`, through
+//! the same [`assess::score_line`] as the service.
 
-// Errors are the service's problem documents, made at most once per line: boxing
-// them would only add an allocation, as in the HTTP layer.
-#![allow(clippy::result_large_err)]
-
-use super::score_cmd::Job;
+use super::rubric_choice::CliRubrics;
 use super::{write_out, CliError};
-use crate::engine::{Assessment, Rubric, Scorer};
-use crate::http::problem::Problem;
-use crate::http::scoring::ScoreRequest;
-use crate::rubrics::Registry;
-use crate::transcript::{self, ParseOptions};
+use crate::assess::{self, TranscriptLimits};
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::sync::OnceLock;
 
 /// Lines scored together before their results are written.
 const LINES_PER_ROUND: usize = 64;
 
-/// Scores every request line of `path` (`-` for standard input).
-pub(super) fn run(job: &Job, path: &Path, pool: &rayon::ThreadPool) -> Result<(), CliError> {
+/// Scores every request line of `path` (`-` for standard input); with
+/// `keep_transcript` false, no result carries the parsed transcript.
+pub(super) fn run(
+    path: &Path,
+    rubrics: &CliRubrics,
+    keep_transcript: bool,
+    pool: &rayon::ThreadPool,
+) -> Result<(), CliError> {
     let source: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
@@ -32,7 +30,6 @@ pub(super) fn run(job: &Job, path: &Path, pool: &rayon::ThreadPool) -> Result<()
         )
     };
     let mut reader = BufReader::new(source);
-    let others = OtherRubrics::default();
     let (mut answered, mut failed, mut number) = (0, 0, 0);
     loop {
         let mut round: Vec<(usize, Vec<u8>)> = Vec::with_capacity(LINES_PER_ROUND);
@@ -45,6 +42,10 @@ pub(super) fn run(job: &Job, path: &Path, pool: &rayon::ThreadPool) -> Result<()
                 break;
             }
             number += 1;
+            // As the service reads lines: the newline and a carriage return go.
+            let end = line.len() - usize::from(line.ends_with(b"\n"));
+            let end = end - usize::from(line[..end].ends_with(b"\r"));
+            line.truncate(end);
             if !line.trim_ascii().is_empty() {
                 round.push((number, line));
             }
@@ -52,16 +53,26 @@ pub(super) fn run(job: &Job, path: &Path, pool: &rayon::ThreadPool) -> Result<()
         if round.is_empty() {
             break;
         }
-        let records: Vec<(String, bool)> = pool.install(|| {
+        let records: Vec<(Vec<u8>, bool)> = pool.install(|| {
             round
                 .par_iter()
-                .map(|(number, line)| record(job, &others, *number, line))
+                .map(|(number, line)| {
+                    let mut answer =
+                        assess::score_line(*number, line, rubrics, &TranscriptLimits::NONE);
+                    if !keep_transcript {
+                        if let Some(assessment) = &mut answer.result.assessment {
+                            assessment.transcript = None;
+                        }
+                    }
+                    let ok = answer.result.error.is_none();
+                    (answer.result.to_line(), ok)
+                })
                 .collect()
         });
         for (record, ok) in records {
             answered += 1;
             failed += usize::from(!ok);
-            write_out(&record)?;
+            write_out(&String::from_utf8_lossy(&record))?;
         }
     }
     if failed > 0 {
@@ -70,66 +81,4 @@ pub(super) fn run(job: &Job, path: &Path, pool: &rayon::ThreadPool) -> Result<()
         )));
     }
     Ok(())
-}
-
-/// Rubrics other than `--rubric` that lines name, compiled once when first needed.
-#[derive(Default)]
-struct OtherRubrics(OnceLock<Result<Registry, String>>);
-
-/// The result line for one request line, and whether it was scored.
-fn record(job: &Job, others: &OtherRubrics, number: usize, line: &[u8]) -> (String, bool) {
-    let request = std::str::from_utf8(line)
-        .map_err(|e| Problem::invalid_utf8(e.valid_up_to()))
-        .and_then(|text| {
-            serde_json::from_str::<ScoreRequest>(text).map_err(|e| {
-                Problem::bad_request("invalid-json", format!("not a valid score request: {e}"))
-            })
-        });
-    let id = request.as_ref().ok().and_then(|r| r.id.clone());
-    let mut record = serde_json::json!({ "line": number });
-    if let Some(id) = id {
-        record["id"] = id.into();
-    }
-    let result = request.and_then(|request| assess(job, others, &request));
-    let ok = result.is_ok();
-    match result {
-        Ok(assessment) => record["assessment"] = serde_json::json!(assessment),
-        Err(problem) => record["error"] = serde_json::json!(problem),
-    }
-    (record.to_string() + "\n", ok)
-}
-
-fn assess(job: &Job, others: &OtherRubrics, request: &ScoreRequest) -> Result<Assessment, Problem> {
-    let work = request.job()?;
-    if work.rubric_source.is_some() {
-        return Err(Problem::bad_request(
-            "inline-rubric",
-            "`rubric_source` is for the service; on the command line pass the rubric file with --rubric",
-        ));
-    }
-    let rubric: &Rubric = match work.rubric {
-        None => job.rubric(),
-        Some(id) if id == job.rubric().id => job.rubric(),
-        Some(id) => {
-            let registry = others
-                .0
-                .get_or_init(|| job.registry().map_err(|e| e.to_string()))
-                .as_ref()
-                .map_err(|e| Problem::bad_request("rubrics-unavailable", e.clone()))?;
-            registry
-                .get(id)
-                .map(|r| r.as_ref())
-                .ok_or_else(|| Problem::unknown_rubric(id, &registry.ids()))?
-        }
-    };
-    let options = ParseOptions {
-        format: work.format,
-        keep_cues: work.keep_cues,
-    };
-    let (transcript, report) = transcript::parse_with(work.transcript, &options, &work.hints)?;
-    let mut scorer = Scorer::new(rubric);
-    if !work.include_transcript || job.without_transcript() {
-        scorer = scorer.without_transcript();
-    }
-    Ok(scorer.score(&transcript).with_input(report))
 }

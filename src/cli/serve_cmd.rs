@@ -141,7 +141,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
     };
     let auth = !config.api_keys.is_empty();
     crate::http::install_private_panic_hook();
-    let application = Application::build(config).map_err(CliError::input)?;
+    let application = Application::build(config).map_err(|e| CliError::input(e.to_string()))?;
     let host = args
         .bind
         .rsplit_once(':')

@@ -1,6 +1,6 @@
 //! Reading request bodies under a size limit, with problem+json errors.
 
-use super::problem::Problem;
+use crate::assess::{ErrorCode, Problem};
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::header;
 use actix_web::rt::time::{timeout, Instant};
@@ -131,66 +131,10 @@ impl MessageBody for BodyHoldingPayload {
 
 /// actix's payload errors describe the framing (length, chunking), never the bytes.
 pub fn unreadable(error: actix_web::error::PayloadError) -> Problem {
-    Problem::bad_request(
-        "unreadable-body",
+    Problem::new(
+        ErrorCode::UnreadableBody,
         format!("the request body could not be read: {error}"),
     )
-}
-
-/// A serde error message with every value the client sent taken out.
-///
-/// serde quotes the offending value (`invalid type: string "..."`, `unknown
-/// variant `...``), and in a score request any string may be transcript text or
-/// a speaker's name. Kept: the kind of mistake, what was expected and where, and
-/// an unknown field's name when `keep_unknown_field` (a key of the request
-/// object, not its content: naming it is what tells the client about a typo).
-pub fn without_values(message: &str, keep_unknown_field: bool) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(open_at) = rest.find(['`', '"']) {
-        let quote = rest.as_bytes()[open_at] as char;
-        let Some(close_len) = rest[open_at + 1..].find(quote) else {
-            break;
-        };
-        let quoted = &rest[open_at + 1..open_at + 1 + close_len];
-        let before = &rest[..open_at];
-        out.push_str(before);
-        let names_unknown_field = before.ends_with("unknown field ");
-        // Fields that are missing or given twice are ones we know.
-        let names_known_field =
-            before.ends_with("missing field ") || before.ends_with("duplicate field ");
-        // After "expected" serde lists the accepted names, which are ours.
-        let lists_expected = out.contains("expected");
-        let is_literal = matches!(quoted, "true" | "false") || quoted.chars().count() <= 1;
-        if lists_expected
-            || names_known_field
-            || is_literal
-            || (names_unknown_field && keep_unknown_field && is_field_name(quoted))
-        {
-            out.push(quote);
-            out.push_str(quoted);
-            out.push(quote);
-        } else {
-            out.push_str("(value not shown)");
-        }
-        rest = &rest[open_at + 1 + close_len + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn is_field_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 40
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-/// Decodes UTF-8 or explains where it broke.
-pub fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| Problem::invalid_utf8(e.valid_up_to()))
 }
 
 /// Reads a request body under `max_body_bytes` and the request timeout.
@@ -205,55 +149,4 @@ pub async fn read_body(
         timeout_secs: limits.request_timeout_secs,
     };
     read_limited(req, payload, limit).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_values;
-
-    #[test]
-    fn serde_messages_lose_the_values_the_client_sent() {
-        assert_eq!(
-            without_values(
-                r#"invalid type: string "Mrs Jones", expected a boolean at line 1 column 9"#,
-                true
-            ),
-            "invalid type: string (value not shown), expected a boolean at line 1 column 9"
-        );
-        assert_eq!(
-            without_values(
-                "unknown variant `boss`, expected one of `learner`, `customer`, `other`",
-                true
-            ),
-            "unknown variant (value not shown), expected one of `learner`, `customer`, `other`"
-        );
-        assert_eq!(
-            without_values(
-                "unknown field `colour`, expected one of `id`, `rubric`",
-                true
-            ),
-            "unknown field `colour`, expected one of `id`, `rubric`"
-        );
-        assert_eq!(
-            without_values("unknown field `colour`, expected `id`", false),
-            "unknown field (value not shown), expected `id`"
-        );
-        assert_eq!(
-            without_values("unknown field `Mrs Jones said`, expected `id`", true),
-            "unknown field (value not shown), expected `id`"
-        );
-        assert_eq!(
-            without_values("missing field `turns` at line 1 column 2", true),
-            "missing field `turns` at line 1 column 2"
-        );
-        assert_eq!(
-            without_values("provided string was not `true` or `false`", true),
-            "provided string was not `true` or `false`"
-        );
-        assert_eq!(
-            without_values("EOF while parsing a string", true),
-            "EOF while parsing a string"
-        );
-        assert_eq!(without_values("half `open", true), "half `open");
-    }
 }

@@ -1,17 +1,10 @@
-//! The OpenAPI document, generated from the handlers' own types.
+//! The OpenAPI document, assembled from the route modules' own parts.
 
-use super::problem::Problem;
-use super::routes::{health, rubrics, score};
-use super::scoring::{ScoreRequest, TranscriptInput, TurnInput};
-use crate::engine::{
-    Assessment, AssessorOverride, BehaviourResult, CriterionResult, CueFound, CueUse, Evidence,
-    Explanation, Outcome, Overall, OverrideRecord, Polarity, Quote, RubricRef, Scenario,
-    TranscriptView,
-};
-use crate::transcript::{Role, Turn};
+use super::routes::ROOMS;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+/// What belongs to the document as a whole: its description, tags and security.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -19,24 +12,6 @@ use utoipa::{Modify, OpenApi};
         description = "Scores transcribed customer-service role-plays against rubrics and returns, for each criterion, an outcome and exact evidence quotes. Transcripts are personal data: the service keeps nothing after a request and logs no transcript text.",
         license(name = "MIT OR Apache-2.0")
     ),
-    paths(
-        score::score,
-        score::batch,
-        score::xapi,
-        rubrics::list,
-        rubrics::get,
-        rubrics::validate,
-        rubrics::explain,
-        health::healthz,
-        health::readyz,
-        health::metrics,
-    ),
-    components(schemas(
-        Problem, ScoreRequest, TranscriptInput, TurnInput, Assessment, Overall, RubricRef, BehaviourResult,
-        CriterionResult, AssessorOverride, OverrideRecord, Evidence, Quote, Polarity, Outcome, TranscriptView, Turn, Role, score::BatchResult,
-        rubrics::RubricSummary, rubrics::RubricView, rubrics::CriterionView, rubrics::BandView,
-        rubrics::BehaviourView, rubrics::Validation, rubrics::ValidationError, rubrics::ExplainRequest, Explanation, Scenario, crate::engine::extend::BaseRubric, CueFound, CueUse, health::Health
-    )),
     modifiers(&BearerAuth),
     tags(
         (name = "score", description = "Score transcripts"),
@@ -44,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         (name = "operations", description = "Health, readiness and metrics")
     )
 )]
-pub struct ApiDoc;
+struct ApiDoc;
 
 struct BearerAuth;
 
@@ -58,7 +33,16 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The service's OpenAPI document.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    for room in ROOMS {
+        doc.merge((room.openapi)());
+    }
+    doc
+}
+
 /// The document as committed in `openapi/rolemark.json`.
 pub fn document() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default() + "\n"
+    api_doc().to_pretty_json().unwrap_or_default() + "\n"
 }

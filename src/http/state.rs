@@ -2,7 +2,7 @@
 
 use super::config::Limits;
 use super::metrics::Metrics;
-use super::problem::Problem;
+use crate::assess::{Problem, RubricProvider, TranscriptLimits};
 use crate::engine::{CompileLimits, Rubric, RubricError};
 use crate::rubrics::Registry;
 use arc_swap::ArcSwap;
@@ -144,6 +144,14 @@ impl AppState {
         Ok(rubric)
     }
 
+    /// How large a transcript the service scores.
+    pub fn transcript_limits(&self) -> TranscriptLimits {
+        TranscriptLimits {
+            max_turns: self.limits.max_turns,
+            max_turn_chars: self.limits.max_turn_chars,
+        }
+    }
+
     fn cache(&self) -> std::sync::MutexGuard<'_, lru::LruCache<[u8; 32], Arc<Rubric>>> {
         // A panic while holding the lock cannot leave the cache inconsistent.
         self.inline_rubrics
@@ -151,3 +159,28 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+impl RubricProvider for AppState {
+    fn named(&self, id: &str) -> Result<Arc<Rubric>, Problem> {
+        if self.test_panic_route && id == TEST_PANIC_RUBRIC {
+            panic!("test panic while choosing rubric {id}");
+        }
+        self.rubric(id)
+    }
+
+    fn inline(&self, source: &str) -> Result<Arc<Rubric>, Problem> {
+        self.inline_rubric(source)
+    }
+
+    fn ids(&self) -> Vec<String> {
+        self.registry()
+            .ids()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// Test-only (see [`super::ServeConfig::test_panic_route`]): a request naming
+/// this rubric panics while it is scored.
+pub const TEST_PANIC_RUBRIC: &str = "__panic";

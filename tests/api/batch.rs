@@ -431,3 +431,111 @@ fn the_cli_batch_answers_as_the_batch_endpoint_does() {
     );
     assert_eq!(from_cli[3]["error"]["code"], "unknown-rubric");
 }
+
+/// The CLI's `score --batch` reads the same lines as the service and must give
+/// the same results, byte for byte: scenario briefs, overrides, dates, roles and
+/// errors included (it once dropped the scenario and the overrides).
+#[test]
+fn cli_batch_and_http_batch_give_byte_identical_results_for_the_same_lines() {
+    let scenario_line = json!({
+        "id": "scenario",
+        "rubric": "challenging-customers",
+        "transcript_text": "Customer: You've overcharged me for months and I'm furious.\nAgent: I'm really sorry. Under the Northway Promise I can refund £80 to your account today.",
+        "scenario": {
+            "organisation": "Northway Energy",
+            "policies": ["Northway Promise"],
+            "authority_limit": "refunds up to £50",
+        },
+        "date": "2026-11-27",
+        "learner_id": "C-1042",
+    });
+    let override_line = json!({
+        "id": "override",
+        "rubric": "challenging-customers",
+        "transcript_text": short_roleplay("o"),
+        "overrides": [
+            {"criterion": "empathy", "outcome": "not_met", "comment": "Empathy only after the fix."}
+        ],
+    });
+    let roles_line = json!({
+        "rubric": "heat",
+        "transcript_text": "Priya: Good morning, how can I help?\nMr Davis: My refund is late.\nPriya: I'm so sorry about that.",
+        "learner": "Priya",
+        "include_transcript": false,
+    });
+    let lines = [
+        scenario_line.to_string(),
+        override_line.to_string(),
+        roles_line.to_string(),
+        line("heat", "h"),
+        json!({"id": "bad-override", "rubric": "heat", "transcript_text": short_roleplay("x"),
+               "overrides": [{"criterion": "nope", "outcome": "met", "comment": "?"}]})
+        .to_string(),
+        json!({"id": "unknown", "rubric": "nope", "transcript_text": short_roleplay("u")})
+            .to_string(),
+        "{\"rubric\": \"heat\", oops".to_owned(),
+    ];
+    let body = lines.join("\n") + "\n";
+
+    let over_http = spawn_app().batch(&body);
+    let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_rolemark"))
+        .args(["score", "--batch", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    cli.stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
+    let from_cli = cli.wait_with_output().unwrap();
+
+    assert_eq!(over_http.status, 200);
+    let results = over_http.ndjson();
+    assert_eq!(results.len(), lines.len(), "{}", over_http.text());
+    assert_eq!(
+        results[0]["assessment"]["scenario"]["organisation"],
+        "Northway Energy"
+    );
+    assert!(results[1]["assessment"]["overall_after_overrides"].is_object());
+    assert_eq!(results[4]["error"]["code"], "invalid-override");
+    assert_eq!(results[5]["error"]["code"], "unknown-rubric");
+    assert_eq!(results[6]["error"]["code"], "invalid-json");
+    // Some lines fail, so the CLI says so in its exit status.
+    assert_eq!(from_cli.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(from_cli.stdout).unwrap(),
+        over_http.text()
+    );
+}
+
+#[test]
+fn cli_batch_needs_no_rubric_flag_when_every_line_names_its_rubric() {
+    let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_rolemark"))
+        .args(["score", "--batch", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let body = line("a", "a") + "\n";
+    cli.stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
+    let output = cli.wait_with_output().unwrap();
+
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        expected_result(1, "a", "a") + "\n"
+    );
+}

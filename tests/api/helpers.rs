@@ -53,7 +53,7 @@ pub fn spawn_app_with(config: ServeConfig) -> TestApp {
                 let app = match Application::build(config) {
                     Ok(app) => app,
                     Err(e) => {
-                        let _ = port_tx.send(Err(e));
+                        let _ = port_tx.send(Err(e.to_string()));
                         return Ok(());
                     }
                 };

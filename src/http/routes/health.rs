@@ -1,9 +1,22 @@
 //! `GET /healthz`, `GET /readyz` and `GET /metrics`: open even when API keys are set.
 
 use crate::http::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{OpenApi, ToSchema};
+
+/// Routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::only("/healthz", Method::GET, healthz))
+        .service(super::only("/readyz", Method::GET, readyz))
+        .service(super::only("/metrics", Method::GET, metrics));
+}
+
+/// This module's part of the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(paths(healthz, readyz, metrics), components(schemas(Health)))]
+pub struct Api;
 
 /// Liveness and readiness.
 #[derive(Debug, Serialize, ToSchema)]

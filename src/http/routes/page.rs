@@ -1,8 +1,15 @@
 //! The assessor's page at `/`: three files compiled into the binary, served with
 //! a content security policy that lets the page talk to this service alone.
 
-use actix_web::http::header;
-use actix_web::HttpResponse;
+use actix_web::http::{header, Method};
+use actix_web::{web, HttpResponse};
+
+/// Routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::only("/", Method::GET, index))
+        .service(super::only("/assets/rolemark.js", Method::GET, script))
+        .service(super::only("/assets/rolemark.css", Method::GET, style));
+}
 
 const INDEX: &str = include_str!("../page/index.html");
 const SCRIPT: &str = include_str!("../page/rolemark.js");

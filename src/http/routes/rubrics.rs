@@ -1,19 +1,53 @@
 //! `GET /v1/rubrics`, `GET /v1/rubrics/{id}`, `POST /v1/rubrics/validate`,
 //! `POST /v1/rubrics/{id}/explain`.
 
+use crate::assess::{parse_format, ErrorCode, Problem};
+use crate::assess::{utf8, without_values};
+use crate::engine::{CueFound, CueUse};
 use crate::engine::{Explanation, Rubric, RubricError};
-use crate::http::body::{
-    is_json, media_type, read_body, read_limited, refuse_unread, utf8, without_values, BodyLimit,
-};
-use crate::http::problem::Problem;
-use crate::http::scoring::{check_limits, parse_format};
+use crate::http::body::{is_json, media_type, read_body, read_limited, refuse_unread, BodyLimit};
+use crate::http::responses;
 use crate::http::state::AppState;
 use crate::http::RubricUsed;
 use crate::transcript::{self, ParseOptions, Role, RoleHints, Transcript};
+use actix_web::http::Method;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use utoipa::ToSchema;
+use utoipa::{OpenApi, ToSchema};
+
+/// Routes of this module; `validate` before `{id}`, which would take it.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::only("/v1/rubrics", Method::GET, list))
+        .service(super::only("/v1/rubrics/validate", Method::POST, validate))
+        .service(super::only("/v1/rubrics/{id}", Method::GET, get))
+        .service(super::only(
+            "/v1/rubrics/{id}/explain",
+            Method::POST,
+            explain,
+        ));
+}
+
+/// This module's part of the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    paths(list, get, validate, explain),
+    components(schemas(
+        RubricSummary,
+        RubricView,
+        CriterionView,
+        BandView,
+        BehaviourView,
+        Validation,
+        ValidationError,
+        ExplainRequest,
+        Explanation,
+        crate::engine::extend::BaseRubric,
+        CueFound,
+        CueUse
+    ))
+)]
+pub struct Api;
 
 /// A rubric in the list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -170,7 +204,7 @@ pub async fn list(state: web::Data<AppState>) -> HttpResponse {
     params(("id" = String, Path, description = "Rubric id (its latest version) or `ID@VERSION`", example = "heat")),
     responses(
         (status = 200, description = "The rubric with its criteria and marking points", body = RubricView),
-        (status = 404, description = "Unknown rubric", body = Problem, content_type = "application/problem+json"),
+        responses::UnknownRubric,
     ),
     security((), ("bearer" = []))
 )]
@@ -229,10 +263,10 @@ impl From<RubricError> for ValidationError {
     request_body(content = String, content_type = "application/toml", description = "A rubric's TOML source (any text media type)"),
     responses(
         (status = 200, description = "Whether the rubric compiles, with errors by line and column", body = Validation),
-        (status = 400, description = "Empty body", body = Problem, content_type = "application/problem+json"),
-        (status = 408, description = "The body did not arrive within the request timeout", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Source over the limit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Source not UTF-8", body = Problem, content_type = "application/problem+json"),
+        responses::EmptyBody,
+        responses::BodyTimeout,
+        responses::SourceTooLarge,
+        responses::SourceNotUtf8,
     ),
     security((), ("bearer" = []))
 )]
@@ -253,8 +287,8 @@ pub async fn validate(
     };
     let source = utf8(&body)?;
     if source.trim().is_empty() {
-        return Err(Problem::bad_request(
-            "empty-body",
+        return Err(Problem::new(
+            ErrorCode::EmptyBody,
             "send a rubric's TOML source as the request body (see rubrics/README.md)",
         ));
     }
@@ -313,12 +347,12 @@ pub struct ExplainRequest {
     request_body(content = ExplainRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Every cue of the rubric found, whether it counts or was held back (and why), and the behaviours and criteria that read it from this speaker", body = Explanation),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong API key", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown rubric", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over the limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The transcript cannot be read", body = Problem, content_type = "application/problem+json"),
+        responses::MalformedRequest,
+        responses::Unauthorized,
+        responses::UnknownRubric,
+        responses::BodyTooLarge,
+        responses::NotJson,
+        responses::TranscriptUnreadable,
     ),
     security((), ("bearer" = []))
 )]
@@ -339,8 +373,8 @@ pub async fn explain(
     let rubric = state.rubric(&path)?;
     req.extensions_mut().insert(RubricUsed(rubric.id.clone()));
     let request: ExplainRequest = serde_json::from_str(utf8(&body)?).map_err(|e| {
-        Problem::bad_request(
-            "invalid-json",
+        Problem::new(
+            ErrorCode::InvalidJson,
             format!(
                 "the request is not a valid explain request: {}",
                 without_values(&e.to_string(), true)
@@ -363,12 +397,12 @@ pub async fn explain(
             transcript::parse_with(&text, &options, &hints)?.0
         }
         _ => {
-            return Err(Problem::bad_request(
-                "missing-text",
+            return Err(Problem::new(
+                ErrorCode::MissingText,
                 "send either `sentence` (with an optional `role`) or `transcript_text`",
             ))
         }
     };
-    check_limits(&state, &transcript)?;
+    state.transcript_limits().check(&transcript)?;
     Ok(HttpResponse::Ok().json(rubric.explain(&transcript)))
 }

@@ -1,0 +1,121 @@
+//! The renderings of a scored request, chosen in one place for every transport:
+//! the assessment as JSON, the terminal report, the printable HTML report, CSV
+//! rows and xAPI statements.
+
+use super::codes::ErrorCode;
+use super::problem::Problem;
+use super::request::ScoreRequest;
+use crate::engine::Assessment;
+use crate::report::{self, ReportContext, XapiContext};
+
+/// What a scored request is rendered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendering {
+    /// The assessment document.
+    Json,
+    /// A readable report for an assessor at a terminal.
+    Text,
+    /// The printable evidence report, one HTML page.
+    Html,
+    /// A header and one row per criterion, for spreadsheets.
+    Csv,
+    /// xAPI 1.0.3 statements for a learning record store (needs the learner's id).
+    Xapi,
+}
+
+impl Rendering {
+    /// The media type a response in this rendering carries.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Rendering::Json | Rendering::Xapi => "application/json",
+            Rendering::Text => "text/plain; charset=utf-8",
+            Rendering::Html => "text/html; charset=utf-8",
+            Rendering::Csv => "text/csv; charset=utf-8; header=present",
+        }
+    }
+}
+
+/// What a rendering needs beyond the request and its assessment.
+#[derive(Debug, Clone, Default)]
+pub struct RenderSettings {
+    /// Where the transcript came from (a file name), for the reports; CSV rows
+    /// fall back to the learner's id.
+    pub source: Option<String>,
+    /// JSON indented for people, with a final newline, rather than compact.
+    pub pretty_json: bool,
+    /// Base IRI of xAPI activity and extension ids.
+    pub xapi_base: String,
+    /// Home page of the system that issued the learner's id.
+    pub xapi_account_home: String,
+}
+
+/// Renders a scored request. The transcript's digest is worked out only for the
+/// renderings that print it.
+pub fn render(
+    rendering: Rendering,
+    request: &ScoreRequest<'_>,
+    assessment: &Assessment,
+    settings: &RenderSettings,
+) -> Result<String, Problem> {
+    let json = |value: &dyn erased::Json| value.to_json(settings.pretty_json);
+    Ok(match rendering {
+        Rendering::Json => json(assessment)?,
+        Rendering::Text => report::render_text(assessment, settings.source.as_deref()),
+        Rendering::Html => report::render_html(
+            assessment,
+            &ReportContext {
+                source: settings.source.clone(),
+                learner_id: request.learner_id().map(str::to_owned),
+                date: request.date().map_or_else(report::today, str::to_owned),
+                transcript_sha256: Some(report::transcript_digest(request.transcript())),
+            },
+        ),
+        Rendering::Csv => {
+            let source = settings
+                .source
+                .as_deref()
+                .or(request.learner_id())
+                .unwrap_or("");
+            report::csv_header() + &report::csv_rows(source, assessment)
+        }
+        Rendering::Xapi => {
+            let learner_id = request
+                .learner_id()
+                .filter(|id| !id.trim().is_empty())
+                .ok_or_else(|| {
+                    Problem::new(
+                        ErrorCode::MissingLearnerId,
+                        "xAPI statements need `learner_id` (the learner's id in your e-portfolio or LRS) as their actor",
+                    )
+                })?;
+            let context = XapiContext {
+                base: settings.xapi_base.clone(),
+                account_home: settings.xapi_account_home.clone(),
+                learner_id: learner_id.to_owned(),
+                transcript_sha256: report::transcript_digest(request.transcript()),
+            };
+            json(&report::xapi_statements(assessment, &context))?
+        }
+    })
+}
+
+/// JSON of any serialisable value, compact or pretty, behind one object-safe call.
+mod erased {
+    use super::Problem;
+
+    pub trait Json {
+        fn to_json(&self, pretty: bool) -> Result<String, Problem>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self, pretty: bool) -> Result<String, Problem> {
+            let text = if pretty {
+                serde_json::to_string_pretty(self).map(|text| text + "\n")
+            } else {
+                serde_json::to_string(self)
+            };
+            // Plain data structures always serialise.
+            text.map_err(|_| Problem::internal_error())
+        }
+    }
+}
