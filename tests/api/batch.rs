@@ -478,19 +478,7 @@ fn cli_batch_and_http_batch_give_byte_identical_results_for_the_same_lines() {
     let body = lines.join("\n") + "\n";
 
     let over_http = spawn_app().batch(&body);
-    let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_rolemark"))
-        .args(["score", "--batch", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    cli.stdin
-        .take()
-        .unwrap()
-        .write_all(body.as_bytes())
-        .unwrap();
-    let from_cli = cli.wait_with_output().unwrap();
+    let from_cli = cli_batch(&body);
 
     assert_eq!(over_http.status, 200);
     let results = over_http.ndjson();
@@ -513,20 +501,7 @@ fn cli_batch_and_http_batch_give_byte_identical_results_for_the_same_lines() {
 
 #[test]
 fn cli_batch_needs_no_rubric_flag_when_every_line_names_its_rubric() {
-    let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_rolemark"))
-        .args(["score", "--batch", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let body = line("a", "a") + "\n";
-    cli.stdin
-        .take()
-        .unwrap()
-        .write_all(body.as_bytes())
-        .unwrap();
-    let output = cli.wait_with_output().unwrap();
+    let output = cli_batch(&(line("a", "a") + "\n"));
 
     assert_eq!(
         output.status.code(),
@@ -538,4 +513,21 @@ fn cli_batch_needs_no_rubric_flag_when_every_line_names_its_rubric() {
         String::from_utf8(output.stdout).unwrap(),
         expected_result(1, "a", "a") + "\n"
     );
+}
+
+/// `rolemark score --batch -` with `body` on its standard input.
+fn cli_batch(body: &str) -> std::process::Output {
+    let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_rolemark"))
+        .args(["score", "--batch", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    cli.stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
+    cli.wait_with_output().unwrap()
 }
