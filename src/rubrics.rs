@@ -219,6 +219,7 @@ impl Registry {
             .map(|(file, source)| Rubric::compile(source).map_err(|e| e.in_file(*file)))
     }
 
+    /// Adds a compiled rubric, replacing one with the same id and version.
     pub fn insert(&mut self, rubric: Rubric) {
         self.insert_shared(Arc::new(rubric));
     }
@@ -262,6 +263,7 @@ impl Registry {
             .is_some_and(|latest| latest.version == rubric.version)
     }
 
+    /// The ids served, in order.
     pub fn ids(&self) -> Vec<&str> {
         self.rubrics.keys().map(String::as_str).collect()
     }

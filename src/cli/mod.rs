@@ -23,8 +23,10 @@ use std::path::PathBuf;
 #[command(
     name = "rolemark",
     version,
-    about = "Scores customer-service role-play transcripts against rubrics, with exact evidence quotes"
+    about = "Scores customer-service role-play transcripts against rubrics, with exact evidence quotes",
+    long_about = None
 )]
+/// The command line's arguments.
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,7 +51,7 @@ enum Command {
 }
 
 /// An xAPI base IRI or home page given on the command line.
-fn iri(value: &str) -> Result<String, String> {
+fn iri(value: &str) -> Result<String, crate::report::InvalidIri> {
     crate::report::check_iri(value).map(|()| value.to_owned())
 }
 

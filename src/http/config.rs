@@ -50,6 +50,7 @@ impl Default for Limits {
 /// still a bound on file descriptors and memory.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 25_000;
 
+/// How `rolemark serve` runs: where it listens, what it serves, its limits.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
     /// Address to listen on; port 0 picks a free port.
@@ -58,6 +59,7 @@ pub struct ServeConfig {
     pub rubrics_dir: Option<PathBuf>,
     /// When non-empty, every `/v1` call needs one of these as a bearer token.
     pub api_keys: Vec<String>,
+    /// The request, transcript and rubric limits.
     pub limits: Limits,
     /// Worker threads; 0 means one per core.
     pub workers: usize,

@@ -21,7 +21,7 @@ pub enum StartError {
         /// The address as given.
         iri: String,
         /// What is wrong with it.
-        why: String,
+        why: crate::report::InvalidIri,
     },
     /// The address cannot be listened on.
     #[error("cannot listen on {bind}: {source}")]
@@ -120,6 +120,7 @@ impl Application {
         }
     }
 
+    /// The port bound (the one the system chose, for `bind` on port 0).
     pub fn port(&self) -> u16 {
         self.port
     }

@@ -10,7 +10,8 @@ pub use self::csv::{csv_error_row, csv_header, csv_rows};
 pub use html::render_html;
 pub use text::render_text;
 pub use xapi::{
-    check_iri, statements as xapi_statements, XapiContext, DEFAULT_XAPI_BASE, XAPI_VERSION,
+    check_iri, statements as xapi_statements, InvalidIri, XapiContext, DEFAULT_XAPI_BASE,
+    XAPI_VERSION,
 };
 
 use crate::engine::{Assessment, Evidence};
@@ -39,14 +40,19 @@ pub fn today() -> String {
 }
 
 /// Checks an assessment date given by a caller: `YYYY-MM-DD`, a real day.
-pub fn parse_date(value: &str) -> Result<String, String> {
+pub fn parse_date(value: &str) -> Result<String, InvalidDate> {
     value
         .parse::<jiff::civil::Date>()
         .ok()
         .filter(|_| value.len() == 10)
         .map(|d| d.to_string())
-        .ok_or_else(|| "the date should be a real day written YYYY-MM-DD, e.g. 2026-11-27".into())
+        .ok_or(InvalidDate)
 }
+
+/// An assessment date that is not a real day written `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the date should be a real day written YYYY-MM-DD, e.g. 2026-11-27")]
+pub struct InvalidDate;
 
 /// sha256 of a transcript's text, hex.
 pub fn transcript_digest(text: &str) -> String {

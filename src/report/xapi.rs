@@ -10,6 +10,7 @@ use crate::engine::{Assessment, CriterionResult, Evidence, Outcome, Overall};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+/// The xAPI version the statements follow.
 pub const XAPI_VERSION: &str = "1.0.3";
 const VERB_SCORED: &str = "http://adlnet.gov/expapi/verbs/scored";
 const ACTIVITY_OBJECTIVE: &str = "http://adlnet.gov/expapi/activities/objective";
@@ -35,18 +36,20 @@ pub struct XapiContext {
 /// records are mistaken for another centre's.
 pub const DEFAULT_XAPI_BASE: &str = "https://rolemark.invalid";
 
+/// A base IRI or home page that is not an absolute http(s) address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("should be an absolute http(s) address such as https://lrs.example.ac.uk/rolemark")]
+pub struct InvalidIri;
+
 /// Checks a base IRI or home page given by a caller.
-pub fn check_iri(value: &str) -> Result<(), String> {
+pub fn check_iri(value: &str) -> Result<(), InvalidIri> {
     let scheme_ok = value.split_once("://").is_some_and(|(scheme, rest)| {
         matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.starts_with('/')
     });
     if scheme_ok && !value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         Ok(())
     } else {
-        Err(
-            "should be an absolute http(s) address such as https://lrs.example.ac.uk/rolemark"
-                .into(),
-        )
+        Err(InvalidIri)
     }
 }
 

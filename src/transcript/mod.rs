@@ -54,6 +54,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role's name on the wire: `learner`, `customer` or `other`.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Learner => "learner",
@@ -82,12 +83,16 @@ impl fmt::Display for Role {
 /// One speaker turn, with its text exactly as submitted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Turn {
+    /// The speaker's label as the transcript gives it.
     pub speaker: String,
+    /// Who the speaker is in the role-play.
     pub role: Role,
     /// The original text; evidence offsets index into it in Unicode scalar values.
     pub text: String,
+    /// Seconds from the start of the recording, when the format has times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
+    /// Seconds from the start of the recording at which the turn ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
 }
@@ -95,6 +100,7 @@ pub struct Turn {
 /// An ordered conversation with every turn's role settled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transcript {
+    /// The turns in the order they were spoken.
     pub turns: Vec<Turn>,
 }
 
@@ -117,11 +123,15 @@ impl Transcript {
 /// A turn as a parser read it, before roles are settled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawTurn {
+    /// The speaker's label as the input gives it.
     pub speaker: String,
     /// A role stated in the input itself (`"role"` in JSON, `Name (Customer):` in text).
     pub role: Option<Role>,
+    /// The original text.
     pub text: String,
+    /// Seconds from the start of the recording, when the format has times.
     pub start: Option<f64>,
+    /// Seconds from the start of the recording at which the turn ends.
     pub end: Option<f64>,
     /// 1-based line in the input where the turn begins, for error messages.
     pub line: usize,
@@ -333,14 +343,29 @@ pub struct ParseReport {
 /// never the transcript's text, because transcripts are personal data.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TranscriptError {
+    /// Nothing to score.
     #[error("the transcript has no turns")]
     Empty,
+    /// The input does not follow its format.
     #[error("line {line}: {message}")]
-    Syntax { line: usize, message: String },
+    Syntax {
+        /// 1-based line of the input.
+        line: usize,
+        /// What is wrong there and how to fix it.
+        message: String,
+    },
+    /// A turn of a JSON transcript cannot be used.
     #[error("turn {turn}: {message}")]
-    InvalidTurn { turn: usize, message: String },
+    InvalidTurn {
+        /// 0-based turn index.
+        turn: usize,
+        /// What is wrong with it and how to fix it.
+        message: String,
+    },
+    /// No turn is the learner's, and the labels do not say who is.
     #[error("no learner turn found: {hint}")]
     NoLearner {
+        /// How to name the learner.
         hint: String,
         /// Every speaker label, in order of first turn (at most
         /// [`roles::MAX_SPEAKERS_LISTED`]), so that a client can offer a choice.
