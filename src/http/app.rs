@@ -33,6 +33,8 @@ pub(super) fn app(
     for room in ROOMS {
         app = app.configure(room.configure);
     }
+    let document = super::openapi::api_doc();
+    app = app.configure(|cfg| super::routes::docs::configure(cfg, document));
     if test_panic_route {
         app = app.service(only(
             "/v1/__panic",

@@ -1,10 +1,12 @@
 //! `GET /openapi.json` and the Swagger UI at `/docs`, served from the binary.
+//! The document is handed in, assembled from the other route modules, so that
+//! this module needs nothing of theirs.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-/// Routes of this module.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Mounts the document and its page.
+pub fn configure(cfg: &mut web::ServiceConfig, document: utoipa::openapi::OpenApi) {
     cfg.route(
         "/docs",
         web::get().to(|| async {
@@ -13,8 +15,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .finish()
         }),
     )
-    .service(
-        utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
-            .url("/openapi.json", crate::http::openapi::api_doc()),
-    );
+    .service(utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document));
 }

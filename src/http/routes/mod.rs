@@ -24,7 +24,8 @@ pub struct Room {
     pub openapi: fn() -> utoipa::openapi::OpenApi,
 }
 
-/// Every route module, in the order their routes are matched.
+/// Every route module that serves the API and the page, in the order their
+/// routes are matched; [`docs`] serves the document assembled from them.
 pub const ROOMS: &[Room] = &[
     Room {
         configure: score::configure,
@@ -45,10 +46,6 @@ pub const ROOMS: &[Room] = &[
     Room {
         configure: health::configure,
         openapi: <health::Api as utoipa::OpenApi>::openapi,
-    },
-    Room {
-        configure: docs::configure,
-        openapi: empty_openapi,
     },
 ];
 
