@@ -1,7 +1,7 @@
 //! The rubric registry: the seed rubrics compiled into the binary, plus any rubric
 //! directory or file given at run time, each compiled once and shared.
 
-use crate::engine::extend::extends_of;
+use crate::engine::rubric::extends_of;
 use crate::engine::{CompileLimits, Rubric, RubricError};
 use rayon::prelude::*;
 use std::collections::BTreeMap;

@@ -5,7 +5,8 @@
 use super::analysis::{Analysis, CueMatch};
 use super::lexicon::LexiconId;
 use super::rubric::Rubric;
-use super::rules::{Rule, Who};
+use super::rules::Rule;
+use super::who::Who;
 use crate::transcript::{Role, Transcript};
 use serde::Serialize;
 

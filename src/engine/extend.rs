@@ -6,18 +6,9 @@
 //! rubric; the compiled rubric keeps the extension's own sha256 and names its
 //! base's id, version and sha256.
 
-use super::rubric::{CompileLimits, Rubric, RubricError};
-use serde::Serialize;
+use super::rubric::{BaseRubric, CompileLimits, Rubric, RubricError};
 use sha2::{Digest, Sha256};
 use toml::{Table, Value};
-
-/// The rubric another one extends, as results name it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct BaseRubric {
-    pub id: String,
-    pub version: String,
-    pub sha256: String,
-}
 
 /// Keys of a criterion that decide how it is judged.
 const JUDGING: [&str; 3] = ["rule", "applies_when", "red_flags"];
@@ -50,18 +41,6 @@ fn parse(source: &str) -> Result<Table, RubricError> {
             message: e.message().trim().to_owned(),
         }
     })
-}
-
-/// The rubric id a source extends, if it extends one.
-pub fn extends_of(source: &str) -> Option<String> {
-    if !source.contains("extends") {
-        return None;
-    }
-    parse(source)
-        .ok()?
-        .get("extends")?
-        .as_str()
-        .map(str::to_owned)
 }
 
 fn append_new(list: &mut Vec<Value>, items: &[Value]) {

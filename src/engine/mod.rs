@@ -17,6 +17,7 @@ mod score;
 mod sentences;
 pub mod text;
 mod timing;
+mod who;
 mod words;
 
 pub use evidence::{Evidence, Polarity, Quote};

@@ -10,9 +10,9 @@ use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity, Quote};
 use super::lexicon::LexiconId;
 use super::scenario::{self, Amount, Scenario};
 use super::text::Sentence;
+use super::who::Who;
 use crate::transcript::Role;
 use foldhash::{HashMap, HashSet};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Words that open a question when a transcriber left out the question mark.
@@ -26,36 +26,6 @@ const QUESTION_PREFACES: [&str; 14] = [
     "so", "and", "but", "okay", "ok", "well", "oh", "right", "then", "hi", "hello", "hey", "also",
     "now",
 ];
-
-/// Whose turns a rule looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Who {
-    Learner,
-    Customer,
-    Other,
-    Anyone,
-}
-
-impl Who {
-    pub fn admits(self, role: Role) -> bool {
-        match self {
-            Who::Anyone => true,
-            Who::Learner => role == Role::Learner,
-            Who::Customer => role == Role::Customer,
-            Who::Other => role == Role::Other,
-        }
-    }
-
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Who::Learner => "the learner",
-            Who::Customer => "the customer",
-            Who::Other => "another speaker",
-            Who::Anyone => "anyone",
-        }
-    }
-}
 
 /// Where in the conversation a `says` rule looks.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,8 +5,8 @@
 
 use super::analysis::Analysis;
 use super::evidence::{quote_sentence, Evidence, Polarity};
-use super::rules::Who;
 use super::text::normalise_phrase;
+use super::who::Who;
 use serde::{Deserialize, Serialize};
 
 /// A scenario brief, as a score request or `--scenario FILE` gives it.

@@ -79,7 +79,7 @@ pub struct RubricRef {
     pub sha256: String,
     /// The rubric this one extends, when it extends one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extends: Option<super::extend::BaseRubric>,
+    pub extends: Option<super::rubric::BaseRubric>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]

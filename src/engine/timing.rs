@@ -8,7 +8,8 @@
 use super::analysis::Analysis;
 use super::evidence::{quote_sentence, Evidence, Polarity, Quote};
 use super::lexicon::LexiconId;
-use super::rules::{Evaluator, Rule, RuleOutcome, Who};
+use super::rules::{Evaluator, Rule, RuleOutcome};
+use super::who::Who;
 use std::collections::BTreeSet;
 
 /// Short listening noises: overlapping the customer with these is active

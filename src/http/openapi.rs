@@ -35,7 +35,7 @@ use utoipa::{Modify, OpenApi};
         Problem, ScoreRequest, TranscriptInput, TurnInput, Assessment, Overall, RubricRef, BehaviourResult,
         CriterionResult, AssessorOverride, OverrideRecord, Evidence, Quote, Polarity, Outcome, TranscriptView, Turn, Role, score::BatchResult,
         rubrics::RubricSummary, rubrics::RubricView, rubrics::CriterionView, rubrics::BandView,
-        rubrics::BehaviourView, rubrics::Validation, rubrics::ValidationError, rubrics::ExplainRequest, Explanation, Scenario, crate::engine::extend::BaseRubric, CueFound, CueUse, health::Health
+        rubrics::BehaviourView, rubrics::Validation, rubrics::ValidationError, rubrics::ExplainRequest, Explanation, Scenario, crate::engine::rubric::BaseRubric, CueFound, CueUse, health::Health
     )),
     modifiers(&BearerAuth),
     tags(

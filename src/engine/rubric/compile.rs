@@ -81,7 +81,7 @@ fn check_size(source: &str, limits: CompileLimits) -> Result<(), RubricError> {
 /// An extension is partial (its criteria may name only what they change), so
 /// say what it is before the schema complains of what it lacks.
 fn refuse_extension(source: &str, locator: &Locator) -> Result<(), RubricError> {
-    match crate::engine::extend::extends_of(source) {
+    match super::raw::extends_of(source) {
         Some(base) => Err(locator.at(
             source.find("extends").unwrap_or(0),
             format!(

@@ -11,11 +11,20 @@ mod raw;
 mod rule;
 
 pub use error::{CompileLimits, RubricError};
+pub use raw::extends_of;
 
 use super::lexicon::{LexiconId, PhraseSet};
 use super::rules::Rule;
 use super::words::StemTable;
 use serde::{Deserialize, Serialize};
+
+/// The rubric another one extends, as results name it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct BaseRubric {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+}
 
 /// A grade band: the overall score reaching `min` earns `grade`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,7 +121,7 @@ pub struct Rubric {
     pub behaviours: Vec<Behaviour>,
     pub criteria: Vec<Criterion>,
     /// The rubric this one extends, when it extends one.
-    pub extends: Option<super::extend::BaseRubric>,
+    pub extends: Option<BaseRubric>,
     /// The TOML it was compiled from (merged with its base's, when it extends
     /// one), so that other rubrics can extend it in turn.
     source: std::sync::Arc<str>,

@@ -2,17 +2,30 @@
 //! defaults the format documents. Nothing here is validated; see `compile`.
 
 use super::Band;
-use crate::engine::rules::Who;
+use crate::engine::who::Who;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
 
+/// The rubric id a source extends, if it extends one.
+pub fn extends_of(source: &str) -> Option<String> {
+    if !source.contains("extends") {
+        return None;
+    }
+    source
+        .parse::<toml::Table>()
+        .ok()?
+        .get("extends")?
+        .as_str()
+        .map(str::to_owned)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRubric {
     pub(super) id: Spanned<String>,
-    /// Read by [`crate::engine::extend::extends_of`]; a value that is not a string is
+    /// Read by [`extends_of`]; a value that is not a string is
     /// reported here.
     #[allow(dead_code)]
     pub(super) extends: Option<String>,

@@ -7,7 +7,8 @@ use super::raw::{
     RawInterrupts, RawParaphrase, RawQuestion, RawRule, RawSays, RawSaysFull, RawSilence, RawWindow,
 };
 use crate::engine::lexicon::LexiconId;
-use crate::engine::rules::{Rule, Who, Window};
+use crate::engine::rules::{Rule, Window};
+use crate::engine::who::Who;
 use toml::Spanned;
 
 /// Checks and resolves what the rule at `raw` holds, its own rules included.
