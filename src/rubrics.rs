@@ -2,7 +2,7 @@
 //! directory or file given at run time, each compiled once and shared.
 
 use crate::engine::rubric::extends_of;
-use crate::engine::{CompileLimits, Rubric, RubricError};
+use crate::engine::{CompileLimits, Rubric, RubricError, RubricErrorKind};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -172,15 +172,14 @@ impl Registry {
             if still.len() == before {
                 for (path, _, base) in still {
                     let base = base.unwrap_or_default();
-                    let error = RubricError {
-                        file: Some(path.display().to_string()),
-                        line: 0,
-                        column: 0,
-                        message: format!(
+                    let error = RubricError::new(
+                        RubricErrorKind::MissingBase,
+                        format!(
                             "extends `{base}`, which is neither embedded nor in the directory: use one of {}",
                             self.ids().join(", ")
                         ),
-                    };
+                    )
+                    .in_file(path.display().to_string());
                     fail(self, path, error);
                 }
                 break;
@@ -197,15 +196,13 @@ impl Registry {
             None => Rubric::compile_with(source, limits),
             Some(base) => match self.get(&base) {
                 Some(base) => Rubric::compile_extension(source, base, limits),
-                None => Err(RubricError {
-                    file: None,
-                    line: 0,
-                    column: 0,
-                    message: format!(
+                None => Err(RubricError::new(
+                    RubricErrorKind::MissingBase,
+                    format!(
                         "extends `{base}`, which is not a rubric here: use one of {}",
                         self.ids().join(", ")
                     ),
-                }),
+                )),
             },
         }
     }
@@ -289,27 +286,22 @@ fn checked(path: &Path, compiled: Result<Rubric, RubricError>) -> Result<Rubric,
     let report = rubric.check_examples();
     match report.failures.first() {
         None => Ok(rubric),
-        Some(first) => Err(RubricError {
-            file: Some(path.display().to_string()),
-            line: 0,
-            column: 0,
-            message: format!(
+        Some(first) => Err(RubricError::new(
+            RubricErrorKind::ExamplesFailed,
+            format!(
                 "{} of its {} examples fail (run `rolemark rubrics check {}`), the first: {first}",
                 report.failures.len(),
                 report.checked,
                 path.display()
             ),
-        }),
+        )
+        .in_file(path.display().to_string())),
     }
 }
 
 fn file_error(path: &Path, error: &std::io::Error) -> RubricError {
-    RubricError {
-        file: Some(path.display().to_string()),
-        line: 0,
-        column: 0,
-        message: format!("cannot read: {error}"),
-    }
+    RubricError::new(RubricErrorKind::Unreadable, format!("cannot read: {error}"))
+        .in_file(path.display().to_string())
 }
 
 #[cfg(test)]

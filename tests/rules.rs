@@ -446,8 +446,8 @@ fn rubric_errors_name_line_column_and_fix() {
     ];
     for (name, source, line, fragment) in cases {
         let err = Rubric::compile(source).expect_err(name);
-        assert_eq!(err.line, *line, "{name}: {err}");
-        assert!(err.message.contains(fragment), "{name}: {err}");
+        assert_eq!(err.line(), *line, "{name}: {err}");
+        assert!(err.message().contains(fragment), "{name}: {err}");
     }
 }
 

@@ -222,8 +222,8 @@ fn timing_rules_are_checked_when_the_rubric_compiles() {
     ];
     for (criterion, fragment) in cases {
         let err = Rubric::compile(&format!("{base}{criterion}\n")).expect_err(criterion);
-        assert!(err.message.contains(fragment), "{criterion}: {err}");
-        assert!(err.line >= 9, "{criterion}: {err}");
+        assert!(err.message().contains(fragment), "{criterion}: {err}");
+        assert!(err.line() >= 9, "{criterion}: {err}");
     }
 }
 

@@ -239,8 +239,8 @@ pub fn check_rubric(data: &[u8]) {
         Err(e) => {
             // Line 0 means the whole file; otherwise the line must exist.
             let lines = source.split('\n').count();
-            assert!(e.line <= lines, "error at line {} of {lines}", e.line);
-            assert!(!e.message.is_empty());
+            assert!(e.line() <= lines, "error at line {} of {lines}", e.line());
+            assert!(!e.message().is_empty());
         }
     }
 }

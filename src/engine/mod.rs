@@ -23,7 +23,7 @@ mod words;
 pub use evidence::{Evidence, Polarity, Quote};
 pub use examples::{ExampleFailure, ExampleReport};
 pub use explain::{CueFound, CueUse, Explanation};
-pub use rubric::{CompileLimits, Rubric, RubricError};
+pub use rubric::{CompileLimits, Rubric, RubricError, RubricErrorKind};
 pub use scenario::Scenario;
 pub use score::{
     Assessment, AssessorOverride, BehaviourResult, CriterionResult, Outcome, Overall,

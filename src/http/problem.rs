@@ -195,9 +195,9 @@ impl From<RubricError> for Problem {
             "Invalid rubric",
             error.to_string(),
         );
-        if error.line > 0 {
-            problem.line = Some(error.line);
-            problem.column = Some(error.column);
+        if error.line() > 0 {
+            problem.line = Some(error.line());
+            problem.column = Some(error.column());
         }
         problem
     }

@@ -2,8 +2,8 @@
 //! order the file reads (id, scoring, lexicons, behaviours, criteria), so the
 //! first error reported is the first one an author would meet.
 
-use super::error::{CompileLimits, RubricError};
-use super::names::{is_kebab_case, is_snake_or_kebab, Locator, Names};
+use super::error::{CompileLimits, RubricError, RubricErrorKind};
+use super::names::{is_kebab_case, is_snake_or_kebab, line_and_column, Locator, Names};
 use super::raw::{
     default_bands, default_met_at, default_partially_met_at, RawBehaviour, RawCriterion,
     RawLexicon, RawRubric, RawScoring,
@@ -64,16 +64,14 @@ pub(super) fn compile(source: &str, limits: CompileLimits) -> Result<Rubric, Rub
 
 fn check_size(source: &str, limits: CompileLimits) -> Result<(), RubricError> {
     if source.len() > limits.max_source_bytes {
-        return Err(RubricError {
-            file: None,
-            line: 0,
-            column: 0,
-            message: format!(
+        return Err(RubricError::new(
+            RubricErrorKind::SourceTooLarge,
+            format!(
                 "the rubric is {} bytes, over the limit of {} bytes",
                 source.len(),
                 limits.max_source_bytes
             ),
-        });
+        ));
     }
     Ok(())
 }
@@ -82,12 +80,15 @@ fn check_size(source: &str, limits: CompileLimits) -> Result<(), RubricError> {
 /// say what it is before the schema complains of what it lacks.
 fn refuse_extension(source: &str, locator: &Locator) -> Result<(), RubricError> {
     match super::raw::extends_of(source) {
-        Some(base) => Err(locator.at(
+        Some(base) => Err(RubricError {
+            kind: RubricErrorKind::MissingBase,
+            ..locator.at(
             source.find("extends").unwrap_or(0),
             format!(
                 "this rubric extends `{base}`: check or load it with the rubrics it extends (`rolemark rubrics check`, `--rubrics DIR`)"
             ),
-        )),
+        )
+        }),
         None => Ok(()),
     }
 }
@@ -95,15 +96,10 @@ fn refuse_extension(source: &str, locator: &Locator) -> Result<(), RubricError> 
 fn read(source: &str, locator: &Locator) -> Result<RawRubric, RubricError> {
     toml::from_str(source).map_err(|e| {
         let message = friendly_toml_message(e.message());
-        match e.span() {
-            Some(span) => locator.at(span.start, message),
-            None => RubricError {
-                file: None,
-                line: 0,
-                column: 0,
-                message,
-            },
-        }
+        let (line, column) = e
+            .span()
+            .map_or((0, 0), |span| line_and_column(locator.source, span.start));
+        RubricError::at(RubricErrorKind::Syntax, line, column, message)
     })
 }
 
@@ -258,13 +254,16 @@ fn compile_lexicon(
             builder.add(form, id);
         }
         if builder.len() > limits.max_phrases {
-            return Err(locator.span(
-                phrase,
-                format!(
-                    "the rubric expands to more than {} phrases (the limit): remove phrases or alternatives",
-                    limits.max_phrases
-                ),
-            ));
+            return Err(RubricError {
+                kind: RubricErrorKind::TooManyPhrases,
+                ..locator.span(
+                    phrase,
+                    format!(
+                        "the rubric expands to more than {} phrases (the limit): remove phrases or alternatives",
+                        limits.max_phrases
+                    ),
+                )
+            });
         }
     }
     Ok(Lexicon {

@@ -10,7 +10,8 @@ mod names;
 mod raw;
 mod rule;
 
-pub use error::{CompileLimits, RubricError};
+pub use error::{CompileLimits, RubricError, RubricErrorKind};
+pub(crate) use names::line_and_column;
 pub use raw::extends_of;
 
 use super::lexicon::{LexiconId, PhraseSet};
@@ -151,5 +152,59 @@ impl Rubric {
 
     pub fn lexicon_id(&self, name: &str) -> Option<LexiconId> {
         self.lexicons.iter().position(|l| l.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "id = \"k\"\ntitle = \"K\"\nversion = \"1\"\n[lexicons.a]\nphrases = [\"{a|b|c} {d|e}\"]\n[[criteria]]\nid = \"c\"\ntitle = \"C\"\nrule = { says = [\"a\"] }\n";
+
+    #[test]
+    fn each_compile_error_names_its_kind() {
+        let small = CompileLimits {
+            max_phrases: 4,
+            max_source_bytes: 4096,
+        };
+        let cases: [(&str, String, CompileLimits, RubricErrorKind); 5] = [
+            (
+                "not toml",
+                "id = ".into(),
+                CompileLimits::default(),
+                RubricErrorKind::Syntax,
+            ),
+            (
+                "unknown cue",
+                MINIMAL.replace("says = [\"a\"]", "says = [\"b\"]"),
+                CompileLimits::default(),
+                RubricErrorKind::Invalid,
+            ),
+            (
+                "too many phrases",
+                MINIMAL.into(),
+                small,
+                RubricErrorKind::TooManyPhrases,
+            ),
+            (
+                "too large",
+                MINIMAL.replace(
+                    "title = \"K\"",
+                    &format!("title = \"{}\"", "K".repeat(5000)),
+                ),
+                small,
+                RubricErrorKind::SourceTooLarge,
+            ),
+            (
+                "an extension on its own",
+                format!("extends = \"heat\"\n{MINIMAL}"),
+                CompileLimits::default(),
+                RubricErrorKind::MissingBase,
+            ),
+        ];
+        for (name, source, limits, kind) in cases {
+            let error = Rubric::compile_with(&source, limits).expect_err(name);
+            assert_eq!(error.kind(), kind, "{name}: {error}");
+        }
     }
 }

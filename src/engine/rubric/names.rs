@@ -1,10 +1,19 @@
 //! Where an error is (byte offsets to line and column) and what a name refers
 //! to (lexicon and behaviour names to their indices).
 
-use super::error::RubricError;
+use super::error::{RubricError, RubricErrorKind};
 use crate::engine::lexicon::LexiconId;
 use std::collections::BTreeMap;
 use toml::Spanned;
+
+/// The 1-based line and column (in chars) of byte offset `byte` of `source`.
+pub(crate) fn line_and_column(source: &str, byte: usize) -> (usize, usize) {
+    let byte = byte.min(source.len());
+    let before = &source[..source.floor_char_boundary(byte)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
 
 /// Maps byte offsets in the source to 1-based line and column (in chars).
 pub(super) struct Locator<'a> {
@@ -13,16 +22,8 @@ pub(super) struct Locator<'a> {
 
 impl Locator<'_> {
     pub(super) fn at(&self, byte: usize, message: impl Into<String>) -> RubricError {
-        let byte = byte.min(self.source.len());
-        let before = &self.source[..self.source.floor_char_boundary(byte)];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        RubricError {
-            file: None,
-            line,
-            column,
-            message: message.into(),
-        }
+        let (line, column) = line_and_column(self.source, byte);
+        RubricError::at(RubricErrorKind::Invalid, line, column, message)
     }
 
     pub(super) fn span<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> RubricError {
@@ -43,12 +44,10 @@ impl Names<'_> {
         field: &str,
     ) -> Result<Vec<LexiconId>, RubricError> {
         if names.is_empty() {
-            return Err(RubricError {
-                file: None,
-                line: 0,
-                column: 0,
-                message: format!("`{field}` lists no cues: name at least one lexicon"),
-            });
+            return Err(RubricError::new(
+                RubricErrorKind::Invalid,
+                format!("`{field}` lists no cues: name at least one lexicon"),
+            ));
         }
         names
             .iter()

@@ -215,9 +215,9 @@ pub struct ValidationError {
 impl From<RubricError> for ValidationError {
     fn from(e: RubricError) -> Self {
         ValidationError {
-            line: e.line,
-            column: e.column,
-            message: e.message,
+            line: e.line(),
+            column: e.column(),
+            message: e.message().to_owned(),
         }
     }
 }
