@@ -20,7 +20,7 @@ mod timing;
 mod who;
 mod words;
 
-pub use evidence::{Evidence, Polarity, Quote};
+pub use evidence::{Evidence, Polarity, Quote, RuleKind};
 pub use examples::{ExampleFailure, ExampleReport};
 pub use explain::{CueFound, CueUse, Explanation};
 pub use rubric::{CompileLimits, Rubric, RubricError, RubricErrorKind};

@@ -6,7 +6,7 @@
 //! earlier turn.
 
 use super::analysis::{Analysis, CueMatch};
-use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity, Quote};
+use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity, Quote, RuleKind};
 use super::lexicon::LexiconId;
 use super::scenario::{self, Amount, Scenario};
 use super::text::Sentence;
@@ -320,7 +320,7 @@ impl Evaluator<'_, '_> {
             }
             turns.insert(m.turn);
             if sentences.insert(a.norm.tokens[m.first_token as usize].sentence) {
-                evidence.push(Evidence::from_cue("says", a, m, Polarity::For));
+                evidence.push(Evidence::from_cue(RuleKind::Says, a, m, Polarity::For));
             }
         }
         let score = ratio(turns.len(), at_least);
@@ -387,7 +387,7 @@ impl Evaluator<'_, '_> {
                 let beyond = amount > limit;
                 over += usize::from(beyond);
                 Evidence {
-                    rule: "within_authority",
+                    rule: RuleKind::WithinAuthority,
                     cue: None,
                     phrase: None,
                     polarity: if beyond {
@@ -413,7 +413,7 @@ impl Evaluator<'_, '_> {
 
     /// The first thing the customer asks for over the authority limit: in a
     /// sentence holding a `demands` cue, else the brief's `customer_demand`.
-    fn demand_over_limit(&self, demands: &[LexiconId], rule: &'static str) -> Option<OverLimit> {
+    fn demand_over_limit(&self, demands: &[LexiconId], rule: RuleKind) -> Option<OverLimit> {
         let scenario = self.scenario?;
         let limit = scenario.limit()?;
         let said = self
@@ -448,7 +448,7 @@ impl Evaluator<'_, '_> {
     }
 
     fn demand_over_authority(&self, demands: &[LexiconId]) -> RuleOutcome {
-        match self.demand_over_limit(demands, "demand_over_authority") {
+        match self.demand_over_limit(demands, RuleKind::DemandOverAuthority) {
             Some(over) => RuleOutcome::scored(1.0, over.evidence, None),
             None => RuleOutcome::default(),
         }
@@ -464,7 +464,7 @@ impl Evaluator<'_, '_> {
             demand,
             from_turn,
             mut evidence,
-        }) = self.demand_over_limit(demands, "escalates_over_authority")
+        }) = self.demand_over_limit(demands, RuleKind::EscalatesOverAuthority)
         else {
             return RuleOutcome::default();
         };
@@ -474,7 +474,7 @@ impl Evaluator<'_, '_> {
             .find(|m| m.turn >= from_turn && a.role(m.turn) == Role::Learner);
         match escalated {
             Some(m) => {
-                evidence.push(Evidence::from_cue("escalates_over_authority", a, m, Polarity::For));
+                evidence.push(Evidence::from_cue(RuleKind::EscalatesOverAuthority, a, m, Polarity::For));
                 RuleOutcome::scored(1.0, evidence, None)
             }
             None => RuleOutcome::scored(
@@ -541,7 +541,7 @@ impl Evaluator<'_, '_> {
             }
             match answered {
                 Some(reply) => {
-                    let mut e = Evidence::from_cue("reply", a, reply, Polarity::For);
+                    let mut e = Evidence::from_cue(RuleKind::Reply, a, reply, Polarity::For);
                     e.responds_to = Some(quote_cue(a, trigger));
                     evidence.push(e);
                 }
@@ -583,10 +583,15 @@ impl Evaluator<'_, '_> {
                 )),
             );
         };
-        let mut evidence = vec![Evidence::from_cue("before", a, &a_match, Polarity::For)];
+        let mut evidence = vec![Evidence::from_cue(
+            RuleKind::Before,
+            a,
+            &a_match,
+            Polarity::For,
+        )];
         match b_match {
             Some(b) if (b.turn, b.first_token) < (a_match.turn, a_match.first_token) => {
-                let mut against = Evidence::from_cue("before", a, &b, Polarity::Against);
+                let mut against = Evidence::from_cue(RuleKind::Before, a, &b, Polarity::Against);
                 against.note = Some(format!(
                     "came before the first {} (turn {})",
                     self.lexicon_name(first),
@@ -694,7 +699,7 @@ impl Evaluator<'_, '_> {
                     .unwrap_or_default();
                 let source_turn = owning_turn(&a.turn_sentences, source_sentence);
                 evidence.push(Evidence {
-                    rule: "paraphrase",
+                    rule: RuleKind::Paraphrase,
                     cue: None,
                     phrase: None,
                     polarity: Polarity::For,
@@ -744,7 +749,7 @@ impl Evaluator<'_, '_> {
                         && asked.insert(s)
                     {
                         let mut e = Evidence {
-                            rule: "question",
+                            rule: RuleKind::Question,
                             cue: None,
                             phrase: None,
                             polarity: Polarity::For,
@@ -769,7 +774,7 @@ impl Evaluator<'_, '_> {
                     && self.is_question(&sentence)
                     && asked.insert(s)
                 {
-                    evidence.push(Evidence::from_cue("question", a, m, Polarity::For));
+                    evidence.push(Evidence::from_cue(RuleKind::Question, a, m, Polarity::For));
                 }
             }
         }

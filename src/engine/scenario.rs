@@ -4,7 +4,7 @@
 //! when the customer asks for more than the learner may give.
 
 use super::analysis::Analysis;
-use super::evidence::{quote_sentence, Evidence, Polarity};
+use super::evidence::{quote_sentence, Evidence, Polarity, RuleKind};
 use super::text::normalise_phrase;
 use super::who::Who;
 use serde::{Deserialize, Serialize};
@@ -177,7 +177,7 @@ pub fn policy_evidence(analysis: &Analysis, scenario: &Scenario, by: Who) -> Vec
                 continue;
             }
             evidence.push(Evidence {
-                rule: "scenario_policy",
+                rule: RuleKind::ScenarioPolicy,
                 cue: None,
                 phrase: Some(name.clone()),
                 polarity: Polarity::For,

@@ -1,7 +1,7 @@
 //! Scoring: a compiled rubric applied to a transcript gives an [`Assessment`].
 
 use super::analysis::Analysis;
-use super::evidence::{Evidence, Polarity};
+use super::evidence::{Evidence, Polarity, RuleKind};
 use super::rubric::{Criterion, Rubric};
 use super::rules::{Evaluator, RuleOutcome};
 use crate::transcript::{ParseReport, Transcript, Turn};
@@ -281,7 +281,7 @@ impl<'r> Scorer<'r> {
                     .filter(|m| {
                         sentences.insert(analysis.norm.tokens[m.first_token as usize].sentence)
                     })
-                    .map(|m| Evidence::from_cue("behaviour", analysis, m, Polarity::For))
+                    .map(|m| Evidence::from_cue(RuleKind::Behaviour, analysis, m, Polarity::For))
                     .collect();
                 BehaviourResult {
                     id: b.id.clone(),
@@ -321,7 +321,7 @@ impl<'r> Scorer<'r> {
                     && flagged.insert(m.turn)
                 {
                     evidence.push(Evidence::from_cue(
-                        "red_flag",
+                        RuleKind::RedFlag,
                         analysis,
                         m,
                         Polarity::Against,
@@ -331,7 +331,7 @@ impl<'r> Scorer<'r> {
             for rule in &flags.rules {
                 for mut e in evaluator.evaluate(rule).evidence {
                     if e.polarity == Polarity::For && flagged.insert(e.quote.turn) {
-                        e.rule = "red_flag";
+                        e.rule = RuleKind::RedFlag;
                         e.polarity = Polarity::Against;
                         evidence.push(e);
                     }
