@@ -568,8 +568,8 @@ pub fn batch_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::lexicon;
-    use crate::engine::text::normalise_phrase;
+    use crate::engine::internals as lexicon;
+    use crate::engine::internals::normalise_phrase;
     use crate::transcript::{self, RoleHints};
 
     #[test]

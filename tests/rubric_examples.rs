@@ -17,37 +17,37 @@ fn every_shipped_rubric_passes_its_own_examples() {
         assert!(
             failures.is_empty(),
             "{}:\n{}",
-            rubric.id,
+            rubric.id(),
             failures.join("\n")
         );
         // Rich examples: every criterion carries both kinds and feedback, and
         // every lexicon at least one sentence that must count.
-        for c in &rubric.criteria {
+        for c in rubric.criteria() {
             assert!(
                 !c.must_match.is_empty() && !c.must_not_match.is_empty(),
                 "{} criterion {} needs examples of both kinds",
-                rubric.id,
+                rubric.id(),
                 c.id
             );
             assert!(
                 c.feedback.is_some(),
                 "{} criterion {} needs feedback",
-                rubric.id,
+                rubric.id(),
                 c.id
             );
         }
-        for l in &rubric.lexicons {
+        for l in rubric.lexicons() {
             assert!(
                 !l.must_match.is_empty(),
                 "{} lexicon {} needs must_match examples",
-                rubric.id,
+                rubric.id(),
                 l.name
             );
         }
         assert!(
             report.checked > 100,
             "{}: only {} examples",
-            rubric.id,
+            rubric.id(),
             report.checked
         );
     }
@@ -248,7 +248,7 @@ fn feedback_is_given_only_when_a_criterion_is_not_fully_met() {
     )
     .unwrap();
     let assessment = Scorer::new(rubric).score(&transcript);
-    for (c, spec) in assessment.criteria.iter().zip(&rubric.criteria) {
+    for (c, spec) in assessment.criteria.iter().zip(rubric.criteria()) {
         match c.outcome {
             Outcome::NotMet | Outcome::PartiallyMet => {
                 assert_eq!(c.feedback, spec.feedback, "{}", c.id)

@@ -454,9 +454,9 @@ fn rubric_errors_name_line_column_and_fix() {
 #[test]
 fn a_compiled_rubric_carries_the_sha256_of_its_source() {
     let rubric = Rubric::compile(RUBRIC).unwrap();
-    assert_eq!(rubric.sha256.len(), 64);
+    assert_eq!(rubric.sha256().len(), 64);
     let changed = Rubric::compile(&RUBRIC.replace("Rule kinds", "Rule kinds!")).unwrap();
-    assert_ne!(rubric.sha256, changed.sha256);
+    assert_ne!(rubric.sha256(), changed.sha256());
 }
 
 #[test]

@@ -13,19 +13,28 @@ const WORDS_AROUND_CUE: u32 = 12;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
+    /// It supports the criterion.
     For,
+    /// It counts against the criterion (a red flag, a cue out of order).
     Against,
 }
 
 /// An exact slice of one turn: `turn.text[start..end] == quote`, counted in chars.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Quote {
+    /// Index of the turn in the transcript.
     pub turn: usize,
+    /// The turn's speaker, as the transcript names them.
     pub speaker: String,
+    /// The speaker's role.
     pub role: Role,
+    /// The quoted text, exactly as in the turn.
     pub quote: String,
+    /// First char of the quote in the turn's text.
     pub start: u32,
+    /// Char after the last of the quote in the turn's text.
     pub end: u32,
+    /// When the turn starts, in seconds, for timed transcripts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<f64>,
 }
@@ -100,7 +109,9 @@ pub struct Evidence {
     /// The normalised phrase that matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phrase: Option<String>,
+    /// Whether it supports the criterion or counts against it.
     pub polarity: Polarity,
+    /// The quote it rests on.
     #[serde(flatten)]
     pub quote: Quote,
     /// The earlier turn this one answers or restates (reply and paraphrase rules).
@@ -112,7 +123,7 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    pub fn from_cue(
+    pub(crate) fn from_cue(
         rule: RuleKind,
         analysis: &Analysis,
         cue: &CueMatch,

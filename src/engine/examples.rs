@@ -17,6 +17,7 @@ pub struct ExampleFailure {
     pub subject: String,
     /// `must_match` or `must_not_match`.
     pub expected: &'static str,
+    /// The example as written in the rubric.
     pub example: String,
     /// What happened instead: the cue that fired, or why none counted.
     pub detail: String,
@@ -36,7 +37,9 @@ impl fmt::Display for ExampleFailure {
 /// How many examples a rubric holds and which failed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ExampleReport {
+    /// Examples run.
     pub checked: usize,
+    /// Examples that did not behave as written, in rubric order.
     pub failures: Vec<ExampleFailure>,
 }
 

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// The scenario's name.
     pub title: Option<String>,
+    /// The organisation the learner works for.
     pub organisation: Option<String>,
     /// Names of the organisation's policies and procedures the learner should
     /// apply, e.g. "Northway Promise", "28-day returns policy".
@@ -137,10 +139,12 @@ impl Scenario {
         Ok(())
     }
 
+    /// The amount of the authority limit, when the brief gives one.
     pub fn limit(&self) -> Option<Amount> {
         self.authority_limit.as_deref().and_then(brief_amount)
     }
 
+    /// The amount the customer asks for, when the brief gives one.
     pub fn demand(&self) -> Option<Amount> {
         self.customer_demand.as_deref().and_then(brief_amount)
     }

@@ -22,8 +22,11 @@ use serde::{Deserialize, Serialize};
 /// The rubric another one extends, as results name it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BaseRubric {
+    /// The base rubric's id.
     pub id: String,
+    /// The base rubric's version.
     pub version: String,
+    /// Hex sha256 of the base rubric's source.
     pub sha256: String,
 }
 
@@ -31,15 +34,21 @@ pub struct BaseRubric {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
+    /// The grade's name, as results give it.
     pub grade: String,
+    /// The grade as people read it; the grade's name when not given.
     #[serde(default)]
     pub label: String,
+    /// The lowest overall score that earns the grade.
     pub min: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// How criterion scores become outcomes and the overall score a grade.
 pub struct Scoring {
+    /// A criterion scoring at least this is met.
     pub met_at: f64,
+    /// A criterion scoring at least this (and above 0) is partially met.
     pub partially_met_at: f64,
     /// Ascending by `min`, the first at 0.
     pub bands: Vec<Band>,
@@ -48,9 +57,13 @@ pub struct Scoring {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// A named list of phrases: one vocabulary of cues.
 pub struct Lexicon {
+    /// The lexicon's name, as rules cite it.
     pub name: String,
+    /// What the phrases mean, for authors and `explain`.
     pub description: String,
+    /// Whether a negation before a cue stops it counting.
     pub negatable: bool,
     /// Its cues count only when they open a sentence: "so you're" restates the
     /// customer there, but is a conjunction in "I'll refund it so you're not out of pocket".
@@ -59,26 +72,32 @@ pub struct Lexicon {
     pub labels: Vec<String>,
     /// A few expanded forms, to show what was looked for.
     pub examples: Vec<String>,
+    /// Expanded forms of all its phrases.
     pub forms: usize,
     /// Learner sentences in which a cue of this lexicon must count, and must not
     /// (see [`Rubric::check_examples`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub must_match: Vec<String>,
+    /// Learner sentences in which no cue of this lexicon may count.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub must_not_match: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// A customer behaviour: cues that show it, and how many are needed.
 pub struct Behaviour {
+    /// The behaviour's id, as rules cite it.
     pub id: String,
+    /// The behaviour as people read it; the id when not given.
     pub title: String,
     #[serde(skip)]
-    pub cues: Vec<LexiconId>,
+    pub(crate) cues: Vec<LexiconId>,
+    /// Sentences showing it needed before it counts as shown.
     pub at_least: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct RedFlags {
+pub(crate) struct RedFlags {
     pub cues: Vec<LexiconId>,
     /// Rules whose evidence counts against the criterion (e.g. interruptions).
     pub rules: Vec<Rule>,
@@ -86,43 +105,51 @@ pub struct RedFlags {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A criterion: what is judged, by which rule, and with what weight.
 pub struct Criterion {
+    /// The criterion's id, as results give it.
     pub id: String,
+    /// The criterion as people read it.
     pub title: String,
+    /// The marking points it stands for, as an assessor reads them.
     pub marking_points: Vec<String>,
+    /// Its weight in the overall score.
     pub weight: f64,
+    /// Whether not meeting it caps the grade.
     pub required: bool,
+    /// What was looked for, in words, shown when it is not met.
     pub looked_for: Option<String>,
     /// Advice to the learner when the criterion is not met or only partly met.
     pub feedback: Option<String>,
     /// The standards the criterion evidences: awarding-body criterion references,
     /// apprenticeship KSB codes.
     pub references: Vec<String>,
-    pub applies_when: Option<Rule>,
-    pub rule: Rule,
-    pub red_flags: Option<RedFlags>,
+    pub(crate) applies_when: Option<Rule>,
+    pub(crate) rule: Rule,
+    pub(crate) red_flags: Option<RedFlags>,
     /// Short exchanges (`Speaker: text` lines) that must meet the criterion, and
     /// that must not (see [`Rubric::check_examples`]).
     pub must_match: Vec<String>,
+    /// Short exchanges that must not meet the criterion.
     pub must_not_match: Vec<String>,
 }
 
 /// A validated, compiled rubric: build once, score many transcripts through `&self`.
 #[derive(Debug, Clone)]
 pub struct Rubric {
-    pub id: String,
-    pub title: String,
-    pub version: String,
-    pub description: String,
-    pub sources: Vec<String>,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) version: String,
+    pub(crate) description: String,
+    pub(crate) sources: Vec<String>,
     /// Hex sha256 of the exact source text.
-    pub sha256: String,
-    pub scoring: Scoring,
-    pub lexicons: Vec<Lexicon>,
-    pub behaviours: Vec<Behaviour>,
-    pub criteria: Vec<Criterion>,
+    pub(crate) sha256: String,
+    pub(crate) scoring: Scoring,
+    pub(crate) lexicons: Vec<Lexicon>,
+    pub(crate) behaviours: Vec<Behaviour>,
+    pub(crate) criteria: Vec<Criterion>,
     /// The rubric this one extends, when it extends one.
-    pub extends: Option<BaseRubric>,
+    pub(crate) extends: Option<BaseRubric>,
     /// The TOML it was compiled from (merged with its base's, when it extends
     /// one), so that other rubrics can extend it in turn.
     source: std::sync::Arc<str>,
@@ -136,8 +163,64 @@ impl Rubric {
         Rubric::compile_with(source, CompileLimits::default())
     }
 
+    /// Compiles a rubric from TOML source within `limits`, which untrusted sources should get.
     pub fn compile_with(source: &str, limits: CompileLimits) -> Result<Rubric, RubricError> {
         compile::compile(source, limits)
+    }
+
+    /// The rubric's id, as results and the registry name it.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The rubric's title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The rubric's version, as its author writes it.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// What the rubric assesses.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The standards or documents the rubric is based on.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    /// Hex sha256 of the source (for an extension, of the extending file alone).
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Thresholds and grade bands.
+    pub fn scoring(&self) -> &Scoring {
+        &self.scoring
+    }
+
+    /// The lexicons, in the order of their names.
+    pub fn lexicons(&self) -> &[Lexicon] {
+        &self.lexicons
+    }
+
+    /// The customer behaviours the rubric looks for.
+    pub fn behaviours(&self) -> &[Behaviour] {
+        &self.behaviours
+    }
+
+    /// The criteria, in file order.
+    pub fn criteria(&self) -> &[Criterion] {
+        &self.criteria
+    }
+
+    /// The rubric this one extends, when it extends one.
+    pub fn extends(&self) -> Option<&BaseRubric> {
+        self.extends.as_ref()
     }
 
     /// The TOML the rubric was compiled from (for an extension, as merged).
@@ -148,10 +231,6 @@ impl Rubric {
     /// Number of distinct expanded phrases in the automaton.
     pub fn phrase_count(&self) -> usize {
         self.phrases.len()
-    }
-
-    pub fn lexicon_id(&self, name: &str) -> Option<LexiconId> {
-        self.lexicons.iter().position(|l| l.name == name)
     }
 }
 
