@@ -6,7 +6,7 @@
 use super::analysis::Analysis;
 use super::rubric::Rubric;
 use super::score::{Outcome, Scorer};
-use crate::transcript::{self, Role, RoleHints, Transcript};
+use crate::transcript::{Role, Transcript};
 use serde::Serialize;
 use std::fmt;
 
@@ -142,7 +142,7 @@ impl Rubric {
     /// `None` when the criterion is met on `exchange` exactly when it `must` be
     /// (a `must_not_match` exchange may leave it not met or not applicable).
     fn criterion_example(&self, criterion: &str, exchange: &str, must: bool) -> Option<String> {
-        let transcript = match transcript::parse(exchange, None, &RoleHints::default()) {
+        let transcript = match Transcript::from_exchange(exchange) {
             Ok(transcript) => transcript,
             Err(e) => return Some(format!("the example is not a transcript: {e}")),
         };

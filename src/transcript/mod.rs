@@ -114,6 +114,16 @@ impl Transcript {
     }
 }
 
+impl Transcript {
+    /// A short exchange as rubric examples write it (`Speaker: text` lines),
+    /// roles settled from the labels as for any transcript, so that the engine
+    /// can run criterion examples without depending on a parser. The layout is
+    /// still detected, as it always was for examples.
+    pub fn from_exchange(text: &str) -> Result<Transcript, TranscriptError> {
+        parse(text, None, &RoleHints::default())
+    }
+}
+
 /// A turn as a parser read it, before roles are settled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawTurn {
