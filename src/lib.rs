@@ -29,5 +29,10 @@ pub mod engine;
 pub mod http;
 pub mod report;
 pub mod rubrics;
+// Only `rolemark generate` needs the generator; benches and examples enable
+// the `synth` feature to reach it.
+#[cfg(feature = "synth")]
 pub mod synth;
+#[cfg(not(feature = "synth"))]
+pub(crate) mod synth;
 pub mod transcript;
