@@ -24,11 +24,18 @@
 //! assert_eq!(apology.evidence[0].quote.quote, "I'm so sorry, that must have been awful.");
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod assess;
 pub mod cli;
 pub mod engine;
 pub mod http;
 pub mod report;
 pub mod rubrics;
+// Only `rolemark generate` needs the generator; benches and examples enable
+// the `synth` feature to reach it.
+#[cfg(feature = "synth")]
 pub mod synth;
+#[cfg(not(feature = "synth"))]
+pub(crate) mod synth;
 pub mod transcript;

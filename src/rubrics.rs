@@ -1,8 +1,8 @@
 //! The rubric registry: the seed rubrics compiled into the binary, plus any rubric
 //! directory or file given at run time, each compiled once and shared.
 
-use crate::engine::extend::extends_of;
-use crate::engine::{CompileLimits, Rubric, RubricError};
+use crate::engine::rubric::extends_of;
+use crate::engine::{CompileLimits, ExampleReport, Rubric, RubricError, RubricErrorKind};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -172,15 +172,14 @@ impl Registry {
             if still.len() == before {
                 for (path, _, base) in still {
                     let base = base.unwrap_or_default();
-                    let error = RubricError {
-                        file: Some(path.display().to_string()),
-                        line: 0,
-                        column: 0,
-                        message: format!(
+                    let error = RubricError::new(
+                        RubricErrorKind::MissingBase,
+                        format!(
                             "extends `{base}`, which is neither embedded nor in the directory: use one of {}",
                             self.ids().join(", ")
                         ),
-                    };
+                    )
+                    .in_file(path.display().to_string());
                     fail(self, path, error);
                 }
                 break;
@@ -197,15 +196,13 @@ impl Registry {
             None => Rubric::compile_with(source, limits),
             Some(base) => match self.get(&base) {
                 Some(base) => Rubric::compile_extension(source, base, limits),
-                None => Err(RubricError {
-                    file: None,
-                    line: 0,
-                    column: 0,
-                    message: format!(
+                None => Err(RubricError::new(
+                    RubricErrorKind::MissingBase,
+                    format!(
                         "extends `{base}`, which is not a rubric here: use one of {}",
                         self.ids().join(", ")
                     ),
-                }),
+                )),
             },
         }
     }
@@ -280,6 +277,14 @@ pub fn load_file(path: &Path, bases: &Registry) -> Result<Rubric, RubricError> {
         .map_err(|e| e.in_file(path.display().to_string()))
 }
 
+/// Runs a rubric's examples, reading each criterion example as a transcript in
+/// any format (its layout detected, roles from its labels).
+pub fn check_examples(rubric: &Rubric) -> ExampleReport {
+    rubric.check_examples_with(&|exchange| {
+        crate::transcript::parse(exchange, None, &Default::default()).map_err(|e| e.to_string())
+    })
+}
+
 /// Reads and compiles one rubric file and runs its examples: a rubric whose
 /// examples fail is refused, naming the first failure.
 pub fn load_checked(path: &Path, bases: &Registry) -> Result<Rubric, RubricError> {
@@ -288,30 +293,25 @@ pub fn load_checked(path: &Path, bases: &Registry) -> Result<Rubric, RubricError
 
 fn checked(path: &Path, compiled: Result<Rubric, RubricError>) -> Result<Rubric, RubricError> {
     let rubric = compiled.map_err(|e| e.in_file(path.display().to_string()))?;
-    let report = rubric.check_examples();
+    let report = check_examples(&rubric);
     match report.failures.first() {
         None => Ok(rubric),
-        Some(first) => Err(RubricError {
-            file: Some(path.display().to_string()),
-            line: 0,
-            column: 0,
-            message: format!(
+        Some(first) => Err(RubricError::new(
+            RubricErrorKind::ExamplesFailed,
+            format!(
                 "{} of its {} examples fail (run `rolemark rubrics check {}`), the first: {first}",
                 report.failures.len(),
                 report.checked,
                 path.display()
             ),
-        }),
+        )
+        .in_file(path.display().to_string())),
     }
 }
 
 fn file_error(path: &Path, error: &std::io::Error) -> RubricError {
-    RubricError {
-        file: Some(path.display().to_string()),
-        line: 0,
-        column: 0,
-        message: format!("cannot read: {error}"),
-    }
+    RubricError::new(RubricErrorKind::Unreadable, format!("cannot read: {error}"))
+        .in_file(path.display().to_string())
 }
 
 #[cfg(test)]

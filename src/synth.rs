@@ -6,6 +6,10 @@
 //! parser reads. The same seed always gives the same text, so benches and load tests
 //! can regenerate their input instead of committing large files.
 //!
+//! Outside the crate it is reachable only with the `synth` feature, which the
+//! package's own benches, examples and tests turn on; it is not part of the
+//! library's API.
+//!
 //! ```
 //! use rolemark::{synth, transcript::{self, RoleHints}};
 //!
@@ -568,8 +572,8 @@ pub fn batch_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::lexicon;
-    use crate::engine::text::normalise_phrase;
+    use crate::engine::internals as lexicon;
+    use crate::engine::internals::normalise_phrase;
     use crate::transcript::{self, RoleHints};
 
     #[test]

@@ -48,11 +48,11 @@ fn compiled(source: &str) -> Result<Rubric, rolemark::engine::RubricError> {
 fn an_extension_adds_overrides_and_switches_off_without_copying() {
     let base = registry().get("heat").unwrap();
     let rubric = compiled(EXTENSION).unwrap();
-    assert_eq!(rubric.id, "my-heat");
-    assert_eq!(rubric.version, "2.0.0");
-    let ids: Vec<&str> = rubric.criteria.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(rubric.id(), "my-heat");
+    assert_eq!(rubric.version(), "2.0.0");
+    let ids: Vec<&str> = rubric.criteria().iter().map(|c| c.id.as_str()).collect();
     let mut expected: Vec<&str> = base
-        .criteria
+        .criteria()
         .iter()
         .map(|c| c.id.as_str())
         .filter(|id| *id != "heat-order")
@@ -60,26 +60,36 @@ fn an_extension_adds_overrides_and_switches_off_without_copying() {
     expected.push("cites-charter");
     assert_eq!(ids, expected);
     let apologise = rubric
-        .criteria
+        .criteria()
         .iter()
         .find(|c| c.id == "apologise")
         .unwrap();
     assert_eq!(apologise.weight, 4.0);
     assert_eq!(apologise.references, ["KSB S6"]);
-    let base_apologise = base.criteria.iter().find(|c| c.id == "apologise").unwrap();
+    let base_apologise = base
+        .criteria()
+        .iter()
+        .find(|c| c.id == "apologise")
+        .unwrap();
     assert_eq!(
         apologise.title, base_apologise.title,
         "what is not named stays"
     );
     // Phrases and examples are added to the base lexicon's, not put in their place.
     let apology = rubric
-        .lexicons
+        .lexicons()
         .iter()
         .find(|l| l.name == "apology")
         .unwrap();
-    let base_apology = base.lexicons.iter().find(|l| l.name == "apology").unwrap();
+    let base_apology = base
+        .lexicons()
+        .iter()
+        .find(|l| l.name == "apology")
+        .unwrap();
     assert_eq!(apology.must_match.len(), base_apology.must_match.len() + 1);
-    assert!(rubric.check_examples().failures.is_empty());
+    assert!(rolemark::rubrics::check_examples(&rubric)
+        .failures
+        .is_empty());
 
     let transcript = transcript::parse(
         "Customer: My boiler broke.\nAgent: We are gutted this happened. Under our service charter I can replace it today.",
@@ -107,7 +117,7 @@ fn an_extension_adds_overrides_and_switches_off_without_copying() {
     let base_ref = named.extends.as_ref().unwrap();
     assert_eq!(
         (base_ref.id.as_str(), base_ref.sha256.as_str()),
-        ("heat", base.sha256.as_str())
+        ("heat", base.sha256())
     );
 }
 
@@ -156,9 +166,9 @@ fn a_directory_may_hold_extensions_of_extensions() {
     let mut loaded = Registry::embedded().unwrap();
     loaded.load_dir(&dir).unwrap();
     let second = loaded.get("second").unwrap();
-    assert_eq!(second.extends.as_ref().unwrap().id, "my-heat");
-    assert!(second.criteria.iter().all(|c| c.id != "hear"));
-    assert!(second.criteria.iter().any(|c| c.id == "cites-charter"));
+    assert_eq!(second.extends().unwrap().id, "my-heat");
+    assert!(second.criteria().iter().all(|c| c.id != "hear"));
+    assert!(second.criteria().iter().any(|c| c.id == "cites-charter"));
 
     std::fs::write(
         dir.join("c-orphan.toml"),
@@ -215,24 +225,30 @@ fn the_readme_example_extension_checks_and_scores() {
 #[test]
 fn a_criterion_given_a_new_rule_keeps_only_the_extensions_examples() {
     let base = registry().get("heat").unwrap();
-    let hear = base.criteria.iter().find(|c| c.id == "hear").unwrap();
+    let hear = base.criteria().iter().find(|c| c.id == "hear").unwrap();
     assert!(!hear.must_match.is_empty());
     let source = "id = \"x\"\ntitle = \"X\"\nversion = \"1\"\nextends = \"heat\"\n\
         [[criteria]]\nid = \"hear\"\nrule = { says = [\"apology\"] }\n\
         must_match = [\"Customer: It broke.\\nAgent: I'm so sorry.\"]\n\
         [[criteria]]\nid = \"apologise\"\nweight = 2.0\n";
     let rubric = compiled(source).unwrap();
-    let find = |id: &str| rubric.criteria.iter().find(|c| c.id == id).unwrap();
+    let find = |id: &str| rubric.criteria().iter().find(|c| c.id == id).unwrap();
     assert_eq!(
         find("hear").must_match.len(),
         1,
         "the base's examples describe its rule"
     );
-    let apologise = base.criteria.iter().find(|c| c.id == "apologise").unwrap();
+    let apologise = base
+        .criteria()
+        .iter()
+        .find(|c| c.id == "apologise")
+        .unwrap();
     assert_eq!(
         find("apologise").must_match,
         apologise.must_match,
         "a new weight keeps them"
     );
-    assert!(rubric.check_examples().failures.is_empty());
+    assert!(rolemark::rubrics::check_examples(&rubric)
+        .failures
+        .is_empty());
 }

@@ -60,7 +60,7 @@ fn every_rubric_example_in_the_format_guide_compiles_and_passes() {
                 Ok(rubric) => rubric,
                 Err(e) => return Some(format!("rubrics/README.md:{line}: {e}")),
             };
-            let report = rubric.check_examples();
+            let report = rolemark::rubrics::check_examples(&rubric);
             (!report.failures.is_empty()).then(|| {
                 let lines: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
                 format!("rubrics/README.md:{line}: {}", lines.join("; "))

@@ -89,7 +89,7 @@ fn a_hundred_thousand_one_word_turns_are_scored() {
             assert_quotes_exact(&transcript, &assessment, id) > 0,
             "{id}"
         );
-        assert_eq!(assessment.criteria.len(), rubric(id).criteria.len());
+        assert_eq!(assessment.criteria.len(), rubric(id).criteria().len());
     }
 }
 
@@ -134,7 +134,7 @@ fn nul_bytes_and_control_characters_keep_quotes_exact() {
     assert!(transcript.turns[1].text.contains('\0'));
     for rubric in registry().iter() {
         let assessment = Scorer::new(rubric).score(&transcript);
-        assert_quotes_exact(&transcript, &assessment, &rubric.id);
+        assert_quotes_exact(&transcript, &assessment, rubric.id());
     }
     let assessment = Scorer::new(rubric("heat")).score(&transcript);
     let quoted: Vec<&str> = assessment
@@ -188,7 +188,7 @@ fn scripts_and_sequences_that_break_offset_arithmetic_keep_quotes_exact() {
     let mut quotes = 0;
     for rubric in registry().iter() {
         let assessment = Scorer::new(rubric).score(&transcript);
-        quotes += assert_quotes_exact(&transcript, &assessment, &rubric.id);
+        quotes += assert_quotes_exact(&transcript, &assessment, rubric.id());
     }
     assert!(quotes > noises.len() * 3, "only {quotes} quotes");
     let assessment = Scorer::new(rubric("challenging-customers")).score(&transcript);

@@ -13,7 +13,7 @@ fn check(transcript: &Transcript) -> usize {
         .iter()
         .map(|rubric| {
             let assessment = Scorer::new(rubric).score(transcript);
-            assert_quotes_exact(transcript, &assessment, &format!("rubric {}", rubric.id))
+            assert_quotes_exact(transcript, &assessment, &format!("rubric {}", rubric.id()))
         })
         .sum()
 }
@@ -99,8 +99,8 @@ proptest! {
     #[test]
     fn phrases_match_the_text_they_are_written_as(words in prop::collection::vec("[A-Za-z0-9]{1,6}('[a-z]{1,2})?", 1..6)) {
         let phrase = words.join(" ");
-        let forms = rolemark::engine::lexicon::expand(&phrase).unwrap();
-        let haystack = rolemark::engine::lexicon::normalised(&phrase);
+        let forms = rolemark::engine::internals::expand(&phrase).unwrap();
+        let haystack = rolemark::engine::internals::normalised(&phrase);
         prop_assert_eq!(forms.len(), 1);
         prop_assert!(haystack.contains(&format!(" {} ", forms[0])), "{} vs {}", forms[0], haystack);
     }

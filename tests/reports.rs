@@ -418,7 +418,7 @@ fn cli_csv_scores_many_files_under_one_header_with_error_rows() {
     let criteria = registry()
         .get("challenging-customers")
         .unwrap()
-        .criteria
+        .criteria()
         .len();
     assert_eq!(rows.len(), 2 * criteria + 1);
     assert_eq!(text.matches("file,learner,rubric_id").count(), 1);

@@ -12,42 +12,42 @@ use support::registry;
 #[test]
 fn every_shipped_rubric_passes_its_own_examples() {
     for rubric in registry().iter() {
-        let report = rubric.check_examples();
+        let report = rolemark::rubrics::check_examples(rubric);
         let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
         assert!(
             failures.is_empty(),
             "{}:\n{}",
-            rubric.id,
+            rubric.id(),
             failures.join("\n")
         );
         // Rich examples: every criterion carries both kinds and feedback, and
         // every lexicon at least one sentence that must count.
-        for c in &rubric.criteria {
+        for c in rubric.criteria() {
             assert!(
                 !c.must_match.is_empty() && !c.must_not_match.is_empty(),
                 "{} criterion {} needs examples of both kinds",
-                rubric.id,
+                rubric.id(),
                 c.id
             );
             assert!(
                 c.feedback.is_some(),
                 "{} criterion {} needs feedback",
-                rubric.id,
+                rubric.id(),
                 c.id
             );
         }
-        for l in &rubric.lexicons {
+        for l in rubric.lexicons() {
             assert!(
                 !l.must_match.is_empty(),
                 "{} lexicon {} needs must_match examples",
-                rubric.id,
+                rubric.id(),
                 l.name
             );
         }
         assert!(
             report.checked > 100,
             "{}: only {} examples",
-            rubric.id,
+            rubric.id(),
             report.checked
         );
     }
@@ -80,7 +80,7 @@ must_not_match = ["Customer: It broke.\nAgent: I'm really sorry.", "not a transc
 #[test]
 fn failing_examples_name_the_cue_that_fired_or_why_none_counted() {
     let rubric = Rubric::compile(EXAMPLE_RUBRIC).unwrap();
-    let report = rubric.check_examples();
+    let report = rolemark::rubrics::check_examples(&rubric);
     assert_eq!(report.checked, 8);
     let lines: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
     let expected = [
@@ -103,7 +103,7 @@ fn a_negated_cue_is_reported_as_negated() {
         &EXAMPLE_RUBRIC.replace("\"I'm not sorry at all.\"", "\"Never my apologies.\""),
     )
     .unwrap();
-    let failure = rubric.check_examples().failures[0].to_string();
+    let failure = rolemark::rubrics::check_examples(&rubric).failures[0].to_string();
     assert!(
         failure.contains("was found but negated by \u{201c}never\u{201d}"),
         "{failure}"
@@ -248,7 +248,7 @@ fn feedback_is_given_only_when_a_criterion_is_not_fully_met() {
     )
     .unwrap();
     let assessment = Scorer::new(rubric).score(&transcript);
-    for (c, spec) in assessment.criteria.iter().zip(&rubric.criteria) {
+    for (c, spec) in assessment.criteria.iter().zip(rubric.criteria()) {
         match c.outcome {
             Outcome::NotMet | Outcome::PartiallyMet => {
                 assert_eq!(c.feedback, spec.feedback, "{}", c.id)

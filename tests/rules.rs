@@ -446,17 +446,17 @@ fn rubric_errors_name_line_column_and_fix() {
     ];
     for (name, source, line, fragment) in cases {
         let err = Rubric::compile(source).expect_err(name);
-        assert_eq!(err.line, *line, "{name}: {err}");
-        assert!(err.message.contains(fragment), "{name}: {err}");
+        assert_eq!(err.line(), *line, "{name}: {err}");
+        assert!(err.message().contains(fragment), "{name}: {err}");
     }
 }
 
 #[test]
 fn a_compiled_rubric_carries_the_sha256_of_its_source() {
     let rubric = Rubric::compile(RUBRIC).unwrap();
-    assert_eq!(rubric.sha256.len(), 64);
+    assert_eq!(rubric.sha256().len(), 64);
     let changed = Rubric::compile(&RUBRIC.replace("Rule kinds", "Rule kinds!")).unwrap();
-    assert_ne!(rubric.sha256, changed.sha256);
+    assert_ne!(rubric.sha256(), changed.sha256());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod support;
 
-use rolemark::engine::scenario::{amounts, Amount};
+use rolemark::engine::internals::{amounts, Amount};
 use rolemark::engine::{Assessment, CriterionResult, Outcome, Polarity, Scenario, Scorer};
 use rolemark::transcript::{self, RoleHints};
 use std::process::Command;

@@ -82,7 +82,7 @@ fn a_learner_starting_before_the_customer_finishes_is_an_interruption() {
     let c = criterion(&a, "interrupts");
     assert_eq!(c.outcome, Outcome::Met);
     let e = &c.evidence[0];
-    assert_eq!(e.rule, "interrupts");
+    assert_eq!(e.rule.as_str(), "interrupts");
     assert_eq!(e.quote.turn, 1);
     assert_eq!(
         e.quote.quote,
@@ -197,7 +197,7 @@ fn timing_red_flags_cost_the_penalty_per_turn_and_quote_against() {
         .evidence
         .iter()
         .filter(|e| e.polarity == Polarity::Against)
-        .map(|e| (e.quote.turn, e.rule))
+        .map(|e| (e.quote.turn, e.rule.as_str()))
         .collect();
     assert_eq!(against, vec![(1, "red_flag"), (3, "red_flag")]);
     assert!(c.looked_for.iter().any(|l| l.starts_with("no red flags")
@@ -222,8 +222,8 @@ fn timing_rules_are_checked_when_the_rubric_compiles() {
     ];
     for (criterion, fragment) in cases {
         let err = Rubric::compile(&format!("{base}{criterion}\n")).expect_err(criterion);
-        assert!(err.message.contains(fragment), "{criterion}: {err}");
-        assert!(err.line >= 9, "{criterion}: {err}");
+        assert!(err.message().contains(fragment), "{criterion}: {err}");
+        assert!(err.line() >= 9, "{criterion}: {err}");
     }
 }
 
@@ -260,7 +260,7 @@ fn seed_rubrics_mark_interrupting_the_customer_against_listening() {
         let flags: Vec<&str> = c
             .evidence
             .iter()
-            .filter(|e| e.rule == "red_flag")
+            .filter(|e| e.rule.as_str() == "red_flag")
             .filter_map(|e| e.note.as_deref())
             .collect();
         assert_eq!(

@@ -5,8 +5,8 @@
 #![allow(dead_code)] // Each bench target uses its own part of this module.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use rolemark::engine::lexicon::{self, GAP};
-use rolemark::engine::text::Normaliser;
+use rolemark::engine::internals::Normaliser;
+use rolemark::engine::internals::{self as lexicon, GAP};
 use rolemark::transcript::Transcript;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

@@ -2,8 +2,8 @@
 //! point of rolemark; besides "no panic, no hang", the checks assert the
 //! contracts that callers rely on, so that a wrong answer counts as a crash too.
 
-use rolemark::engine::lexicon;
-use rolemark::engine::text::{self, Normaliser};
+use rolemark::engine::internals as text;
+use rolemark::engine::internals::{self as lexicon, Normaliser};
 use rolemark::engine::{Assessment, CompileLimits, Quote, Rubric, Scorer};
 use rolemark::rubrics::Registry;
 use rolemark::transcript::{
@@ -239,8 +239,8 @@ pub fn check_rubric(data: &[u8]) {
         Err(e) => {
             // Line 0 means the whole file; otherwise the line must exist.
             let lines = source.split('\n').count();
-            assert!(e.line <= lines, "error at line {} of {lines}", e.line);
-            assert!(!e.message.is_empty());
+            assert!(e.line() <= lines, "error at line {} of {lines}", e.line());
+            assert!(!e.message().is_empty());
         }
     }
 }
@@ -250,7 +250,7 @@ fn seed_rubrics() -> &'static Vec<std::sync::Arc<Rubric>> {
     RUBRICS.get_or_init(|| {
         let registry = Registry::embedded().expect("embedded rubrics compile");
         let mut rubrics: Vec<_> = registry.iter().cloned().collect();
-        rubrics.sort_by(|a, b| a.id.cmp(&b.id));
+        rubrics.sort_by(|a, b| a.id().cmp(b.id()));
         rubrics
     })
 }

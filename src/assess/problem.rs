@@ -164,9 +164,9 @@ impl From<TranscriptError> for Problem {
 impl From<RubricError> for Problem {
     fn from(error: RubricError) -> Problem {
         let mut problem = Problem::new(ErrorCode::InvalidRubric, error.to_string());
-        if error.line > 0 {
-            problem.line = Some(error.line);
-            problem.column = Some(error.column);
+        if error.line() > 0 {
+            problem.line = Some(error.line());
+            problem.column = Some(error.column());
         }
         problem
     }

@@ -190,7 +190,7 @@ pub fn run(command: RubricsCommand) -> Result<(), CliError> {
                         })?
                         .map_err(|e| CliError::internal(e.to_string()))?
                 };
-                let report = rubric.check_examples();
+                let report = crate::rubrics::check_examples(&rubric);
                 failed += report.failures.len();
                 for failure in &report.failures {
                     let _ = writeln!(out, "{name}: {failure}");

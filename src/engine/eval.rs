@@ -38,6 +38,7 @@ const SHAPE_WORDS: usize = 3;
 /// One annotated dialogue, ready to score.
 #[derive(Debug, Clone)]
 pub struct Dialogue {
+    /// The dialogue's turns, roles settled.
     pub transcript: Transcript,
     /// Gold labels of each learner turn, by turn index.
     pub gold: BTreeMap<usize, BTreeSet<String>>,
@@ -48,6 +49,7 @@ pub struct Dialogue {
 pub struct DialogueError {
     /// 1-based line in the file.
     pub line: usize,
+    /// What is wrong with the line.
     pub message: String,
 }
 
@@ -260,17 +262,21 @@ pub fn turn_shape(text: &str) -> String {
 /// Counts for one label.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
+    /// Turns predicted to carry the label that carry it.
     pub true_positives: usize,
+    /// Turns predicted to carry the label that do not.
     pub false_positives: usize,
     /// Turns carrying the gold label.
     pub support: usize,
 }
 
 impl Tally {
+    /// Turns predicted to carry the label.
     pub fn predicted(&self) -> usize {
         self.true_positives + self.false_positives
     }
 
+    /// Precision, recall and F1 from these counts.
     pub fn figures(&self) -> Figures {
         let precision = ratio(self.true_positives, self.predicted());
         let recall = ratio(self.true_positives, self.support);
@@ -297,9 +303,13 @@ impl Tally {
 /// Precision, recall and F1 of one label, as `rolemark eval --format json` prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Figures {
+    /// Of the turns predicted to carry the label, the share that carry it.
     pub precision: f64,
+    /// Of the turns that carry the label, the share predicted.
     pub recall: f64,
+    /// The harmonic mean of precision and recall.
     pub f1: f64,
+    /// Turns carrying the gold label.
     pub support: usize,
 }
 
@@ -318,7 +328,9 @@ fn round(value: f64) -> f64 {
 /// The tallies of one file (or of several pooled), with what went wrong, by pattern.
 #[derive(Debug, Clone, Default)]
 pub struct Evaluation {
+    /// Dialogues scored.
     pub dialogues: usize,
+    /// Learner turns scored.
     pub learner_turns: usize,
     /// Labels some turn of the data carries. A label no turn carries was not
     /// annotated (AnnoMI has no empathy labels), so predicting it is no error.

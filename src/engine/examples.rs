@@ -6,7 +6,7 @@
 use super::analysis::Analysis;
 use super::rubric::Rubric;
 use super::score::{Outcome, Scorer};
-use crate::transcript::{self, Role, RoleHints, Transcript};
+use crate::transcript::{Role, Transcript};
 use serde::Serialize;
 use std::fmt;
 
@@ -17,6 +17,7 @@ pub struct ExampleFailure {
     pub subject: String,
     /// `must_match` or `must_not_match`.
     pub expected: &'static str,
+    /// The example as written in the rubric.
     pub example: String,
     /// What happened instead: the cue that fired, or why none counted.
     pub detail: String,
@@ -36,7 +37,9 @@ impl fmt::Display for ExampleFailure {
 /// How many examples a rubric holds and which failed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ExampleReport {
+    /// Examples run.
     pub checked: usize,
+    /// Examples that did not behave as written, in rubric order.
     pub failures: Vec<ExampleFailure>,
 }
 
@@ -71,9 +74,15 @@ fn quoted(text: &str) -> String {
     format!("\u{201c}{text}\u{201d}")
 }
 
+/// Turns a criterion example (a short exchange of `Speaker: text` lines) into
+/// a transcript. The engine reads no transcript format itself, so the caller
+/// hands it a reader (`rolemark::rubrics::check_examples` passes the parser).
+pub type ExchangeReader<'a> = &'a dyn Fn(&str) -> Result<Transcript, String>;
+
 impl Rubric {
-    /// Runs every example of every lexicon and criterion.
-    pub fn check_examples(&self) -> ExampleReport {
+    /// Runs every example of every lexicon and criterion, reading criterion
+    /// examples with `read_exchange`.
+    pub fn check_examples_with(&self, read_exchange: ExchangeReader<'_>) -> ExampleReport {
         let mut report = ExampleReport::default();
         for (id, lexicon) in self.lexicons.iter().enumerate() {
             report.run(
@@ -88,7 +97,9 @@ impl Rubric {
                 &format!("criterion `{}`", criterion.id),
                 &criterion.must_match,
                 &criterion.must_not_match,
-                |exchange, must| self.criterion_example(&criterion.id, exchange, must),
+                |exchange, must| {
+                    self.criterion_example(&criterion.id, exchange, must, read_exchange)
+                },
             );
         }
         report
@@ -138,8 +149,14 @@ impl Rubric {
 
     /// `None` when the criterion is met on `exchange` exactly when it `must` be
     /// (a `must_not_match` exchange may leave it not met or not applicable).
-    fn criterion_example(&self, criterion: &str, exchange: &str, must: bool) -> Option<String> {
-        let transcript = match transcript::parse(exchange, None, &RoleHints::default()) {
+    fn criterion_example(
+        &self,
+        criterion: &str,
+        exchange: &str,
+        must: bool,
+        read_exchange: ExchangeReader<'_>,
+    ) -> Option<String> {
+        let transcript = match read_exchange(exchange) {
             Ok(transcript) => transcript,
             Err(e) => return Some(format!("the example is not a transcript: {e}")),
         };

@@ -5,28 +5,38 @@
 use super::analysis::{Analysis, CueMatch};
 use super::lexicon::LexiconId;
 use super::rubric::Rubric;
-use super::rules::{Rule, Who};
+use super::rules::Rule;
+use super::who::Who;
 use crate::transcript::{Role, Transcript};
 use serde::Serialize;
 
 /// Every cue of the rubric in the transcript, in turn order.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Explanation {
+    /// The rubric's id.
     pub rubric: String,
+    /// Every cue found, in text order.
     pub cues: Vec<CueFound>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+/// One cue found in the text, whether it counts, and what reads it.
 pub struct CueFound {
+    /// Index of the turn in the transcript.
     pub turn: usize,
+    /// The turn's speaker.
     pub speaker: String,
+    /// The speaker's role.
     pub role: Role,
+    /// The lexicon the cue belongs to.
     pub lexicon: String,
     /// The phrase, as written after expansion, that matched.
     pub phrase: String,
     /// The matched words in the original text, and their char offsets in the turn.
     pub text: String,
+    /// First char of the matched words in the turn.
     pub start: u32,
+    /// Char after the last of the matched words in the turn.
     pub end: u32,
     /// Whether the cue counts at all.
     pub counts: bool,
@@ -39,6 +49,7 @@ pub struct CueFound {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+/// A rule or behaviour that reads a cue's lexicon.
 pub struct CueUse {
     /// `criterion empathy` or `behaviour angry`.
     pub target: String,
@@ -46,6 +57,7 @@ pub struct CueUse {
     pub rule: String,
     /// Whether a cue in this turn can count there: the rule reads only some roles.
     pub takes_this_role: bool,
+    /// Why a cue in this turn cannot count there, when it cannot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why_not: Option<String>,
 }

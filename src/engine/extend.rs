@@ -6,18 +6,11 @@
 //! rubric; the compiled rubric keeps the extension's own sha256 and names its
 //! base's id, version and sha256.
 
-use super::rubric::{CompileLimits, Rubric, RubricError};
-use serde::Serialize;
+use super::rubric::{
+    line_and_column, BaseRubric, CompileLimits, Rubric, RubricError, RubricErrorKind,
+};
 use sha2::{Digest, Sha256};
 use toml::{Table, Value};
-
-/// The rubric another one extends, as results name it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct BaseRubric {
-    pub id: String,
-    pub version: String,
-    pub sha256: String,
-}
 
 /// Keys of a criterion that decide how it is judged.
 const JUDGING: [&str; 3] = ["rule", "applies_when", "red_flags"];
@@ -26,42 +19,16 @@ const JUDGING: [&str; 3] = ["rule", "applies_when", "red_flags"];
 const ADDED_TO: [&str; 3] = ["phrases", "must_match", "must_not_match"];
 
 fn error(message: impl Into<String>) -> RubricError {
-    RubricError {
-        file: None,
-        line: 0,
-        column: 0,
-        message: message.into(),
-    }
+    RubricError::new(RubricErrorKind::Invalid, message)
 }
 
 fn parse(source: &str) -> Result<Table, RubricError> {
     source.parse::<Table>().map_err(|e| {
-        let (line, column) = e.span().map_or((0, 0), |span| {
-            let before = &source[..source.floor_char_boundary(span.start)];
-            (
-                before.matches('\n').count() + 1,
-                before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-            )
-        });
-        RubricError {
-            file: None,
-            line,
-            column,
-            message: e.message().trim().to_owned(),
-        }
+        let (line, column) = e
+            .span()
+            .map_or((0, 0), |span| line_and_column(source, span.start));
+        RubricError::at(RubricErrorKind::Syntax, line, column, e.message().trim())
     })
-}
-
-/// The rubric id a source extends, if it extends one.
-pub fn extends_of(source: &str) -> Option<String> {
-    if !source.contains("extends") {
-        return None;
-    }
-    parse(source)
-        .ok()?
-        .get("extends")?
-        .as_str()
-        .map(str::to_owned)
 }
 
 fn append_new(list: &mut Vec<Value>, items: &[Value]) {
@@ -237,14 +204,13 @@ impl Rubric {
             return Rubric::compile_with(extension, limits);
         }
         let merged = merge(base.source(), extension)?;
-        let mut rubric = Rubric::compile_with(&merged, limits).map_err(|e| RubricError {
-            line: 0,
-            column: 0,
-            message: format!(
+        let mut rubric = Rubric::compile_with(&merged, limits).map_err(|e| {
+            let message = format!(
                 "{} (in the rubric as merged with `{}`, so no line is given)",
-                e.message, base.id
-            ),
-            ..e
+                e.message(),
+                base.id
+            );
+            e.for_whole_source(message)
         })?;
         rubric.sha256 = format!("{:x}", Sha256::digest(extension.as_bytes()));
         rubric.extends = Some(BaseRubric {

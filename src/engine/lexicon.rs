@@ -22,7 +22,9 @@ pub const MAX_GAP_WORDS: u32 = 6;
 /// An error in one phrase, with the char column (1-based) where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhraseError {
+    /// 1-based char column in the phrase.
     pub column: usize,
+    /// What is wrong with the phrase.
     pub message: String,
 }
 
@@ -292,10 +294,6 @@ impl PhraseSetBuilder {
         self.index.len() + self.gapped.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn build(self) -> Result<PhraseSet, String> {
         let padded = self.phrases.iter().map(|phrase| {
             let mut padded = String::with_capacity(phrase.len() + 2);
@@ -396,17 +394,9 @@ impl PhraseSet {
         self.phrases.iter().flat_map(|p| p.split(' '))
     }
 
-    pub fn has_gapped(&self) -> bool {
-        !self.gapped.is_empty()
-    }
-
     /// Distinct expanded forms, gapped ones included.
     pub fn len(&self) -> usize {
         self.phrases.len() + self.gapped.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

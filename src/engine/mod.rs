@@ -2,27 +2,40 @@
 //!
 //! Nothing here does I/O, logging or HTTP: it takes a compiled [`Rubric`] and a
 //! [`crate::transcript::Transcript`] and returns an [`Assessment`].
+//!
+//! The front door is small: [`Rubric::compile`] builds a rubric once, and a
+//! [`Scorer`] scores any number of transcripts against it through `&self`. What
+//! the rubric format compiles to ([`Criterion`], [`Lexicon`], ...) can be read
+//! but not built by hand; benches and fuzz targets reach further in through
+//! [`internals`], which carries no stability promise.
+
+#![warn(missing_docs)]
 
 mod analysis;
 pub mod eval;
 mod evidence;
 mod examples;
 mod explain;
-pub mod extend;
-pub mod lexicon;
-pub mod rubric;
-pub mod rules;
-pub mod scenario;
+mod extend;
+pub mod internals;
+mod lexicon;
+pub(crate) mod rubric;
+mod rules;
+mod scenario;
 mod score;
 mod sentences;
-pub mod text;
+mod text;
 mod timing;
+mod who;
 mod words;
 
-pub use evidence::{Evidence, Polarity, Quote};
-pub use examples::{ExampleFailure, ExampleReport};
+pub use evidence::{Evidence, Polarity, Quote, RuleKind};
+pub use examples::{ExampleFailure, ExampleReport, ExchangeReader};
 pub use explain::{CueFound, CueUse, Explanation};
-pub use rubric::{CompileLimits, Rubric, RubricError};
+pub use rubric::{
+    Band, BaseRubric, Behaviour, CompileLimits, Criterion, Lexicon, Rubric, RubricError,
+    RubricErrorKind, Scoring,
+};
 pub use scenario::Scenario;
 pub use score::{
     Assessment, AssessorOverride, BehaviourResult, CriterionResult, Outcome, Overall,

@@ -6,13 +6,13 @@
 //! earlier turn.
 
 use super::analysis::{Analysis, CueMatch};
-use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity, Quote};
+use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity, Quote, RuleKind};
 use super::lexicon::LexiconId;
 use super::scenario::{self, Amount, Scenario};
 use super::text::Sentence;
+use super::who::Who;
 use crate::transcript::Role;
 use foldhash::{HashMap, HashSet};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Words that open a question when a transcriber left out the question mark.
@@ -26,36 +26,6 @@ const QUESTION_PREFACES: [&str; 14] = [
     "so", "and", "but", "okay", "ok", "well", "oh", "right", "then", "hi", "hello", "hey", "also",
     "now",
 ];
-
-/// Whose turns a rule looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Who {
-    Learner,
-    Customer,
-    Other,
-    Anyone,
-}
-
-impl Who {
-    pub fn admits(self, role: Role) -> bool {
-        match self {
-            Who::Anyone => true,
-            Who::Learner => role == Role::Learner,
-            Who::Customer => role == Role::Customer,
-            Who::Other => role == Role::Other,
-        }
-    }
-
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Who::Learner => "the learner",
-            Who::Customer => "the customer",
-            Who::Other => "another speaker",
-            Who::Anyone => "anyone",
-        }
-    }
-}
 
 /// Where in the conversation a `says` rule looks.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -350,7 +320,7 @@ impl Evaluator<'_, '_> {
             }
             turns.insert(m.turn);
             if sentences.insert(a.norm.tokens[m.first_token as usize].sentence) {
-                evidence.push(Evidence::from_cue("says", a, m, Polarity::For));
+                evidence.push(Evidence::from_cue(RuleKind::Says, a, m, Polarity::For));
             }
         }
         let score = ratio(turns.len(), at_least);
@@ -417,7 +387,7 @@ impl Evaluator<'_, '_> {
                 let beyond = amount > limit;
                 over += usize::from(beyond);
                 Evidence {
-                    rule: "within_authority",
+                    rule: RuleKind::WithinAuthority,
                     cue: None,
                     phrase: None,
                     polarity: if beyond {
@@ -443,7 +413,7 @@ impl Evaluator<'_, '_> {
 
     /// The first thing the customer asks for over the authority limit: in a
     /// sentence holding a `demands` cue, else the brief's `customer_demand`.
-    fn demand_over_limit(&self, demands: &[LexiconId], rule: &'static str) -> Option<OverLimit> {
+    fn demand_over_limit(&self, demands: &[LexiconId], rule: RuleKind) -> Option<OverLimit> {
         let scenario = self.scenario?;
         let limit = scenario.limit()?;
         let said = self
@@ -478,7 +448,7 @@ impl Evaluator<'_, '_> {
     }
 
     fn demand_over_authority(&self, demands: &[LexiconId]) -> RuleOutcome {
-        match self.demand_over_limit(demands, "demand_over_authority") {
+        match self.demand_over_limit(demands, RuleKind::DemandOverAuthority) {
             Some(over) => RuleOutcome::scored(1.0, over.evidence, None),
             None => RuleOutcome::default(),
         }
@@ -494,7 +464,7 @@ impl Evaluator<'_, '_> {
             demand,
             from_turn,
             mut evidence,
-        }) = self.demand_over_limit(demands, "escalates_over_authority")
+        }) = self.demand_over_limit(demands, RuleKind::EscalatesOverAuthority)
         else {
             return RuleOutcome::default();
         };
@@ -504,7 +474,7 @@ impl Evaluator<'_, '_> {
             .find(|m| m.turn >= from_turn && a.role(m.turn) == Role::Learner);
         match escalated {
             Some(m) => {
-                evidence.push(Evidence::from_cue("escalates_over_authority", a, m, Polarity::For));
+                evidence.push(Evidence::from_cue(RuleKind::EscalatesOverAuthority, a, m, Polarity::For));
                 RuleOutcome::scored(1.0, evidence, None)
             }
             None => RuleOutcome::scored(
@@ -571,7 +541,7 @@ impl Evaluator<'_, '_> {
             }
             match answered {
                 Some(reply) => {
-                    let mut e = Evidence::from_cue("reply", a, reply, Polarity::For);
+                    let mut e = Evidence::from_cue(RuleKind::Reply, a, reply, Polarity::For);
                     e.responds_to = Some(quote_cue(a, trigger));
                     evidence.push(e);
                 }
@@ -613,10 +583,15 @@ impl Evaluator<'_, '_> {
                 )),
             );
         };
-        let mut evidence = vec![Evidence::from_cue("before", a, &a_match, Polarity::For)];
+        let mut evidence = vec![Evidence::from_cue(
+            RuleKind::Before,
+            a,
+            &a_match,
+            Polarity::For,
+        )];
         match b_match {
             Some(b) if (b.turn, b.first_token) < (a_match.turn, a_match.first_token) => {
-                let mut against = Evidence::from_cue("before", a, &b, Polarity::Against);
+                let mut against = Evidence::from_cue(RuleKind::Before, a, &b, Polarity::Against);
                 against.note = Some(format!(
                     "came before the first {} (turn {})",
                     self.lexicon_name(first),
@@ -724,7 +699,7 @@ impl Evaluator<'_, '_> {
                     .unwrap_or_default();
                 let source_turn = owning_turn(&a.turn_sentences, source_sentence);
                 evidence.push(Evidence {
-                    rule: "paraphrase",
+                    rule: RuleKind::Paraphrase,
                     cue: None,
                     phrase: None,
                     polarity: Polarity::For,
@@ -774,7 +749,7 @@ impl Evaluator<'_, '_> {
                         && asked.insert(s)
                     {
                         let mut e = Evidence {
-                            rule: "question",
+                            rule: RuleKind::Question,
                             cue: None,
                             phrase: None,
                             polarity: Polarity::For,
@@ -799,7 +774,7 @@ impl Evaluator<'_, '_> {
                     && self.is_question(&sentence)
                     && asked.insert(s)
                 {
-                    evidence.push(Evidence::from_cue("question", a, m, Polarity::For));
+                    evidence.push(Evidence::from_cue(RuleKind::Question, a, m, Polarity::For));
                 }
             }
         }

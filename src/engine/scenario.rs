@@ -4,16 +4,18 @@
 //! when the customer asks for more than the learner may give.
 
 use super::analysis::Analysis;
-use super::evidence::{quote_sentence, Evidence, Polarity};
-use super::rules::Who;
+use super::evidence::{quote_sentence, Evidence, Polarity, RuleKind};
 use super::text::normalise_phrase;
+use super::who::Who;
 use serde::{Deserialize, Serialize};
 
 /// A scenario brief, as a score request or `--scenario FILE` gives it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// The scenario's name.
     pub title: Option<String>,
+    /// The organisation the learner works for.
     pub organisation: Option<String>,
     /// Names of the organisation's policies and procedures the learner should
     /// apply, e.g. "Northway Promise", "28-day returns policy".
@@ -137,10 +139,12 @@ impl Scenario {
         Ok(())
     }
 
+    /// The amount of the authority limit, when the brief gives one.
     pub fn limit(&self) -> Option<Amount> {
         self.authority_limit.as_deref().and_then(brief_amount)
     }
 
+    /// The amount the customer asks for, when the brief gives one.
     pub fn demand(&self) -> Option<Amount> {
         self.customer_demand.as_deref().and_then(brief_amount)
     }
@@ -177,7 +181,7 @@ pub fn policy_evidence(analysis: &Analysis, scenario: &Scenario, by: Who) -> Vec
                 continue;
             }
             evidence.push(Evidence {
-                rule: "scenario_policy",
+                rule: RuleKind::ScenarioPolicy,
                 cue: None,
                 phrase: Some(name.clone()),
                 polarity: Polarity::For,

@@ -1,7 +1,7 @@
 //! Scoring: a compiled rubric applied to a transcript gives an [`Assessment`].
 
 use super::analysis::Analysis;
-use super::evidence::{Evidence, Polarity};
+use super::evidence::{Evidence, Polarity, RuleKind};
 use super::rubric::{Criterion, Rubric};
 use super::rules::{Evaluator, RuleOutcome};
 use crate::transcript::{ParseReport, Transcript, Turn};
@@ -13,13 +13,18 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// Scored at or above the rubric's `met_at`.
     Met,
+    /// Scored at or above `partially_met_at` (and above 0), below `met_at`.
     PartiallyMet,
+    /// Scored below `partially_met_at`.
     NotMet,
+    /// The criterion did not apply (its `applies_when` rule found nothing, or its rule had nothing to judge).
     NotApplicable,
 }
 
 impl Outcome {
+    /// The name results give it: `met`, `partially_met`, `not_met`, `not_applicable`.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Met => "met",
@@ -47,6 +52,7 @@ impl Outcome {
 pub struct AssessorOverride {
     /// The criterion id.
     pub criterion: String,
+    /// The outcome that replaces the system's.
     pub outcome: Outcome,
     /// Why the assessor disagrees with the system: required, so that the record
     /// explains itself to a moderator.
@@ -57,38 +63,64 @@ pub struct AssessorOverride {
 /// positions only: comments are the assessor's words about a learner.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum OverrideError {
+    /// The override names a criterion the rubric does not have.
     #[error("override {index}: the rubric has no criterion `{criterion}`: use one of {known}")]
     UnknownCriterion {
+        /// 1-based position of the override in the list.
         index: usize,
+        /// The criterion id it names.
         criterion: String,
+        /// The rubric's criterion ids, comma-separated.
         known: String,
     },
+    /// The override gives no comment.
     #[error("override {index} (`{criterion}`): a comment saying why is required")]
-    MissingComment { index: usize, criterion: String },
+    MissingComment {
+        /// 1-based position of the override in the list.
+        index: usize,
+        /// The criterion id it names.
+        criterion: String,
+    },
+    /// A criterion is overridden more than once.
     #[error("override {index}: criterion `{criterion}` is overridden twice")]
-    Duplicate { index: usize, criterion: String },
+    Duplicate {
+        /// 1-based position of the second override in the list.
+        index: usize,
+        /// The criterion id both name.
+        criterion: String,
+    },
 }
 
 /// Which rubric produced a result.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RubricRef {
+    /// The rubric's id.
     pub id: String,
+    /// The rubric's title.
     pub title: String,
+    /// The rubric's version.
     pub version: String,
     /// sha256 of the rubric's own source (for an extension, the extending file).
     pub sha256: String,
     /// The rubric this one extends, when it extends one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extends: Option<super::extend::BaseRubric>,
+    pub extends: Option<super::rubric::BaseRubric>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+/// One criterion's judgement, with the evidence for it.
 pub struct CriterionResult {
+    /// The criterion's id.
     pub id: String,
+    /// The criterion's title.
     pub title: String,
+    /// The marking points it stands for.
     pub marking_points: Vec<String>,
+    /// Its weight in the overall score.
     pub weight: f64,
+    /// Whether not meeting it caps the grade.
     pub required: bool,
+    /// The system's judgement (see `assessor_override` for the assessor's).
     pub outcome: Outcome,
     /// 0..1 after red flags; `null` when not applicable.
     pub score: Option<f64>,
@@ -119,9 +151,11 @@ fn feedback_for(criterion: &Criterion, outcome: Outcome) -> Option<String> {
 /// An override as kept in the assessment, next to the system's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OverrideRecord {
+    /// The assessor's outcome.
     pub outcome: Outcome,
     /// The score the criterion carries into `overall_after_overrides`.
     pub score: Option<f64>,
+    /// Why the assessor disagrees with the system.
     pub comment: String,
 }
 
@@ -137,25 +171,36 @@ impl CriterionResult {
 /// One behaviour the customer showed, with the quotes that show it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BehaviourResult {
+    /// The behaviour's id.
     pub id: String,
+    /// The behaviour's title.
     pub title: String,
+    /// Whether enough sentences showed it.
     pub shown: bool,
+    /// The customer's sentences that show it.
     pub evidence: Vec<Evidence>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+/// The overall judgement: score, grade, and how many criteria had each outcome.
 pub struct Overall {
     /// Weighted mean of applicable criteria, 0..1.
     pub score: f64,
+    /// The grade's name.
     pub grade: String,
+    /// The grade as people read it.
     pub grade_label: String,
     /// Whether the grade is above the rubric's lowest band.
     pub passed: bool,
     /// Required criteria not met, which cap the grade.
     pub capped_by: Vec<String>,
+    /// Criteria met.
     pub met: usize,
+    /// Criteria partially met.
     pub partially_met: usize,
+    /// Criteria not met.
     pub not_met: usize,
+    /// Criteria that did not apply.
     pub not_applicable: usize,
     /// Learner turns that raised a red flag anywhere in the rubric.
     pub red_flags: usize,
@@ -164,6 +209,7 @@ pub struct Overall {
 /// The assessment document: readable on its own, evidence included.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Assessment {
+    /// The rubric that produced the assessment.
     pub rubric: RubricRef,
     /// The system's judgement, before any assessor override.
     pub overall: Overall,
@@ -171,7 +217,9 @@ pub struct Assessment {
     /// when there are overrides.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overall_after_overrides: Option<Overall>,
+    /// The customer behaviours the rubric looks for, shown or not.
     pub customer_behaviour: Vec<BehaviourResult>,
+    /// Each criterion's judgement, in rubric order.
     pub criteria: Vec<CriterionResult>,
     /// The scenario brief the role-play was scored with, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -180,6 +228,7 @@ pub struct Assessment {
     /// Set by callers that parsed the transcript (see [`Assessment::with_input`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<ParseReport>,
+    /// The transcript as scored, unless the scorer was told to leave it out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript: Option<TranscriptView>,
 }
@@ -196,6 +245,7 @@ impl Assessment {
 /// The transcript as scored, so that evidence turn indices can be looked up.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TranscriptView {
+    /// The turns, in order, with their roles.
     pub turns: Vec<Turn>,
 }
 
@@ -212,6 +262,11 @@ fn round(value: f64) -> f64 {
 }
 
 impl<'r> Scorer<'r> {
+    /// A scorer for `rubric`, with no scenario brief, that puts the transcript
+    /// in the assessment it returns.
+    ///
+    /// Building one costs nothing: the rubric was compiled once, and a scorer
+    /// only borrows it, so make one wherever a transcript is to be scored.
     pub fn new(rubric: &'r Rubric) -> Self {
         Scorer {
             rubric,
@@ -232,6 +287,34 @@ impl<'r> Scorer<'r> {
         self
     }
 
+    /// Scores `transcript`: every customer behaviour, every criterion with its
+    /// outcome, score and evidence, and the overall score and grade.
+    ///
+    /// Scoring reads the transcript, the rubric and the scenario brief only:
+    /// the same inputs give the same assessment, byte for byte, on any thread.
+    /// Turn roles must be settled (the parsers in [`crate::transcript`] do
+    /// that). Every rule is linear in the number of turns and cue matches.
+    ///
+    /// ```
+    /// use rolemark::engine::{Outcome, Rubric, Scorer};
+    /// use rolemark::transcript::{Role, Transcript};
+    ///
+    /// let rubric = Rubric::compile(r#"
+    ///     id = "thanks"
+    ///     title = "Thanks the customer"
+    ///     version = "1"
+    ///     [lexicons.thanks]
+    ///     phrases = ["thank you [for waiting]"]
+    ///     [[criteria]]
+    ///     id = "thanks"
+    ///     title = "Thanks the customer"
+    ///     rule = { says = ["thanks"] }
+    /// "#).unwrap();
+    /// let transcript = Transcript::one_sentence(Role::Learner, "Thank you for waiting.");
+    /// let assessment = Scorer::new(&rubric).score(&transcript);
+    /// assert_eq!(assessment.criteria[0].outcome, Outcome::Met);
+    /// assert_eq!(assessment.criteria[0].evidence[0].quote.quote, "Thank you for waiting.");
+    /// ```
     pub fn score(&self, transcript: &Transcript) -> Assessment {
         let rubric = self.rubric;
         let analysis = Analysis::new(rubric, transcript);
@@ -281,7 +364,7 @@ impl<'r> Scorer<'r> {
                     .filter(|m| {
                         sentences.insert(analysis.norm.tokens[m.first_token as usize].sentence)
                     })
-                    .map(|m| Evidence::from_cue("behaviour", analysis, m, Polarity::For))
+                    .map(|m| Evidence::from_cue(RuleKind::Behaviour, analysis, m, Polarity::For))
                     .collect();
                 BehaviourResult {
                     id: b.id.clone(),
@@ -321,7 +404,7 @@ impl<'r> Scorer<'r> {
                     && flagged.insert(m.turn)
                 {
                     evidence.push(Evidence::from_cue(
-                        "red_flag",
+                        RuleKind::RedFlag,
                         analysis,
                         m,
                         Polarity::Against,
@@ -331,7 +414,7 @@ impl<'r> Scorer<'r> {
             for rule in &flags.rules {
                 for mut e in evaluator.evaluate(rule).evidence {
                     if e.polarity == Polarity::For && flagged.insert(e.quote.turn) {
-                        e.rule = "red_flag";
+                        e.rule = RuleKind::RedFlag;
                         e.polarity = Polarity::Against;
                         evidence.push(e);
                     }

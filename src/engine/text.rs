@@ -17,9 +17,11 @@ pub const SENTENCE_BREAK: &str = "|";
 pub struct Token {
     /// Byte range in the normalised text.
     pub norm_start: u32,
+    /// End of the byte range in the normalised text (exclusive).
     pub norm_end: u32,
     /// Char range in the original turn text (a contraction's parts share one span).
     pub orig_start: u32,
+    /// End of the char range in the original turn text (exclusive).
     pub orig_end: u32,
     /// Clauses split at punctuation and at "but": negation never reaches across one.
     pub clause: u32,
@@ -30,11 +32,15 @@ pub struct Token {
 /// A sentence of the original text, as a char range, with whether it reads as a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sentence {
+    /// First char of the sentence in the original turn text.
     pub orig_start: u32,
+    /// End of the sentence's char range (exclusive).
     pub orig_end: u32,
     /// Tokens of this sentence are `first_token..end_token` in the owning token list.
     pub first_token: u32,
+    /// End of the sentence's tokens (exclusive).
     pub end_token: u32,
+    /// Whether the sentence ends with `?`.
     pub ends_with_question_mark: bool,
     /// True when the sentence has no terminal punctuation at all (typical of ASR output).
     pub unpunctuated: bool,
@@ -44,13 +50,17 @@ pub struct Sentence {
 /// haystack for a single automaton pass.
 #[derive(Debug, Default)]
 pub struct Normaliser {
+    /// The normalised text of every turn pushed so far, one haystack.
     pub text: String,
+    /// Every normalised word, in order.
     pub tokens: Vec<Token>,
+    /// Every sentence, in order.
     pub sentences: Vec<Sentence>,
     clause: u32,
 }
 
 impl Normaliser {
+    /// An empty normaliser.
     pub fn new() -> Self {
         Normaliser {
             text: String::from(" "),

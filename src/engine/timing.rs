@@ -6,9 +6,10 @@
 //! role-play typed as plain text is not marked down for what cannot be seen.
 
 use super::analysis::Analysis;
-use super::evidence::{quote_sentence, Evidence, Polarity, Quote};
+use super::evidence::{quote_sentence, Evidence, Polarity, Quote, RuleKind};
 use super::lexicon::LexiconId;
-use super::rules::{Evaluator, Rule, RuleOutcome, Who};
+use super::rules::{Evaluator, Rule, RuleOutcome};
+use super::who::Who;
 use std::collections::BTreeSet;
 
 /// Short listening noises: overlapping the customer with these is active
@@ -82,7 +83,9 @@ impl Evaluator<'_, '_> {
                         && self.substantive_words(turn) >= min_words as usize
                     {
                         found += 1;
-                        if let Some(mut e) = timing_evidence(a, "interrupts", turn, interrupted) {
+                        if let Some(mut e) =
+                            timing_evidence(a, RuleKind::Interrupts, turn, interrupted)
+                        {
                             e.note = Some(format!(
                                 "started {early_by:.1} s before {} had finished",
                                 of.name()
@@ -124,7 +127,7 @@ impl Evaluator<'_, '_> {
                         (turn.saturating_sub(2)..turn).any(|t| excusing_turns.contains(&t));
                     if gap >= over && !excused {
                         found += 1;
-                        if let Some(mut e) = timing_evidence(a, "silence", turn, turn - 1) {
+                        if let Some(mut e) = timing_evidence(a, RuleKind::Silence, turn, turn - 1) {
                             e.note = Some(format!("after {gap:.1} s of silence"));
                             evidence.push(e);
                         }
@@ -189,12 +192,7 @@ impl Evaluator<'_, '_> {
 
 /// The first sentence of `turn`, answering the last sentence of `earlier`;
 /// `None` when the turn has no words to quote.
-fn timing_evidence(
-    a: &Analysis,
-    rule: &'static str,
-    turn: usize,
-    earlier: usize,
-) -> Option<Evidence> {
+fn timing_evidence(a: &Analysis, rule: RuleKind, turn: usize, earlier: usize) -> Option<Evidence> {
     let first = a.turn_sentences[turn].clone().next()?;
     let responds_to: Option<Quote> = a.turn_sentences[earlier]
         .clone()

@@ -3,7 +3,7 @@
 use super::config::Limits;
 use super::metrics::Metrics;
 use crate::assess::{Problem, RubricProvider, TranscriptLimits};
-use crate::engine::{CompileLimits, Rubric, RubricError};
+use crate::engine::{CompileLimits, Rubric, RubricError, RubricErrorKind};
 use crate::rubrics::Registry;
 use arc_swap::ArcSwap;
 use sha2::{Digest, Sha256};
@@ -133,8 +133,9 @@ impl AppState {
             max_source_bytes: self.limits.max_rubric_bytes,
         };
         let rubric = Arc::new(self.registry.load().compile(source, limits).map_err(|e| {
+            let too_many_phrases = e.kind() == RubricErrorKind::TooManyPhrases;
             let mut problem = Problem::from(e);
-            if problem.detail.contains("(the limit)") {
+            if too_many_phrases {
                 problem.limit = Some("max_rubric_phrases".into());
                 problem.limit_value = Some(self.limits.max_rubric_phrases as u64);
             }

@@ -32,11 +32,11 @@ fn rubrics_lists_the_embedded_rubrics_with_title_version_sha256_and_criteria() {
     assert_eq!(ids, ["challenging-customers", "complaint-handling", "heat"]);
     for summary in list {
         let rubric = registry().get(summary["id"].as_str().unwrap()).unwrap();
-        assert_eq!(summary["title"], rubric.title.as_str());
-        assert_eq!(summary["version"], rubric.version.as_str());
-        assert_eq!(summary["sha256"], rubric.sha256.as_str());
+        assert_eq!(summary["title"], rubric.title());
+        assert_eq!(summary["version"], rubric.version());
+        assert_eq!(summary["sha256"], rubric.sha256());
         assert!(is_sha256_hex(&summary["sha256"]), "{summary}");
-        assert_eq!(summary["criteria"], rubric.criteria.len());
+        assert_eq!(summary["criteria"], rubric.criteria().len());
     }
     assert_eq!(list[0]["criteria"], 12);
     assert_eq!(list[0]["title"], "Dealing with challenging customers");
@@ -55,11 +55,7 @@ fn a_rubric_is_shown_with_its_criteria_and_marking_points() {
     assert!(is_sha256_hex(&rubric["sha256"]));
     assert_eq!(
         rubric["sha256"],
-        registry()
-            .get("challenging-customers")
-            .unwrap()
-            .sha256
-            .as_str()
+        registry().get("challenging-customers").unwrap().sha256()
     );
     let criteria = rubric["criteria"].as_array().unwrap();
     let ids: Vec<&str> = criteria.iter().map(|c| c["id"].as_str().unwrap()).collect();
@@ -94,13 +90,13 @@ fn a_rubric_is_shown_with_its_criteria_and_marking_points() {
 fn every_listed_rubric_can_be_fetched() {
     let app = spawn_app();
     for rubric in registry().iter() {
-        let reply = app.get(&format!("/v1/rubrics/{}", rubric.id));
-        assert_eq!(reply.status, 200, "{}", rubric.id);
+        let reply = app.get(&format!("/v1/rubrics/{}", rubric.id()));
+        assert_eq!(reply.status, 200, "{}", rubric.id());
         let view = reply.json();
-        assert_eq!(view["version"], rubric.version.as_str());
+        assert_eq!(view["version"], rubric.version());
         assert_eq!(
             view["criteria"].as_array().unwrap().len(),
-            rubric.criteria.len()
+            rubric.criteria().len()
         );
     }
 }

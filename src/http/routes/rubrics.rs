@@ -42,7 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ValidationError,
         ExplainRequest,
         Explanation,
-        crate::engine::extend::BaseRubric,
+        crate::engine::BaseRubric,
         CueFound,
         CueUse
     ))
@@ -249,9 +249,9 @@ pub struct ValidationError {
 impl From<RubricError> for ValidationError {
     fn from(e: RubricError) -> Self {
         ValidationError {
-            line: e.line,
-            column: e.column,
-            message: e.message,
+            line: e.line(),
+            column: e.column(),
+            message: e.message().to_owned(),
         }
     }
 }
@@ -298,7 +298,7 @@ pub async fn validate(
     };
     let validation = match Rubric::compile_with(source, limits) {
         Ok(rubric) => {
-            let report = rubric.check_examples();
+            let report = crate::rubrics::check_examples(&rubric);
             Validation {
                 valid: report.failures.is_empty(),
                 examples_checked: Some(report.checked),
