@@ -281,7 +281,7 @@ pub fn load_file(path: &Path, bases: &Registry) -> Result<Rubric, RubricError> {
 /// any format (its layout detected, roles from its labels).
 pub fn check_examples(rubric: &Rubric) -> ExampleReport {
     rubric.check_examples_with(&|exchange| {
-        crate::transcript::parse(exchange, None, &Default::default()).map_err(|e| e.to_string())
+        crate::transcript::parse(exchange, None, &Default::default())
     })
 }
 

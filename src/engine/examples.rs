@@ -6,7 +6,7 @@
 use super::analysis::Analysis;
 use super::rubric::Rubric;
 use super::score::{Outcome, Scorer};
-use crate::transcript::{Role, Transcript};
+use crate::transcript::{Role, Transcript, TranscriptError};
 use serde::Serialize;
 use std::fmt;
 
@@ -77,7 +77,7 @@ fn quoted(text: &str) -> String {
 /// Turns a criterion example (a short exchange of `Speaker: text` lines) into
 /// a transcript. The engine reads no transcript format itself, so the caller
 /// hands it a reader (`rolemark::rubrics::check_examples` passes the parser).
-pub type ExchangeReader<'a> = &'a dyn Fn(&str) -> Result<Transcript, String>;
+pub type ExchangeReader<'a> = &'a dyn Fn(&str) -> Result<Transcript, TranscriptError>;
 
 impl Rubric {
     /// Runs every example of every lexicon and criterion, reading criterion

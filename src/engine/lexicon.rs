@@ -294,7 +294,8 @@ impl PhraseSetBuilder {
         self.index.len() + self.gapped.len()
     }
 
-    pub fn build(self) -> Result<PhraseSet, String> {
+    /// The automaton over every form, with what each match means.
+    pub fn build(self) -> Result<PhraseSet, aho_corasick::BuildError> {
         let padded = self.phrases.iter().map(|phrase| {
             let mut padded = String::with_capacity(phrase.len() + 2);
             padded.push(' ');
@@ -306,8 +307,7 @@ impl PhraseSetBuilder {
         // hold an apology inside an empathy statement and both must be seen.
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .build(padded)
-            .map_err(|e| format!("cannot build the phrase automaton: {e}"))?;
+            .build(padded)?;
         Ok(PhraseSet {
             automaton,
             phrases: self.phrases,

@@ -36,7 +36,7 @@ pub use rubric::{
     Band, BaseRubric, Behaviour, CompileLimits, Criterion, Lexicon, Rubric, RubricError,
     RubricErrorKind, Scoring,
 };
-pub use scenario::Scenario;
+pub use scenario::{Scenario, ScenarioError};
 pub use score::{
     Assessment, AssessorOverride, BehaviourResult, CriterionResult, Outcome, Overall,
     OverrideError, OverrideRecord, RubricRef, Scorer, TranscriptView,

@@ -118,23 +118,36 @@ pub fn brief_amount(text: &str) -> Option<Amount> {
     amounts(text).first().map(|(amount, _, _)| *amount)
 }
 
+/// Why a scenario brief cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScenarioError {
+    /// The authority limit or the customer's demand gives no amount to hold
+    /// offers against.
+    #[error("`{field}` names no amount of money: write it with one, e.g. \"refunds up to £50\"")]
+    NoAmount {
+        /// `authority_limit` or `customer_demand`.
+        field: &'static str,
+    },
+    /// A policy with no name.
+    #[error("`policies` holds an empty name")]
+    EmptyPolicy,
+}
+
 impl Scenario {
     /// Checks the brief: an authority limit or demand must carry an amount.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ScenarioError> {
         for (field, value) in [
             ("authority_limit", &self.authority_limit),
             ("customer_demand", &self.customer_demand),
         ] {
             if let Some(text) = value {
                 if brief_amount(text).is_none() {
-                    return Err(format!(
-                        "`{field}` names no amount of money: write it with one, e.g. \"refunds up to £50\""
-                    ));
+                    return Err(ScenarioError::NoAmount { field });
                 }
             }
         }
         if self.policies.iter().any(|p| p.trim().is_empty()) {
-            return Err("`policies` holds an empty name".into());
+            return Err(ScenarioError::EmptyPolicy);
         }
         Ok(())
     }

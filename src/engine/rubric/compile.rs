@@ -42,7 +42,9 @@ pub(super) fn compile(source: &str, limits: CompileLimits) -> Result<Rubric, Rub
     };
     let behaviours = compile_behaviours(&raw.behaviours, &mut names)?;
     let criteria = compile_criteria(&raw.criteria, &names)?;
-    let phrases = builder.build().map_err(|m| locator.at(0, m))?;
+    let phrases = builder
+        .build()
+        .map_err(|e| locator.at(0, format!("cannot build the phrase automaton: {e}")))?;
     let stems = StemTable::from_words(phrases.words());
     Ok(Rubric {
         id: raw.id.into_inner(),
