@@ -15,36 +15,9 @@ fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
-/// The summary table: row name -> (fixture file -> cell).
+/// The summary table of `EXPECTED.md`: row name -> (fixture file -> cell).
 fn expected_table() -> BTreeMap<String, BTreeMap<String, String>> {
-    let doc = std::fs::read_to_string(golden_dir().join("EXPECTED.md")).unwrap();
-    let section = doc
-        .split("## Summary")
-        .nth(1)
-        .expect("EXPECTED.md has a Summary section");
-    let rows: Vec<Vec<String>> = section
-        .lines()
-        .skip_while(|l| !l.starts_with('|'))
-        .take_while(|l| l.starts_with('|'))
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.replace(['*', '`'], "").trim().to_owned())
-                .collect()
-        })
-        .collect();
-    let files = &rows[0][1..];
-    rows[2..]
-        .iter()
-        .map(|row| {
-            let cells = files
-                .iter()
-                .cloned()
-                .zip(row[1..].iter().cloned())
-                .collect();
-            (row[0].clone(), cells)
-        })
-        .collect()
+    support::summary_table(&golden_dir().join("EXPECTED.md"))
 }
 
 fn score(rubric: &str, file: &str, learner: &str) -> Assessment {

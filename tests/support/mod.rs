@@ -9,6 +9,7 @@ pub mod xapi;
 use rolemark::engine::{Assessment, Quote};
 use rolemark::rubrics::Registry;
 use rolemark::transcript::Transcript;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The embedded rubrics, compiled once for the whole test binary.
@@ -77,4 +78,37 @@ pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
         .collect();
     paths.sort();
     paths
+}
+
+/// The summary table of an assessor's `EXPECTED.md` (golden or unseen role-plays):
+/// row name -> (fixture file -> cell), markdown emphasis and code marks removed.
+pub fn summary_table(path: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
+    let doc = std::fs::read_to_string(path).unwrap();
+    let section = doc
+        .split("## Summary")
+        .nth(1)
+        .expect("EXPECTED.md has a Summary section");
+    let rows: Vec<Vec<String>> = section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.replace(['*', '`'], "").trim().to_owned())
+                .collect()
+        })
+        .collect();
+    let files = &rows[0][1..];
+    rows[2..]
+        .iter()
+        .map(|row| {
+            let cells = files
+                .iter()
+                .cloned()
+                .zip(row[1..].iter().cloned())
+                .collect();
+            (row[0].clone(), cells)
+        })
+        .collect()
 }
