@@ -40,6 +40,14 @@ pub enum SuppressedBy {
     Negation(u32),
     /// The lexicon counts only cues that open a sentence, and this one does not.
     MidSentence,
+    /// A cue of a lexicon that excludes this one counts in the same sentence:
+    /// the sentence reads as that, not as this.
+    Excluded {
+        /// The excluding lexicon.
+        by: LexiconId,
+        /// The phrase of its cue.
+        pattern: usize,
+    },
 }
 
 impl Analysis<'_> {
@@ -52,6 +60,11 @@ impl Analysis<'_> {
             SuppressedBy::MidSentence => {
                 "does not open a sentence, and the lexicon counts only cues that do".to_owned()
             }
+            SuppressedBy::Excluded { by, pattern } => format!(
+                "the sentence reads as {} (\u{201c}{}\u{201d}), which rules it out",
+                self.rubric.lexicons[by].name,
+                self.rubric.phrases.phrase(pattern)
+            ),
         }
     }
 }
@@ -159,6 +172,9 @@ impl<'a> Analysis<'a> {
                 std::cmp::Reverse(m.last_token),
             )
         });
+        if rubric.excluded_by.iter().any(|by| !by.is_empty()) {
+            matches = hold_back_excluded(rubric, &norm, matches, &mut suppressed);
+        }
         let mut by_lexicon = vec![Vec::new(); rubric.lexicons.len()];
         for (index, m) in matches.iter().enumerate() {
             by_lexicon[m.lexicon].push(index);
@@ -324,6 +340,38 @@ fn assemble_gapped(rubric: &Rubric, mut fragments: Vec<Fragment>) -> Vec<CueMatc
         }
     }
     found
+}
+
+/// Moves every counted cue that a counted cue of an excluding lexicon rules out
+/// in the same sentence to `suppressed`. Excluding cues are taken from the
+/// counted ones only, so a negated non-apology rules nothing out. `matches` is
+/// in transcript order, so a sentence's cues stand together.
+fn hold_back_excluded(
+    rubric: &Rubric,
+    norm: &Normaliser,
+    matches: Vec<CueMatch>,
+    suppressed: &mut Vec<Suppressed>,
+) -> Vec<CueMatch> {
+    let sentence_of = |m: &CueMatch| norm.tokens[m.first_token as usize].sentence;
+    let mut kept = Vec::with_capacity(matches.len());
+    for sentence in matches.chunk_by(|a, b| sentence_of(a) == sentence_of(b)) {
+        for cue in sentence {
+            let excluder = rubric.excluded_by[cue.lexicon]
+                .iter()
+                .find_map(|&by| sentence.iter().find(|other| other.lexicon == by));
+            match excluder {
+                Some(other) => suppressed.push(Suppressed {
+                    cue: *cue,
+                    reason: SuppressedBy::Excluded {
+                        by: other.lexicon,
+                        pattern: other.pattern,
+                    },
+                }),
+                None => kept.push(*cue),
+            }
+        }
+    }
+    kept
 }
 
 fn opens_sentence(norm: &Normaliser, token: u32) -> bool {

@@ -92,16 +92,33 @@ fn collect(rule: &Rule, target: &str, out: &mut Vec<(LexiconId, Reader)>) {
         }
     };
     match rule {
-        Rule::Says { cues, by, .. } => add(cues, "says", *by),
+        Rule::Says {
+            cues, by, unless, ..
+        } => {
+            add(cues, "says", *by);
+            add(&unless.cues, "says.unless", *by);
+        }
         Rule::Reply {
-            to, with, by, from, ..
+            to,
+            with,
+            by,
+            from,
+            unless,
+            ..
         } => {
             add(to, "reply.to", *from);
             add(with, "reply.with", *by);
+            add(&unless.cues, "reply.unless", *by);
         }
-        Rule::Before { first, then, by } => {
+        Rule::Before {
+            first,
+            then,
+            by,
+            unless,
+        } => {
             add(first, "before.first", *by);
             add(then, "before.then", *by);
+            add(&unless.cues, "before.unless", *by);
         }
         Rule::Paraphrase {
             lead_ins, unless, ..

@@ -27,6 +27,28 @@ const QUESTION_PREFACES: [&str; 14] = [
     "now",
 ];
 
+/// Cues that stop a rule's own cue counting when said in the same sentence (or,
+/// with [`UnlessScope::Turn`], the same turn): "I'm sorry, but that's your
+/// fault" is no apology when the rule says `unless = ["blame"]`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Unless {
+    /// The lexicons that rule a cue out; empty means none do.
+    pub cues: Vec<LexiconId>,
+    /// How far from the cue they reach.
+    pub scope: UnlessScope,
+}
+
+/// How far an `unless` cue reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnlessScope {
+    /// The cue's own sentence.
+    #[default]
+    Sentence,
+    /// The cue's whole turn.
+    Turn,
+}
+
 /// Where in the conversation a `says` rule looks.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Window {
@@ -79,6 +101,7 @@ pub enum Rule {
         by: Who,
         at_least: u32,
         window: Window,
+        unless: Unless,
     },
     Reply {
         to: Vec<LexiconId>,
@@ -86,11 +109,14 @@ pub enum Rule {
         within: u32,
         by: Who,
         from: Who,
+        /// Rules out a reply, not the cue it answers.
+        unless: Unless,
     },
     Before {
         first: Vec<LexiconId>,
         then: Vec<LexiconId>,
         by: Who,
+        unless: Unless,
     },
     Paraphrase {
         at_least: u32,
@@ -218,15 +244,22 @@ impl Evaluator<'_, '_> {
                 by,
                 at_least,
                 window,
-            } => self.says(cues, *by, *at_least, *window),
+                unless,
+            } => self.says(cues, *by, *at_least, *window, unless),
             Rule::Reply {
                 to,
                 with,
                 within,
                 by,
                 from,
-            } => self.reply(to, with, *within, *by, *from),
-            Rule::Before { first, then, by } => self.before(first, then, *by),
+                unless,
+            } => self.reply(to, with, *within, *by, *from, unless),
+            Rule::Before {
+                first,
+                then,
+                by,
+                unless,
+            } => self.before(first, then, *by, unless),
             Rule::Paraphrase { .. } => self.paraphrase(rule),
             Rule::Question {
                 cues,
@@ -309,13 +342,45 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    fn says(&self, cues: &[LexiconId], by: Who, at_least: u32, window: Window) -> RuleOutcome {
+    /// Whether a cue is ruled out by an `unless` cue near it; worked out once
+    /// per rule evaluation.
+    fn ruled_out<'s>(&'s self, unless: &Unless) -> impl Fn(&CueMatch) -> bool + 's {
         let a = self.analysis;
+        let (sentences, turns): (HashSet<u32>, HashSet<usize>) = if unless.cues.is_empty() {
+            Default::default()
+        } else {
+            match unless.scope {
+                UnlessScope::Sentence => (
+                    a.sentences_with(&unless.cues).into_iter().collect(),
+                    HashSet::default(),
+                ),
+                UnlessScope::Turn => (
+                    HashSet::default(),
+                    a.cue_matches(&unless.cues).map(|m| m.turn).collect(),
+                ),
+            }
+        };
+        move |m: &CueMatch| {
+            turns.contains(&m.turn)
+                || sentences.contains(&a.norm.tokens[m.first_token as usize].sentence)
+        }
+    }
+
+    fn says(
+        &self,
+        cues: &[LexiconId],
+        by: Who,
+        at_least: u32,
+        window: Window,
+        unless: &Unless,
+    ) -> RuleOutcome {
+        let a = self.analysis;
+        let ruled_out = self.ruled_out(unless);
         let mut turns = BTreeSet::new();
         let mut sentences = HashSet::default();
         let mut evidence = Vec::new();
         for m in a.cue_matches(cues) {
-            if !by.admits(a.role(m.turn)) || !window.contains(a, m.turn) {
+            if !by.admits(a.role(m.turn)) || !window.contains(a, m.turn) || ruled_out(m) {
                 continue;
             }
             turns.insert(m.turn);
@@ -326,9 +391,10 @@ impl Evaluator<'_, '_> {
         let score = ratio(turns.len(), at_least);
         let unmet = (score < 1.0).then(|| {
             format!(
-                "{} saying {} {}: found in {} turn(s), {} needed",
+                "{} saying {}{} {}: found in {} turn(s), {} needed",
                 by.name(),
                 self.describe_cues(cues),
+                self.describe_unless(unless),
                 window.describe(a),
                 turns.len(),
                 at_least
@@ -488,11 +554,16 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    fn first_cue_per_turn(&self, cues: &[LexiconId], who: Who) -> BTreeMap<usize, CueMatch> {
+    fn first_cue_per_turn(
+        &self,
+        cues: &[LexiconId],
+        who: Who,
+        ruled_out: &dyn Fn(&CueMatch) -> bool,
+    ) -> BTreeMap<usize, CueMatch> {
         let a = self.analysis;
         let mut first = BTreeMap::new();
         for m in a.cue_matches(cues) {
-            if who.admits(a.role(m.turn)) {
+            if who.admits(a.role(m.turn)) && !ruled_out(m) {
                 first.entry(m.turn).or_insert(*m);
             }
         }
@@ -506,13 +577,14 @@ impl Evaluator<'_, '_> {
         within: u32,
         by: Who,
         from: Who,
+        unless: &Unless,
     ) -> RuleOutcome {
         let a = self.analysis;
-        let triggers = self.first_cue_per_turn(to, from);
+        let triggers = self.first_cue_per_turn(to, from, &|_| false);
         if triggers.is_empty() {
             return RuleOutcome::default();
         }
-        let replies = self.first_cue_per_turn(with, by);
+        let replies = self.first_cue_per_turn(with, by, &self.ruled_out(unless));
         // next_responder[t] is the first turn at or after t that `by` speaks, so each
         // trigger walks at most `within` responder turns however long the gaps are.
         let turns = a.transcript.turns.len();
@@ -564,11 +636,18 @@ impl Evaluator<'_, '_> {
         RuleOutcome::scored(score, evidence, unmet)
     }
 
-    fn before(&self, first: &[LexiconId], then: &[LexiconId], by: Who) -> RuleOutcome {
+    fn before(
+        &self,
+        first: &[LexiconId],
+        then: &[LexiconId],
+        by: Who,
+        unless: &Unless,
+    ) -> RuleOutcome {
         let a = self.analysis;
+        let ruled_out = self.ruled_out(unless);
         let earliest = |cues: &[LexiconId]| {
             a.cue_matches(cues)
-                .find(|m| by.admits(a.role(m.turn)))
+                .find(|m| by.admits(a.role(m.turn)) && !ruled_out(m))
                 .copied()
         };
         let (Some(a_match), b_match) = (earliest(first), earliest(then)) else {
@@ -830,6 +909,19 @@ impl Evaluator<'_, '_> {
     }
 
     /// Lexicon names with a few example phrases, so an assessor sees what was sought.
+    /// ", not in a sentence with blame", or nothing when the rule has no `unless`.
+    fn describe_unless(&self, unless: &Unless) -> String {
+        if unless.cues.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from(match unless.scope {
+            UnlessScope::Sentence => ", not in a sentence with ",
+            UnlessScope::Turn => ", not in a turn with ",
+        });
+        self.push_lexicon_names(&mut out, &unless.cues);
+        out
+    }
+
     pub fn describe_cues(&self, cues: &[LexiconId]) -> String {
         let lexicons = &self.analysis.rubric.lexicons;
         let mut out = String::with_capacity(96 * cues.len().min(3) + 16);
@@ -854,24 +946,45 @@ impl Evaluator<'_, '_> {
     /// One line saying what a rule looks for.
     pub fn describe(&self, rule: &Rule) -> String {
         match rule {
-            Rule::Says { cues, by, window, .. } => format!(
-                "{} saying {} {}",
+            Rule::Says {
+                cues,
+                by,
+                window,
+                unless,
+                ..
+            } => format!(
+                "{} saying {}{} {}",
                 by.name(),
                 self.describe_cues(cues),
+                self.describe_unless(unless),
                 window.describe(self.analysis)
             ),
-            Rule::Reply { to, with, within, by, from } => format!(
-                "{} replying with {} within {within} turn(s) of {} saying {}",
+            Rule::Reply {
+                to,
+                with,
+                within,
+                by,
+                from,
+                unless,
+            } => format!(
+                "{} replying with {}{} within {within} turn(s) of {} saying {}",
                 by.name(),
                 self.describe_cues(with),
+                self.describe_unless(unless),
                 from.name(),
                 self.describe_cues(to)
             ),
-            Rule::Before { first, then, by } => format!(
-                "{} saying {} before {}",
+            Rule::Before {
+                first,
+                then,
+                by,
+                unless,
+            } => format!(
+                "{} saying {} before {}{}",
                 by.name(),
                 self.describe_cues(first),
-                self.describe_cues(then)
+                self.describe_cues(then),
+                self.describe_unless(unless)
             ),
             Rule::Paraphrase { min_shared, .. } => format!(
                 "the learner restating what the customer just said (at least {min_shared} of the customer's content words)"

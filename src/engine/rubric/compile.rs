@@ -35,6 +35,7 @@ pub(super) fn compile(source: &str, limits: CompileLimits) -> Result<Rubric, Rub
     let scoring = compile_scoring(raw.scoring.as_ref(), &locator)?;
     let mut builder = PhraseSetBuilder::default();
     let (lexicons, lexicon_ids) = compile_lexicons(&raw.lexicons, &mut builder, limits, &locator)?;
+    let excluded_by = compile_exclusions(&raw.lexicons, &lexicon_ids, &locator)?;
     let mut names = Names {
         lexicons: lexicon_ids,
         behaviours: BTreeMap::new(),
@@ -61,7 +62,60 @@ pub(super) fn compile(source: &str, limits: CompileLimits) -> Result<Rubric, Rub
         source: source.into(),
         phrases,
         stems,
+        excluded_by,
     })
+}
+
+/// Resolves every lexicon's `excludes` into, for each lexicon, the lexicons
+/// that rule it out. Two readings that exclude each other would each silence
+/// the other, so that is refused, as are unknown names and self-exclusion.
+fn compile_exclusions(
+    raw: &BTreeMap<Spanned<String>, RawLexicon>,
+    ids: &BTreeMap<&str, LexiconId>,
+    locator: &Locator,
+) -> Result<Vec<Vec<LexiconId>>, RubricError> {
+    let mut excluded_by = vec![Vec::new(); ids.len()];
+    for (name, lexicon) in raw {
+        let by = ids[name.get_ref().as_str()];
+        for excluded in &lexicon.excludes {
+            let Some(&id) = ids.get(excluded.get_ref().as_str()) else {
+                return Err(locator.span(
+                    excluded,
+                    format!(
+                        "lexicon `{}` excludes `{}`, which is not a lexicon of this rubric",
+                        name.get_ref(),
+                        excluded.get_ref()
+                    ),
+                ));
+            };
+            if id == by {
+                return Err(locator.span(
+                    excluded,
+                    format!("lexicon `{}` cannot exclude itself", name.get_ref()),
+                ));
+            }
+            let mutual = raw
+                .iter()
+                .find(|(other, _)| other.get_ref() == excluded.get_ref())
+                .is_some_and(|(_, other)| {
+                    other.excludes.iter().any(|e| e.get_ref() == name.get_ref())
+                });
+            if mutual {
+                return Err(locator.span(
+                    excluded,
+                    format!(
+                        "lexicons `{}` and `{}` exclude each other, so neither could ever count: keep the exclusion on the reading that should win",
+                        name.get_ref(),
+                        excluded.get_ref()
+                    ),
+                ));
+            }
+            if !excluded_by[id].contains(&by) {
+                excluded_by[id].push(by);
+            }
+        }
+    }
+    Ok(excluded_by)
 }
 
 fn check_size(source: &str, limits: CompileLimits) -> Result<(), RubricError> {
@@ -273,6 +327,7 @@ fn compile_lexicon(
         description: raw.description.clone(),
         negatable: raw.negatable,
         sentence_start: raw.sentence_start,
+        excludes: raw.excludes.iter().map(|e| e.get_ref().clone()).collect(),
         labels: raw.labels.clone(),
         examples,
         forms,

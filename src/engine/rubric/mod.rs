@@ -68,6 +68,11 @@ pub struct Lexicon {
     /// Its cues count only when they open a sentence: "so you're" restates the
     /// customer there, but is a conjunction in "I'll refund it so you're not out of pocket".
     pub sentence_start: bool,
+    /// Readings this one rules out in its sentence: where a cue of this lexicon
+    /// counts, cues of these do not ("I'm sorry if you feel that way" is a
+    /// non-apology, so neither an apology nor empathy).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excludes: Vec<String>,
     /// Turn-level evaluation labels this lexicon evidences.
     pub labels: Vec<String>,
     /// A few expanded forms, to show what was looked for.
@@ -155,6 +160,9 @@ pub struct Rubric {
     source: std::sync::Arc<str>,
     pub(crate) phrases: PhraseSet,
     pub(crate) stems: StemTable,
+    /// For each lexicon, the lexicons whose cues rule it out in a sentence
+    /// (the inverse of [`Lexicon::excludes`]); all empty when none are declared.
+    pub(crate) excluded_by: Vec<Vec<LexiconId>>,
 }
 
 impl Rubric {

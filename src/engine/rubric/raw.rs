@@ -2,6 +2,7 @@
 //! defaults the format documents. Nothing here is validated; see `compile`.
 
 use super::Band;
+use crate::engine::rules::UnlessScope;
 use crate::engine::who::Who;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -85,6 +86,8 @@ pub(super) struct RawLexicon {
     pub(super) negatable: bool,
     #[serde(default)]
     pub(super) sentence_start: bool,
+    #[serde(default)]
+    pub(super) excludes: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) labels: Vec<String>,
     pub(super) phrases: Vec<Spanned<String>>,
@@ -217,6 +220,10 @@ pub(super) struct RawSaysFull {
     pub(super) at_least: u32,
     #[serde(default, rename = "in")]
     pub(super) window: Option<RawWindow>,
+    #[serde(default)]
+    pub(super) unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) unless_in: UnlessScope,
 }
 
 #[derive(Deserialize)]
@@ -239,6 +246,10 @@ pub(super) struct RawReply {
     pub(super) by: Option<Who>,
     #[serde(default)]
     pub(super) from: Option<Who>,
+    #[serde(default)]
+    pub(super) unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) unless_in: UnlessScope,
 }
 
 fn default_within() -> u32 {
@@ -252,6 +263,10 @@ pub(super) struct RawBefore {
     pub(super) then: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) by: Option<Who>,
+    #[serde(default)]
+    pub(super) unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) unless_in: UnlessScope,
 }
 
 #[derive(Deserialize)]

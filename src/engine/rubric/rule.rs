@@ -7,7 +7,7 @@ use super::raw::{
     RawInterrupts, RawParaphrase, RawQuestion, RawRule, RawSays, RawSaysFull, RawSilence, RawWindow,
 };
 use crate::engine::lexicon::LexiconId;
-use crate::engine::rules::{Rule, Window};
+use crate::engine::rules::{Rule, Unless, UnlessScope, Window};
 use crate::engine::who::Who;
 use toml::Spanned;
 
@@ -20,6 +20,7 @@ pub(super) fn compile_rule(raw: &Spanned<RawRule>, names: &Names) -> Result<Rule
             by: Who::Learner,
             at_least: 1,
             window: Window::All,
+            unless: Unless::default(),
         },
         RawRule::Says(RawSays::Full(s)) => says(s, &at)?,
         RawRule::Reply(r) => Rule::Reply {
@@ -28,11 +29,13 @@ pub(super) fn compile_rule(raw: &Spanned<RawRule>, names: &Names) -> Result<Rule
             within: at.positive(r.within, "within")?,
             by: r.by.unwrap_or(Who::Learner),
             from: r.from.unwrap_or(Who::Customer),
+            unless: at.unless(&r.unless, r.unless_in, "reply.unless")?,
         },
         RawRule::Before(b) => Rule::Before {
             first: at.cues(&b.first, "before.first")?,
             then: at.cues(&b.then, "before.then")?,
             by: b.by.unwrap_or(Who::Learner),
+            unless: at.unless(&b.unless, b.unless_in, "before.unless")?,
         },
         RawRule::Paraphrase(p) => paraphrase(p, &at)?,
         RawRule::Question(q) => question(q, &at)?,
@@ -104,6 +107,19 @@ impl Place<'_> {
         }
     }
 
+    /// A rule's `unless` cues and how far they reach.
+    fn unless(
+        &self,
+        cues: &[Spanned<String>],
+        scope: UnlessScope,
+        field: &str,
+    ) -> Result<Unless, RubricError> {
+        Ok(Unless {
+            cues: self.optional_cues(cues, field)?,
+            scope,
+        })
+    }
+
     fn rules(&self, parts: &[Spanned<RawRule>]) -> Result<Vec<Rule>, RubricError> {
         parts.iter().map(|p| compile_rule(p, self.names)).collect()
     }
@@ -135,6 +151,7 @@ fn says(s: &RawSaysFull, at: &Place) -> Result<Rule, RubricError> {
         by: s.by.unwrap_or(Who::Learner),
         at_least: at.positive(s.at_least, "at_least")?,
         window,
+        unless: at.unless(&s.unless, s.unless_in, "says.unless")?,
     })
 }
 

@@ -1,0 +1,267 @@
+//! What a sentence does: a cue of one lexicon that `excludes` another rules the
+//! other out in the same sentence, so a sentence that counts against the learner
+//! never also counts for them through the same words.
+
+use rolemark::engine::{Outcome, Rubric, Scorer};
+use rolemark::transcript::{self, RoleHints};
+
+const RUBRIC: &str = r#"
+id = "readings"
+title = "Readings"
+version = "1"
+
+[lexicons.apology]
+phrases = ["{I am|I'm} [so|really] sorry", "I apologise"]
+[lexicons.empathy]
+phrases = ["that {must be|sounds} {frustrating|awful}", "I can see why you're upset"]
+[lexicons.non-apology]
+negatable = false
+excludes = ["apology", "empathy"]
+phrases = ["sorry if {you feel|that's how}", "sorry you feel", "sorry, but that's {the process|policy}"]
+[lexicons.promise]
+phrases = ["I'll {sort|fix} this", "it will be {fixed|sorted} today"]
+[lexicons.unrealistic-promise]
+negatable = false
+excludes = ["promise"]
+phrases = ["{definitely|guaranteed|I promise} ... {fixed|sorted} today"]
+
+[lexicons.blame]
+negatable = false
+phrases = ["your [own] fault", "you should have"]
+[lexicons.anger]
+negatable = false
+phrases = ["ridiculous"]
+[lexicons.solution]
+phrases = ["what I can do is"]
+
+[[criteria]]
+id = "apology"
+title = "Apologises"
+rule = { says = ["apology"] }
+
+[[criteria]]
+id = "apology-without-blame"
+title = "Apologises without blaming"
+rule = { says = { cues = ["apology"], unless = ["blame"] } }
+
+[[criteria]]
+id = "apology-in-a-turn-without-blame"
+title = "Apologises in a turn without blame"
+rule = { says = { cues = ["apology"], unless = ["blame"], unless_in = "turn" } }
+
+[[criteria]]
+id = "answers-anger"
+title = "Answers anger with an apology"
+rule = { reply = { to = ["anger"], with = ["apology"], unless = ["blame"] } }
+
+[[criteria]]
+id = "apology-first"
+title = "Apologises before solving"
+rule = { before = { first = ["apology"], then = ["solution"], unless = ["blame"] } }
+
+[[criteria]]
+id = "empathy"
+title = "Shows empathy"
+rule = { says = ["empathy"] }
+
+[[criteria]]
+id = "promise"
+title = "Takes ownership"
+rule = { says = ["promise"] }
+
+[[criteria]]
+id = "no-non-apology"
+title = "Does not give a non-apology"
+rule = { not = { says = ["non-apology"] } }
+"#;
+
+fn outcome(text: &str, criterion: &str) -> Outcome {
+    let rubric = Rubric::compile(RUBRIC).expect("test rubric compiles");
+    let transcript = transcript::parse(
+        &format!("Customer: This is ridiculous.\n{text}"),
+        None,
+        &RoleHints::default(),
+    )
+    .expect("transcript parses");
+    let assessment = Scorer::new(&rubric).score(&transcript);
+    assessment
+        .criteria
+        .iter()
+        .find(|c| c.id == criterion)
+        .expect("criterion exists")
+        .outcome
+}
+
+#[test]
+fn an_excluding_reading_rules_the_other_out_in_its_sentence() {
+    let cases = [
+        // (learner's words, criterion, outcome)
+        (
+            "Agent: I'm sorry if you feel that way.",
+            "apology",
+            Outcome::NotMet,
+        ),
+        (
+            "Agent: I'm sorry if that's how it came across.",
+            "empathy",
+            Outcome::NotMet,
+        ),
+        (
+            "Agent: I'm really sorry, but that's the process.",
+            "apology",
+            Outcome::NotMet,
+        ),
+        (
+            "Agent: I'm sorry if you feel that way.",
+            "no-non-apology",
+            Outcome::NotMet,
+        ),
+        // Another sentence is read on its own.
+        (
+            "Agent: I'm sorry if you feel that way. I'm so sorry, that must be awful.",
+            "apology",
+            Outcome::Met,
+        ),
+        (
+            "Agent: I'm sorry if you feel that way. That sounds frustrating.",
+            "empathy",
+            Outcome::Met,
+        ),
+        // Without the excluding reading the apology stands.
+        (
+            "Agent: I'm so sorry, that must be awful.",
+            "apology",
+            Outcome::Met,
+        ),
+        (
+            "Agent: I'm so sorry, that must be awful.",
+            "empathy",
+            Outcome::Met,
+        ),
+        // A gapped excluding cue rules out its sentence too.
+        (
+            "Agent: It will definitely be fixed today, I'll sort this.",
+            "promise",
+            Outcome::NotMet,
+        ),
+        (
+            "Agent: I'll sort this. It will definitely be fixed today.",
+            "promise",
+            Outcome::Met,
+        ),
+    ];
+    for (text, criterion, expected) in cases {
+        assert_eq!(outcome(text, criterion), expected, "{criterion}: {text}");
+    }
+}
+
+#[test]
+fn unless_rules_a_cue_out_in_its_sentence_or_turn() {
+    let cases = [
+        (
+            "Agent: I'm so sorry, but that's your fault.",
+            "apology-without-blame",
+            Outcome::NotMet,
+        ),
+        (
+            "Agent: I'm so sorry. You should have read the email.",
+            "apology-without-blame",
+            Outcome::Met,
+        ),
+        (
+            "Agent: I'm so sorry. You should have read the email.",
+            "apology-in-a-turn-without-blame",
+            Outcome::NotMet,
+        ),
+        (
+            "Agent: I'm so sorry about that.",
+            "apology-in-a-turn-without-blame",
+            Outcome::Met,
+        ),
+        // The plain rule, with no `unless`, still credits the apology.
+        (
+            "Agent: I'm so sorry, but that's your fault.",
+            "apology",
+            Outcome::Met,
+        ),
+        (
+            "Agent: I'm so sorry, but that's your fault.",
+            "answers-anger",
+            Outcome::NotMet,
+        ),
+        (
+            "Agent: I'm so sorry about that.",
+            "answers-anger",
+            Outcome::Met,
+        ),
+        (
+            "Agent: I'm so sorry, it's your own fault. What I can do is refund it.",
+            "apology-first",
+            Outcome::NotMet,
+        ),
+        (
+            "Agent: I'm so sorry. What I can do is refund it.",
+            "apology-first",
+            Outcome::Met,
+        ),
+    ];
+    for (text, criterion, expected) in cases {
+        assert_eq!(outcome(text, criterion), expected, "{criterion}: {text}");
+    }
+}
+
+#[test]
+fn an_unless_scope_other_than_sentence_or_turn_is_a_compile_error() {
+    let source = RUBRIC.replace("unless_in = \"turn\"", "unless_in = \"call\"");
+    let err = Rubric::compile(&source).expect_err("unknown scope");
+    assert!(err.message().contains("call"), "{err}");
+}
+
+#[test]
+fn explain_says_which_reading_held_a_cue_back() {
+    let rubric = Rubric::compile(RUBRIC).unwrap();
+    let sentence = transcript::Transcript::one_sentence(
+        transcript::Role::Learner,
+        "I'm sorry if you feel that way.",
+    );
+    let explanation = serde_json::to_value(rubric.explain(&sentence)).unwrap();
+    let cues = explanation["cues"].as_array().unwrap();
+    let apology = cues.iter().find(|c| c["lexicon"] == "apology").unwrap();
+    assert_eq!(apology["counts"], false, "{apology}");
+    let why = apology["held_back"].as_str().unwrap();
+    assert!(why.contains("reads as non-apology"), "{why}");
+    let non_apology = cues.iter().find(|c| c["lexicon"] == "non-apology").unwrap();
+    assert_eq!(non_apology["counts"], true, "{non_apology}");
+}
+
+#[test]
+fn exclusions_that_cannot_work_are_compile_errors() {
+    let base = "id = \"x\"\ntitle = \"t\"\nversion = \"1\"\n[lexicons.a]\nphrases = [\"a\"]\n";
+    let cases = [
+        (
+            format!("{base}excludes = [\"nope\"]\n"),
+            6,
+            "excludes `nope`, which is not a lexicon",
+        ),
+        (
+            format!("{base}excludes = [\"a\"]\n"),
+            6,
+            "cannot exclude itself",
+        ),
+        (
+            format!(
+                "{base}excludes = [\"b\"]\n[lexicons.b]\nphrases = [\"b\"]\nexcludes = [\"a\"]\n"
+            ),
+            6,
+            "exclude each other",
+        ),
+    ];
+    for (source, line, fragment) in cases {
+        let source = format!(
+            "{source}[[criteria]]\nid = \"c\"\ntitle = \"c\"\nrule = {{ says = [\"a\"] }}\n"
+        );
+        let err = Rubric::compile(&source).expect_err(fragment);
+        assert_eq!(err.line(), line, "{fragment}: {err}");
+        assert!(err.message().contains(fragment), "{err}");
+    }
+}
