@@ -218,6 +218,73 @@ fn an_unless_scope_other_than_sentence_or_turn_is_a_compile_error() {
 }
 
 #[test]
+fn a_refused_act_is_not_credited_however_far_the_negation_reaches() {
+    let cases = [
+        ("Agent: I'm not going to say I'm sorry.", Outcome::NotMet),
+        (
+            "Agent: I don't want to say I'm sorry for that.",
+            Outcome::NotMet,
+        ),
+        ("Agent: i'm not gonna say i'm sorry", Outcome::NotMet),
+        // Content words stop the reach: the apology stands.
+        (
+            "Agent: I don't know what happened but I'm so sorry.",
+            Outcome::Met,
+        ),
+        ("Agent: No problem at all, I'm so sorry.", Outcome::Met),
+        (
+            "Agent: i don't know what happened i'm so sorry",
+            Outcome::Met,
+        ),
+        ("Agent: I just want to say I'm so sorry.", Outcome::Met),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(outcome(text, "apology"), expected, "{text}");
+    }
+}
+
+#[test]
+fn the_seed_rubrics_no_longer_credit_a_refused_apology_or_escalation() {
+    let registry = rolemark::rubrics::Registry::embedded().unwrap();
+    let cases = [
+        (
+            "heat",
+            "apologise",
+            "Agent: I'm not going to say I'm sorry, it wasn't us.",
+        ),
+        (
+            "challenging-customers",
+            "apology-ownership",
+            "Agent: I'm not going to apologise for the courier.",
+        ),
+        (
+            "challenging-customers",
+            "escalation-handover",
+            "Agent: I won't be passing this on to my manager.",
+        ),
+    ];
+    for (rubric, criterion, line) in cases {
+        let transcript = transcript::parse(
+            &format!("Customer: This is ridiculous, I want to speak to your manager.\n{line}"),
+            None,
+            &RoleHints::default(),
+        )
+        .unwrap();
+        let assessment = Scorer::new(registry.get(rubric).unwrap()).score(&transcript);
+        let result = assessment
+            .criteria
+            .iter()
+            .find(|c| c.id == criterion)
+            .unwrap();
+        assert!(
+            !matches!(result.outcome, Outcome::Met | Outcome::PartiallyMet),
+            "{rubric} {criterion}: {line} was {:?}",
+            result.outcome
+        );
+    }
+}
+
+#[test]
 fn explain_says_which_reading_held_a_cue_back() {
     let rubric = Rubric::compile(RUBRIC).unwrap();
     let sentence = transcript::Transcript::one_sentence(

@@ -13,8 +13,60 @@ use std::sync::OnceLock;
 const NEGATORS: [&str; 9] = [
     "not", "no", "never", "nothing", "nobody", "neither", "nor", "hardly", "without",
 ];
-/// How many words before a cue a negator may stand.
+/// How many words before a cue a negator may stand, whatever the words between.
 const NEGATION_REACH: usize = 3;
+/// How far a negator reaches over words that only carry it on to the act:
+/// "I'm not going to say I'm sorry", "I won't be able to pass this on".
+const NEGATION_BRIDGED_REACH: usize = 8;
+/// Words a negation carries over to the act it refuses: auxiliaries, intention,
+/// saying and pronouns, never content. "No problem at all, sorry" stops at
+/// "problem", so the apology stands.
+const NEGATION_BRIDGE: [&str; 44] = [
+    "i",
+    "you",
+    "we",
+    "it",
+    "that",
+    "me",
+    "am",
+    "is",
+    "are",
+    "was",
+    "be",
+    "been",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "shall",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "going",
+    "gonna",
+    "to",
+    "about",
+    "want",
+    "able",
+    "need",
+    "got",
+    "say",
+    "said",
+    "saying",
+    "tell",
+    "let",
+    "just",
+    "even",
+    "ever",
+    "really",
+    "actually",
+    "personally",
+    "again",
+];
 
 /// A cue of one lexicon found in one turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -378,14 +430,25 @@ fn opens_sentence(norm: &Normaliser, token: u32) -> bool {
     token == 0 || norm.tokens[token as usize - 1].sentence != norm.tokens[token as usize].sentence
 }
 
+/// A negator before the cue in its clause: within [`NEGATION_REACH`] words of
+/// any kind, or further over words of [`NEGATION_BRIDGE`] only.
 fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u32> {
     let clause = norm.tokens.get(cue_start as usize)?.clause;
     let reach_from = (cue_start as usize)
-        .saturating_sub(NEGATION_REACH)
+        .saturating_sub(NEGATION_BRIDGED_REACH)
         .max(turn_start as usize);
-    (reach_from..cue_start as usize)
-        .rev()
-        .take_while(|&i| norm.tokens[i].clause == clause)
-        .find(|&i| NEGATORS.contains(&token_text(&norm.text, &norm.tokens[i])))
-        .map(|i| i as u32)
+    for (distance, i) in (reach_from..cue_start as usize).rev().enumerate() {
+        let token = &norm.tokens[i];
+        if token.clause != clause {
+            return None;
+        }
+        let word = token_text(&norm.text, token);
+        if NEGATORS.contains(&word) {
+            return Some(i as u32);
+        }
+        if distance + 1 >= NEGATION_REACH && !NEGATION_BRIDGE.contains(&word) {
+            return None;
+        }
+    }
+    None
 }
