@@ -9,10 +9,6 @@ use foldhash::{HashMap as FoldHashMap, HashSet as FoldHashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-/// Words that negate a cue standing close after them in the same clause.
-const NEGATORS: [&str; 9] = [
-    "not", "no", "never", "nothing", "nobody", "neither", "nor", "hardly", "without",
-];
 /// How many words before a cue a negator may stand, whatever the words between.
 const NEGATION_REACH: usize = 3;
 /// How far a negator reaches over words that only carry it on to the act:
@@ -21,52 +17,62 @@ const NEGATION_BRIDGED_REACH: usize = 8;
 /// Words a negation carries over to the act it refuses: auxiliaries, intention,
 /// saying and pronouns, never content. "No problem at all, sorry" stops at
 /// "problem", so the apology stands.
-const NEGATION_BRIDGE: [&str; 44] = [
-    "i",
-    "you",
-    "we",
-    "it",
-    "that",
-    "me",
-    "am",
-    "is",
-    "are",
-    "was",
-    "be",
-    "been",
-    "will",
-    "would",
-    "can",
-    "could",
-    "should",
-    "shall",
-    "do",
-    "does",
-    "did",
-    "have",
-    "has",
-    "had",
-    "going",
-    "gonna",
-    "to",
-    "about",
-    "want",
-    "able",
-    "need",
-    "got",
-    "say",
-    "said",
-    "saying",
-    "tell",
-    "let",
-    "just",
-    "even",
-    "ever",
-    "really",
-    "actually",
-    "personally",
-    "again",
-];
+fn carries_negation(word: &str) -> bool {
+    matches!(
+        word,
+        "i" | "you"
+            | "we"
+            | "it"
+            | "that"
+            | "me"
+            | "am"
+            | "is"
+            | "are"
+            | "was"
+            | "be"
+            | "been"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "should"
+            | "shall"
+            | "do"
+            | "does"
+            | "did"
+            | "have"
+            | "has"
+            | "had"
+            | "going"
+            | "gonna"
+            | "to"
+            | "about"
+            | "want"
+            | "able"
+            | "need"
+            | "got"
+            | "say"
+            | "said"
+            | "saying"
+            | "tell"
+            | "let"
+            | "just"
+            | "even"
+            | "ever"
+            | "really"
+            | "actually"
+            | "personally"
+            | "again"
+    )
+}
+
+/// Words that negate a cue standing close after them in the same clause.
+fn is_negator(word: &str) -> bool {
+    matches!(
+        word,
+        "not" | "no" | "never" | "nothing" | "nobody" | "neither" | "nor" | "hardly" | "without"
+    )
+}
 
 /// A cue of one lexicon found in one turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,7 +231,7 @@ impl<'a> Analysis<'a> {
             )
         });
         if rubric.excluded_by.iter().any(|by| !by.is_empty()) {
-            matches = hold_back_excluded(rubric, &norm, matches, &mut suppressed);
+            hold_back_excluded(rubric, &norm, &mut matches, &mut suppressed);
         }
         let mut by_lexicon = vec![Vec::new(); rubric.lexicons.len()];
         for (index, m) in matches.iter().enumerate() {
@@ -397,33 +403,45 @@ fn assemble_gapped(rubric: &Rubric, mut fragments: Vec<Fragment>) -> Vec<CueMatc
 /// Moves every counted cue that a counted cue of an excluding lexicon rules out
 /// in the same sentence to `suppressed`. Excluding cues are taken from the
 /// counted ones only, so a negated non-apology rules nothing out. `matches` is
-/// in transcript order, so a sentence's cues stand together.
+/// in transcript order, so a sentence's cues stand together; most sentences
+/// rule nothing out, and then nothing is moved or copied.
 fn hold_back_excluded(
     rubric: &Rubric,
     norm: &Normaliser,
-    matches: Vec<CueMatch>,
+    matches: &mut Vec<CueMatch>,
     suppressed: &mut Vec<Suppressed>,
-) -> Vec<CueMatch> {
+) {
     let sentence_of = |m: &CueMatch| norm.tokens[m.first_token as usize].sentence;
-    let mut kept = Vec::with_capacity(matches.len());
+    let mut held = Vec::new();
+    let mut start = 0;
     for sentence in matches.chunk_by(|a, b| sentence_of(a) == sentence_of(b)) {
-        for cue in sentence {
+        for (offset, cue) in sentence.iter().enumerate() {
             let excluder = rubric.excluded_by[cue.lexicon]
                 .iter()
                 .find_map(|&by| sentence.iter().find(|other| other.lexicon == by));
-            match excluder {
-                Some(other) => suppressed.push(Suppressed {
+            if let Some(other) = excluder {
+                held.push(start + offset);
+                suppressed.push(Suppressed {
                     cue: *cue,
                     reason: SuppressedBy::Excluded {
                         by: other.lexicon,
                         pattern: other.pattern,
                     },
-                }),
-                None => kept.push(*cue),
+                });
             }
         }
+        start += sentence.len();
     }
-    kept
+    if held.is_empty() {
+        return;
+    }
+    let mut index = 0;
+    let mut next_held = held.into_iter().peekable();
+    matches.retain(|_| {
+        let keep = next_held.next_if_eq(&index).is_none();
+        index += 1;
+        keep
+    });
 }
 
 fn opens_sentence(norm: &Normaliser, token: u32) -> bool {
@@ -431,7 +449,7 @@ fn opens_sentence(norm: &Normaliser, token: u32) -> bool {
 }
 
 /// A negator before the cue in its clause: within [`NEGATION_REACH`] words of
-/// any kind, or further over words of [`NEGATION_BRIDGE`] only.
+/// any kind, or further over words that [carry negation](carries_negation) only.
 fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u32> {
     let clause = norm.tokens.get(cue_start as usize)?.clause;
     let reach_from = (cue_start as usize)
@@ -443,10 +461,10 @@ fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u3
             return None;
         }
         let word = token_text(&norm.text, token);
-        if NEGATORS.contains(&word) {
+        if is_negator(word) {
             return Some(i as u32);
         }
-        if distance + 1 >= NEGATION_REACH && !NEGATION_BRIDGE.contains(&word) {
+        if distance + 1 >= NEGATION_REACH && !carries_negation(word) {
             return None;
         }
     }
