@@ -19,6 +19,7 @@ mod explain;
 mod extend;
 pub mod internals;
 mod lexicon;
+mod review;
 pub(crate) mod rubric;
 mod rules;
 mod scenario;
@@ -32,6 +33,7 @@ mod words;
 pub use evidence::{Evidence, Polarity, Quote, RuleKind};
 pub use examples::{ExampleFailure, ExampleReport, ExchangeReader};
 pub use explain::{CueFound, CueUse, Explanation};
+pub use review::ReviewNote;
 pub use rubric::{
     Band, BaseRubric, Behaviour, CompileLimits, Criterion, Lexicon, Rubric, RubricError,
     RubricErrorKind, Scoring,

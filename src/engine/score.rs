@@ -217,6 +217,10 @@ pub struct Assessment {
     /// when there are overrides.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overall_after_overrides: Option<Overall>,
+    /// Required criteria to check before accepting the grade: nothing was found
+    /// for or against them, yet they alone hold the grade down.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<super::ReviewNote>,
     /// The customer behaviours the rubric looks for, shown or not.
     pub customer_behaviour: Vec<BehaviourResult>,
     /// Each criterion's judgement, in rubric order.
@@ -332,6 +336,7 @@ impl<'r> Scorer<'r> {
             .map(|c| self.criterion(&evaluator, c, &mut red_flag_turns))
             .collect();
         let overall = self.overall(&criteria, red_flag_turns.len());
+        let review = super::review::review_notes(rubric, &criteria, overall.score);
         Assessment {
             rubric: RubricRef {
                 id: rubric.id.clone(),
@@ -342,6 +347,7 @@ impl<'r> Scorer<'r> {
             },
             overall,
             overall_after_overrides: None,
+            review,
             customer_behaviour,
             criteria,
             scenario: self.scenario.cloned(),

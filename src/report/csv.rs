@@ -3,7 +3,7 @@
 use super::learner_names;
 use crate::engine::{Assessment, CriterionResult, Overall, Polarity};
 
-const HEADER: [&str; 23] = [
+const HEADER: [&str; 24] = [
     "file",
     "learner",
     "rubric_id",
@@ -26,6 +26,7 @@ const HEADER: [&str; 23] = [
     "references",
     "overall_grade",
     "overall_score",
+    "review",
     "error",
 ];
 
@@ -129,6 +130,12 @@ fn criterion_row(
         c.references.join(" | "),
         overall.grade.clone(),
         overall.score.to_string(),
+        assessment
+            .review
+            .iter()
+            .find(|note| note.criterion == c.id)
+            .map(|note| note.reason.clone())
+            .unwrap_or_default(),
         String::new(),
     ]
 }

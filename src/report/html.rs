@@ -188,6 +188,16 @@ pub fn render_html(assessment: &Assessment, context: &ReportContext) -> String {
                         } @else {
                             (overall_block(&assessment.overall, "As scored by rolemark"))
                         }
+                        @if !assessment.review.is_empty() {
+                            div.review {
+                                h3 { "Check before you fail" }
+                                ul {
+                                    @for note in &assessment.review {
+                                        li { strong { (note.title) } ": " (note.reason) }
+                                    }
+                                }
+                            }
+                        }
                     }
                     section {
                         h2 { "Customer behaviour" }

@@ -101,6 +101,13 @@ pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
             o.capped_by.join(", ")
         );
     }
+    for note in &assessment.review {
+        let _ = writeln!(
+            out,
+            "Check before you fail ({}): {}",
+            note.criterion, note.reason
+        );
+    }
     let shown: Vec<String> = assessment
         .customer_behaviour
         .iter()

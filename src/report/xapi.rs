@@ -155,7 +155,7 @@ pub fn statements(assessment: &Assessment, context: &XapiContext) -> Vec<Value> 
                     "id": context.iri(&format!("rubrics/{}/criteria/{}", rubric.id, c.id)),
                     "definition": criterion_definition(c, context),
                 },
-                "result": criterion_result(c, context),
+                "result": criterion_result(c, assessment, context),
                 "context": statement_context(true),
             }))
         })
@@ -193,9 +193,12 @@ fn criterion_definition(c: &CriterionResult, context: &XapiContext) -> Value {
     definition
 }
 
-fn criterion_result(c: &CriterionResult, context: &XapiContext) -> Value {
+fn criterion_result(c: &CriterionResult, assessment: &Assessment, context: &XapiContext) -> Value {
     let outcome = c.final_outcome();
     let mut extensions = Map::new();
+    if let Some(note) = assessment.review.iter().find(|n| n.criterion == c.id) {
+        extensions.insert(context.extension("review"), json!(note.reason));
+    }
     extensions.insert(context.extension("outcome"), json!(outcome));
     extensions.insert(
         context.extension("evidence"),

@@ -261,6 +261,12 @@ function renderOverall(assessment) {
     parts.push(block(assessment.overall_after_overrides, "With your overrides"));
   }
   parts.push(block(assessment.overall, "As scored by rolemark"));
+  if (assessment.review && assessment.review.length) {
+    parts.push(element("div", { class: "review" },
+      element("h3", { text: "Check before you fail" }),
+      element("ul", {}, ...assessment.review.map((note) =>
+        element("li", {}, element("strong", { text: note.title }), `: ${note.reason}`)))));
+  }
   $("overall").replaceChildren(...parts);
 }
 
