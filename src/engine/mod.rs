@@ -25,6 +25,7 @@ mod rules;
 mod scenario;
 mod score;
 mod sentences;
+mod speech;
 mod text;
 mod timing;
 mod who;

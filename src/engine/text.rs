@@ -99,7 +99,12 @@ impl Normaliser {
         } else {
             original.split_sentence_bound_indices().collect()
         };
-        for (byte_start, sentence) in sentences {
+        let units = sentences.into_iter().flat_map(|(byte_start, sentence)| {
+            super::speech::units(sentence)
+                .into_iter()
+                .map(move |(offset, unit)| (byte_start + offset, unit))
+        });
+        for (byte_start, sentence) in units {
             let sentence_start = byte_to_char.chars_at(byte_start);
             let sentence_index = self.sentences.len() as u32;
             let first_token = self.tokens.len() as u32;

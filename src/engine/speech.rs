@@ -1,0 +1,254 @@
+//! Speech as cheap transcription gives it: lower-case, with few or no full stops,
+//! so one "sentence" can run for a whole 60-word turn. Such a run is cut into
+//! sentence-sized units where a speaker starts something new (a discourse marker,
+//! a question, the speaker turning to what they will do), and at a length no
+//! spoken sentence reaches, so that quotes stay sentence-sized and questions can
+//! be told without a question mark. Punctuated text is left as its writer set it.
+
+/// A run shorter than this is a sentence as it stands.
+const MIN_RUN_WORDS: usize = 16;
+/// A unit is never cut before it holds this many words.
+const MIN_UNIT_WORDS: usize = 4;
+/// A unit with no opener in sight is cut after this many words.
+const MAX_UNIT_WORDS: usize = 30;
+
+/// The units of `sentence`, each with its byte offset in it: the sentence itself
+/// unless it is a long run with no sentence punctuation of its own.
+pub(super) fn units(sentence: &str) -> Vec<(usize, &str)> {
+    let trimmed = sentence.trim_end();
+    let punctuated = trimmed.ends_with(['.', '!', '?', '…', '。', '！', '？']);
+    if punctuated || sentence.split_whitespace().nth(MIN_RUN_WORDS - 1).is_none() {
+        return vec![(0, sentence)];
+    }
+    let words: Vec<(usize, &str)> = words(sentence).collect();
+    let mut cuts = Vec::new();
+    let mut unit_start = 0;
+    for i in 1..words.len() {
+        let in_unit = i - unit_start;
+        let opens = in_unit >= MIN_UNIT_WORDS && opens_unit(&words, i);
+        if opens || in_unit >= MAX_UNIT_WORDS {
+            cuts.push(words[i].0);
+            unit_start = i;
+        }
+    }
+    let mut units = Vec::with_capacity(cuts.len() + 1);
+    let mut from = 0;
+    for cut in cuts {
+        units.push((from, &sentence[from..cut]));
+        from = cut;
+    }
+    units.push((from, &sentence[from..]));
+    units
+}
+
+/// Whitespace-separated words with their byte offsets.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_whitespace()
+        .map(move |word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
+}
+
+/// The word folded for comparison: lower case, without the commas and quotes
+/// speech-to-text sometimes leaves around it.
+fn bare(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
+        .replace('\u{2019}', "'")
+        .to_lowercase()
+}
+
+/// Words after which the next word carries on the same clause ("what i can do",
+/// "tell me what happened", "that's right"), so no unit starts there.
+fn binds_next(word: &str) -> bool {
+    matches!(
+        word,
+        "what"
+            | "that"
+            | "that's"
+            | "if"
+            | "because"
+            | "cos"
+            | "when"
+            | "where"
+            | "how"
+            | "which"
+            | "who"
+            | "as"
+            | "than"
+            | "to"
+            | "and"
+            | "but"
+            | "or"
+            | "so"
+            | "said"
+            | "say"
+            | "think"
+            | "know"
+            | "mean"
+            | "hope"
+            | "sure"
+            | "afraid"
+            | "believe"
+            | "me"
+            | "you"
+            | "us"
+            | "tell"
+            | "ask"
+            | "explain"
+            | "see"
+            | "check"
+            | "it"
+            | "it's"
+            | "there"
+            | "this"
+            | "is"
+            | "be"
+            | "all"
+            | "the"
+            | "a"
+            | "oh"
+            | "sounds"
+            | "i"
+            | "i'll"
+            | "i'm"
+            | "will"
+            | "can"
+            | "let"
+            | "just"
+    )
+}
+
+/// Whether word `i` starts a new unit: a discourse marker, a question opener
+/// followed by who or what it asks about, or the speaker turning to what they
+/// will do. A cut never falls inside a clause that the word before binds, so a
+/// cue phrase such as "what I can do is" or "I'm so sorry" stays whole.
+fn opens_unit(words: &[(usize, &str)], i: usize) -> bool {
+    let previous = words[i - 1].1;
+    if !previous.ends_with(',') && binds_next(&bare(previous)) {
+        return false;
+    }
+    let word = bare(words[i].1);
+    let next = words.get(i + 1).map(|(_, w)| bare(w)).unwrap_or_default();
+    let pronoun_follows = matches!(
+        next.as_str(),
+        "i" | "i'm"
+            | "i'll"
+            | "i've"
+            | "we"
+            | "we'll"
+            | "we're"
+            | "you"
+            | "you're"
+            | "your"
+            | "that's"
+            | "it's"
+            | "there's"
+            | "let"
+            | "let's"
+            | "the"
+            | "if"
+            | "what"
+    );
+    match word.as_str() {
+        "so" | "right" | "okay" | "ok" | "alright" | "anyway" | "well" => pronoun_follows,
+        "what" | "how" | "when" | "where" | "why" | "which" => matches!(
+            next.as_str(),
+            "is" | "was"
+                | "are"
+                | "were"
+                | "did"
+                | "do"
+                | "does"
+                | "can"
+                | "would"
+                | "happened"
+                | "time"
+                | "day"
+                | "date"
+                | "exactly"
+                | "else"
+        ),
+        "can" | "could" | "would" | "will" | "do" | "did" | "have" | "are" | "is" => matches!(
+            next.as_str(),
+            "you" | "i" | "we" | "someone" | "anyone" | "there"
+        ),
+        "i'm" | "i'll" | "i've" | "i'd" | "we'll" | "we've" | "we're" | "let's" => true,
+        "i" | "we" => matches!(
+            next.as_str(),
+            "can"
+                | "will"
+                | "would"
+                | "understand"
+                | "completely"
+                | "totally"
+                | "do"
+                | "am"
+                | "know"
+                | "see"
+                | "get"
+                | "have"
+                | "really"
+                | "want"
+                | "need"
+                | "hear"
+        ),
+        "let" => next == "me",
+        "thank" | "thanks" => matches!(next.as_str(), "you" | "for"),
+        "yeah" | "yes" | "no" => pronoun_follows,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::units;
+
+    fn texts(sentence: &str) -> Vec<&str> {
+        units(sentence)
+            .into_iter()
+            .map(|(_, u)| u.trim_end())
+            .collect()
+    }
+
+    #[test]
+    fn punctuated_or_short_sentences_are_left_whole() {
+        let long = "So if I have understood you right, you closed the account in August, the final bill showed a credit and you were told you would get it back within ten working days.";
+        assert_eq!(texts(long), vec![long]);
+        assert_eq!(
+            texts("oh right okay so what happened then"),
+            vec!["oh right okay so what happened then"]
+        );
+    }
+
+    #[test]
+    fn a_run_of_speech_is_cut_where_the_speaker_starts_something_new() {
+        let run = "yeah no i totally get that it's been three weeks and nobody called you back so what i'm going to do is book the engineer for thursday morning can you make sure someone is in between eight and twelve";
+        let units = texts(run);
+        assert!(units.len() >= 3, "{units:?}");
+        assert!(
+            units.iter().any(|u| u.starts_with("can you make sure")),
+            "{units:?}"
+        );
+        assert!(
+            units.iter().all(|u| u.split_whitespace().count() <= 30),
+            "{units:?}"
+        );
+    }
+
+    #[test]
+    fn units_cover_the_sentence_exactly_with_their_offsets() {
+        let run = "right okay i can see the order here it was sent on the third but the courier marked it as delivered to a safe place which i know is not what you wanted so i'll raise a claim with them today";
+        let mut rebuilt = String::new();
+        for (offset, unit) in units(run) {
+            assert_eq!(&run[offset..offset + unit.len()], unit);
+            rebuilt.push_str(unit);
+        }
+        assert_eq!(rebuilt, run);
+    }
+
+    #[test]
+    fn a_long_run_with_no_opener_is_cut_by_length() {
+        let run = "the the the ".repeat(30);
+        assert!(texts(&run)
+            .iter()
+            .all(|u| u.split_whitespace().count() <= 30));
+    }
+}
