@@ -332,3 +332,42 @@ fn exclusions_that_cannot_work_are_compile_errors() {
         assert!(err.message().contains(fragment), "{err}");
     }
 }
+
+#[test]
+fn procedural_and_rhetorical_questions_are_not_active_listening() {
+    let registry = rolemark::rubrics::Registry::embedded().unwrap();
+    let rubric = registry.get("challenging-customers").unwrap();
+    let question_evidence = |learner: &str| {
+        let text = format!(
+            "Customer: My parcel still hasn't come and nobody rings back.\nAgent: {learner}"
+        );
+        let transcript = transcript::parse(&text, None, &RoleHints::default()).unwrap();
+        let assessment = Scorer::new(rubric).score(&transcript);
+        let listening = assessment
+            .criteria
+            .iter()
+            .find(|c| c.id == "active-listening")
+            .unwrap();
+        listening
+            .evidence
+            .iter()
+            .filter(|e| e.rule.as_str() == "question")
+            .count()
+    };
+    for not_listening in [
+        "Could I grab your account number first?",
+        "Can I take your postcode, please?",
+        "How do you spell your surname?",
+        "That's not down to me though, is it?",
+        "What do you want me to do about it?",
+        "could i just take your date of birth",
+    ] {
+        assert_eq!(question_evidence(not_listening), 0, "{not_listening}");
+    }
+    for listening in [
+        "What happened when the courier came?",
+        "When did you last hear from them?",
+    ] {
+        assert_eq!(question_evidence(listening), 1, "{listening}");
+    }
+}
