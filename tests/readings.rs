@@ -2,7 +2,9 @@
 //! other out in the same sentence, so a sentence that counts against the learner
 //! never also counts for them through the same words.
 
-use rolemark::engine::{Outcome, Rubric, Scorer};
+mod support;
+
+use rolemark::engine::{CriterionResult, Outcome, Rubric, Scorer};
 use rolemark::transcript::{self, RoleHints};
 
 const RUBRIC: &str = r#"
@@ -243,9 +245,20 @@ fn a_refused_act_is_not_credited_however_far_the_negation_reaches() {
     }
 }
 
+/// `criterion` of a seed rubric on a short exchange.
+fn seed_criterion(rubric: &str, exchange: &str, criterion: &str) -> CriterionResult {
+    let transcript = transcript::parse(exchange, None, &RoleHints::default()).unwrap();
+    let rubric = support::registry().get(rubric).unwrap();
+    Scorer::new(rubric)
+        .score(&transcript)
+        .criteria
+        .into_iter()
+        .find(|c| c.id == criterion)
+        .unwrap()
+}
+
 #[test]
 fn the_seed_rubrics_no_longer_credit_a_refused_apology_or_escalation() {
-    let registry = rolemark::rubrics::Registry::embedded().unwrap();
     let cases = [
         (
             "heat",
@@ -264,18 +277,9 @@ fn the_seed_rubrics_no_longer_credit_a_refused_apology_or_escalation() {
         ),
     ];
     for (rubric, criterion, line) in cases {
-        let transcript = transcript::parse(
-            &format!("Customer: This is ridiculous, I want to speak to your manager.\n{line}"),
-            None,
-            &RoleHints::default(),
-        )
-        .unwrap();
-        let assessment = Scorer::new(registry.get(rubric).unwrap()).score(&transcript);
-        let result = assessment
-            .criteria
-            .iter()
-            .find(|c| c.id == criterion)
-            .unwrap();
+        let exchange =
+            format!("Customer: This is ridiculous, I want to speak to your manager.\n{line}");
+        let result = seed_criterion(rubric, &exchange, criterion);
         assert!(
             !matches!(result.outcome, Outcome::Met | Outcome::PartiallyMet),
             "{rubric} {criterion}: {line} was {:?}",
@@ -335,19 +339,11 @@ fn exclusions_that_cannot_work_are_compile_errors() {
 
 #[test]
 fn procedural_and_rhetorical_questions_are_not_active_listening() {
-    let registry = rolemark::rubrics::Registry::embedded().unwrap();
-    let rubric = registry.get("challenging-customers").unwrap();
     let question_evidence = |learner: &str| {
-        let text = format!(
+        let exchange = format!(
             "Customer: My parcel still hasn't come and nobody rings back.\nAgent: {learner}"
         );
-        let transcript = transcript::parse(&text, None, &RoleHints::default()).unwrap();
-        let assessment = Scorer::new(rubric).score(&transcript);
-        let listening = assessment
-            .criteria
-            .iter()
-            .find(|c| c.id == "active-listening")
-            .unwrap();
+        let listening = seed_criterion("challenging-customers", &exchange, "active-listening");
         listening
             .evidence
             .iter()

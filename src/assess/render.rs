@@ -57,9 +57,8 @@ pub fn render(
     assessment: &Assessment,
     settings: &RenderSettings,
 ) -> Result<String, Problem> {
-    let json = |value: &dyn erased::Json| value.to_json(settings.pretty_json);
     Ok(match rendering {
-        Rendering::Json => json(assessment)?,
+        Rendering::Json => json(assessment, settings.pretty_json)?,
         Rendering::Text => report::render_text(assessment, settings.source.as_deref()),
         Rendering::Html => report::render_html(
             assessment,
@@ -94,28 +93,21 @@ pub fn render(
                 learner_id: learner_id.to_owned(),
                 transcript_sha256: report::transcript_digest(request.transcript()),
             };
-            json(&report::xapi_statements(assessment, &context))?
+            json(
+                &report::xapi_statements(assessment, &context),
+                settings.pretty_json,
+            )?
         }
     })
 }
 
-/// JSON of any serialisable value, compact or pretty, behind one object-safe call.
-mod erased {
-    use super::Problem;
-
-    pub trait Json {
-        fn to_json(&self, pretty: bool) -> Result<String, Problem>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self, pretty: bool) -> Result<String, Problem> {
-            let text = if pretty {
-                serde_json::to_string_pretty(self).map(|text| text + "\n")
-            } else {
-                serde_json::to_string(self)
-            };
-            // Plain data structures always serialise.
-            text.map_err(|_| Problem::internal_error())
-        }
-    }
+/// JSON of a value, compact or pretty (indented, with a final newline).
+fn json(value: &impl serde::Serialize, pretty: bool) -> Result<String, Problem> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value).map(|text| text + "\n")
+    } else {
+        serde_json::to_string(value)
+    };
+    // Plain data structures always serialise.
+    text.map_err(|_| Problem::internal_error())
 }

@@ -28,11 +28,7 @@ pub(crate) fn review_notes(
     score: f64,
 ) -> Vec<ReviewNote> {
     let scoring = &rubric.scoring;
-    let earned = scoring
-        .bands
-        .iter()
-        .rposition(|b| score >= b.min)
-        .unwrap_or(0);
+    let earned = scoring.band_for(score);
     if earned <= scoring.required_cap {
         return Vec::new();
     }

@@ -346,23 +346,18 @@ impl Evaluator<'_, '_> {
     /// per rule evaluation.
     fn ruled_out<'s>(&'s self, unless: &Unless) -> impl Fn(&CueMatch) -> bool + 's {
         let a = self.analysis;
-        let (sentences, turns): (HashSet<u32>, HashSet<usize>) = if unless.cues.is_empty() {
-            Default::default()
-        } else {
-            match unless.scope {
-                UnlessScope::Sentence => (
-                    a.sentences_with(&unless.cues).into_iter().collect(),
-                    HashSet::default(),
-                ),
-                UnlessScope::Turn => (
-                    HashSet::default(),
-                    a.cue_matches(&unless.cues).map(|m| m.turn).collect(),
-                ),
-            }
+        let scope = unless.scope;
+        // Sentence or turn numbers, as the scope says, that hold an `unless` cue.
+        let near: HashSet<u32> = match scope {
+            _ if unless.cues.is_empty() => HashSet::default(),
+            UnlessScope::Sentence => a.sentences_with(&unless.cues),
+            UnlessScope::Turn => a.cue_matches(&unless.cues).map(|m| m.turn as u32).collect(),
         };
         move |m: &CueMatch| {
-            turns.contains(&m.turn)
-                || sentences.contains(&a.norm.tokens[m.first_token as usize].sentence)
+            near.contains(&match scope {
+                UnlessScope::Sentence => a.norm.tokens[m.first_token as usize].sentence,
+                UnlessScope::Turn => m.turn as u32,
+            })
         }
     }
 

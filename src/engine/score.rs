@@ -554,11 +554,7 @@ impl<'r> Scorer<'r> {
         } else {
             0.0
         };
-        let mut band = scoring
-            .bands
-            .iter()
-            .rposition(|b| score >= b.min)
-            .unwrap_or(0);
+        let mut band = scoring.band_for(score);
         let capped_by: Vec<String> = criteria
             .iter()
             .filter(|c| c.required && c.outcome == Outcome::NotMet)

@@ -21,11 +21,13 @@ pub(super) fn units(sentence: &str) -> Vec<(usize, &str)> {
         return vec![(0, sentence)];
     }
     let words: Vec<(usize, &str)> = words(sentence).collect();
+    // Folded once: each word is read as itself, as the next and as the previous.
+    let folded: Vec<String> = words.iter().map(|(_, w)| bare(w)).collect();
     let mut cuts = Vec::new();
     let mut unit_start = 0;
     for i in 1..words.len() {
         let in_unit = i - unit_start;
-        let opens = in_unit >= MIN_UNIT_WORDS && opens_unit(&words, i);
+        let opens = in_unit >= MIN_UNIT_WORDS && opens_unit(&words, &folded, i);
         if opens || in_unit >= MAX_UNIT_WORDS {
             cuts.push(words[i].0);
             unit_start = i;
@@ -120,15 +122,14 @@ fn binds_next(word: &str) -> bool {
 /// followed by who or what it asks about, or the speaker turning to what they
 /// will do. A cut never falls inside a clause that the word before binds, so a
 /// cue phrase such as "what I can do is" or "I'm so sorry" stays whole.
-fn opens_unit(words: &[(usize, &str)], i: usize) -> bool {
-    let previous = words[i - 1].1;
-    if !previous.ends_with(',') && binds_next(&bare(previous)) {
+fn opens_unit(words: &[(usize, &str)], folded: &[String], i: usize) -> bool {
+    if !words[i - 1].1.ends_with(',') && binds_next(&folded[i - 1]) {
         return false;
     }
-    let word = bare(words[i].1);
-    let next = words.get(i + 1).map(|(_, w)| bare(w)).unwrap_or_default();
+    let word = folded[i].as_str();
+    let next = folded.get(i + 1).map_or("", String::as_str);
     let pronoun_follows = matches!(
-        next.as_str(),
+        next,
         "i" | "i'm"
             | "i'll"
             | "i've"
@@ -147,10 +148,10 @@ fn opens_unit(words: &[(usize, &str)], i: usize) -> bool {
             | "if"
             | "what"
     );
-    match word.as_str() {
+    match word {
         "so" | "right" | "okay" | "ok" | "alright" | "anyway" | "well" => pronoun_follows,
         "what" | "how" | "when" | "where" | "why" | "which" => matches!(
-            next.as_str(),
+            next,
             "is" | "was"
                 | "are"
                 | "were"
@@ -166,13 +167,12 @@ fn opens_unit(words: &[(usize, &str)], i: usize) -> bool {
                 | "exactly"
                 | "else"
         ),
-        "can" | "could" | "would" | "will" | "do" | "did" | "have" | "are" | "is" => matches!(
-            next.as_str(),
-            "you" | "i" | "we" | "someone" | "anyone" | "there"
-        ),
+        "can" | "could" | "would" | "will" | "do" | "did" | "have" | "are" | "is" => {
+            matches!(next, "you" | "i" | "we" | "someone" | "anyone" | "there")
+        }
         "i'm" | "i'll" | "i've" | "i'd" | "we'll" | "we've" | "we're" | "let's" => true,
         "i" | "we" => matches!(
-            next.as_str(),
+            next,
             "can"
                 | "will"
                 | "would"
@@ -191,7 +191,7 @@ fn opens_unit(words: &[(usize, &str)], i: usize) -> bool {
                 | "hear"
         ),
         "let" => next == "me",
-        "thank" | "thanks" => matches!(next.as_str(), "you" | "for"),
+        "thank" | "thanks" => matches!(next, "you" | "for"),
         "yeah" | "yes" | "no" => pronoun_follows,
         _ => false,
     }

@@ -75,7 +75,6 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(
         ),
         _ => http_error(
             status,
-            ErrorCode::HttpError,
             status.canonical_reason().unwrap_or("request failed"),
         ),
     };

@@ -9,13 +9,12 @@ use actix_web::{HttpResponse, ResponseError};
 #[derive(Debug, Clone, Copy)]
 pub struct ProblemCode(pub ErrorCode);
 
-/// An HTTP error that actix raised itself, answered as a problem with its status.
-pub fn http_error(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Problem {
-    let mut problem = Problem::new(code, detail);
-    if code == ErrorCode::HttpError {
-        problem.status = status.as_u16();
-        problem.title = status.canonical_reason().unwrap_or("Error").to_owned();
-    }
+/// An HTTP error that actix raised itself, answered as an `http-error` problem
+/// with its status and that status's reason as title.
+pub fn http_error(status: StatusCode, detail: impl Into<String>) -> Problem {
+    let mut problem = Problem::new(ErrorCode::HttpError, detail);
+    problem.status = status.as_u16();
+    problem.title = status.canonical_reason().unwrap_or("Error").to_owned();
     problem
 }
 

@@ -56,6 +56,13 @@ pub struct Scoring {
     pub required_cap: usize,
 }
 
+impl Scoring {
+    /// Index into `bands` of the grade `score` earns, before any cap.
+    pub(crate) fn band_for(&self, score: f64) -> usize {
+        self.bands.iter().rposition(|b| score >= b.min).unwrap_or(0)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 /// A named list of phrases: one vocabulary of cues.
 pub struct Lexicon {
