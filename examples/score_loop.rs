@@ -1,6 +1,8 @@
-//! Scores the seed-1 4 KB synthetic role-play against `challenging-customers` N
-//! times, for counting instructions under callgrind (see BENCHMARKS.md): the
-//! difference between N = 101 and N = 1, divided by 100, is one score.
+//! Scores the seed-1 4 KB synthetic role-play (or the transcript file given
+//! after N) against `challenging-customers` N times, for counting instructions
+//! under callgrind (see BENCHMARKS.md): the difference between N = 101 and
+//! N = 1, divided by 100, is one score. A file keeps the input fixed when a
+//! rubric change also changes what the synthetic role-play draws.
 
 use rolemark::engine::{Rubric, Scorer};
 use rolemark::transcript::{self, RoleHints};
@@ -10,7 +12,10 @@ fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(1);
-    let text = rolemark::synth::roleplay(1, 4096);
+    let text = match std::env::args().nth(2) {
+        Some(path) => std::fs::read_to_string(&path).expect("transcript file reads"),
+        None => rolemark::synth::roleplay(1, 4096),
+    };
     let transcript = transcript::parse(&text, None, &RoleHints::default()).expect("parses");
     let source = rolemark::rubrics::EMBEDDED
         .iter()

@@ -42,6 +42,8 @@ enum Piece {
     Text(String),
     /// `...`: a few words stand between two parts of the phrase.
     Gap,
+    /// `<name>`: any phrase of the named lexicon.
+    Slot(String),
     Choice {
         options: Vec<Vec<Piece>>,
         optional: bool,
@@ -57,6 +59,9 @@ struct Phrasebook {
     /// The learner's red-flag cues (lexicons named in a criterion's `red_flags`).
     slips: Vec<Vec<Vec<Piece>>>,
     greetings: Vec<Vec<Piece>>,
+    /// Every lexicon's phrases by name, to fill slots (the first rubric naming
+    /// a lexicon gives it).
+    vocabulary: std::collections::BTreeMap<String, Vec<Vec<Piece>>>,
 }
 
 fn phrasebook() -> &'static Phrasebook {
@@ -82,6 +87,9 @@ fn phrasebook() -> &'static Phrasebook {
                 if phrases.is_empty() {
                     continue;
                 }
+                book.vocabulary
+                    .entry(name.clone())
+                    .or_insert_with(|| phrases.clone());
                 if name == "greeting" {
                     book.greetings.extend(phrases);
                 } else if name.starts_with("customer-") {
@@ -157,8 +165,15 @@ fn push_literal(pieces: &mut Vec<Piece>, literal: &mut String) {
         if i > 0 {
             pieces.push(Piece::Gap);
         }
-        if !part.is_empty() {
-            pieces.push(Piece::Text(part.to_owned()));
+        let mut rest = part;
+        while let Some(open) = rest.find('<') {
+            let close = rest[open..].find('>').map_or(rest.len(), |c| open + c);
+            pieces.push(Piece::Text(rest[..open].to_owned()));
+            pieces.push(Piece::Slot(rest[open + 1..close].to_owned()));
+            rest = rest.get(close + 1..).unwrap_or_default();
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest.to_owned()));
         }
     }
 }
@@ -186,6 +201,13 @@ fn render(pieces: &[Piece], rng: &mut Rng, out: &mut String) {
                 out.push(' ');
                 out.push_str(GAP_WORDS[rng.usize(..GAP_WORDS.len())]);
                 out.push(' ');
+            }
+            Piece::Slot(name) => {
+                if let Some(phrases) = phrasebook().vocabulary.get(name) {
+                    out.push(' ');
+                    render(&phrases[rng.usize(..phrases.len())], rng, out);
+                    out.push(' ');
+                }
             }
             Piece::Choice { options, optional } => {
                 if *optional && rng.bool() {
@@ -638,12 +660,15 @@ mod tests {
             let rendered = render_phrase(pieces, &mut rng);
             let norm = normalise_phrase(&rendered).unwrap_or_default();
             let forms = lexicon::expand(&source).unwrap();
-            // Gap words are drawn here, not by the rubric: the parts around them must
-            // appear in order.
+            // Gap words and slot fillers are drawn here, not by the rubric: the
+            // word parts around them must appear in order.
             let haystack = format!(" {norm} ");
             let matches = |form: &String| {
                 let mut at = 0;
-                form.split(lexicon::GAP).all(|part| {
+                lexicon::form_parts(form).into_iter().all(|(part, _)| {
+                    let lexicon::FormPart::Words(part) = part else {
+                        return true;
+                    };
                     let needle = format!(" {part} ");
                     match haystack[at..].find(&needle) {
                         Some(found) => {

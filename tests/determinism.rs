@@ -227,7 +227,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "31130cfcd4507aa09414023bd48805733c1da727ff37eb9107af7a770d84c583";
+    "a9bb4d88f842e71376d041e77e7e7a86dd0106117e73e68c614a2c6f19255d3c";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

@@ -72,6 +72,16 @@ title = "Takes ownership"
 rule = { says = ["promise"] }
 
 [[criteria]]
+id = "two-good-moves-without-blame"
+title = "Apologises and empathises, without blame in the same sentence"
+rule = { count = { of = [{ says = ["apology"] }, { says = ["empathy"] }], at_least = 2, unless = ["blame"] } }
+
+[[criteria]]
+id = "two-good-moves-in-turns-without-blame"
+title = "Apologises and empathises in turns without blame"
+rule = { count = { of = [{ says = ["apology"] }, { says = ["empathy"] }], at_least = 2, unless = ["blame"], unless_in = "turn" } }
+
+[[criteria]]
 id = "no-non-apology"
 title = "Does not give a non-apology"
 rule = { not = { says = ["non-apology"] } }
@@ -205,6 +215,27 @@ fn unless_rules_a_cue_out_in_its_sentence_or_turn() {
             "Agent: I'm so sorry. What I can do is refund it.",
             "apology-first",
             Outcome::Met,
+        ),
+        // A count drops the evidence an `unless` cue rules out before counting.
+        (
+            "Agent: I'm so sorry. That must be awful.",
+            "two-good-moves-without-blame",
+            Outcome::Met,
+        ),
+        (
+            "Agent: I'm so sorry, it's your own fault. That must be awful.",
+            "two-good-moves-without-blame",
+            Outcome::PartiallyMet,
+        ),
+        (
+            "Agent: I'm so sorry. That must be awful. You should have read the email.",
+            "two-good-moves-without-blame",
+            Outcome::Met,
+        ),
+        (
+            "Agent: I'm so sorry. That must be awful. You should have read the email.",
+            "two-good-moves-in-turns-without-blame",
+            Outcome::NotMet,
         ),
     ];
     for (text, criterion, expected) in cases {
@@ -365,5 +396,130 @@ fn procedural_and_rhetorical_questions_are_not_active_listening() {
         "When did you last hear from them?",
     ] {
         assert_eq!(question_evidence(listening), 1, "{listening}");
+    }
+}
+
+#[test]
+fn a_criterion_not_met_names_the_cues_it_held_back_and_why() {
+    let rubric = Rubric::compile(RUBRIC).expect("test rubric compiles");
+    let result = |learner: &str, criterion: &str| -> CriterionResult {
+        let transcript = transcript::parse(
+            &format!("Customer: This is ridiculous.\n{learner}"),
+            None,
+            &RoleHints::default(),
+        )
+        .expect("transcript parses");
+        Scorer::new(&rubric)
+            .score(&transcript)
+            .criteria
+            .into_iter()
+            .find(|c| c.id == criterion)
+            .expect("criterion exists")
+    };
+    let cases = [
+        // (learner's words, criterion, quote held back, why)
+        (
+            "Agent: I'm sorry if you feel that way.",
+            "apology",
+            "I'm sorry if you feel that way.",
+            "held back: the sentence reads as non-apology",
+        ),
+        (
+            "Agent: Look. I'm not going to say I'm sorry.",
+            "apology",
+            "I'm not going to say I'm sorry.",
+            "held back: negated by \u{201c}not\u{201d}",
+        ),
+        (
+            "Agent: Definitely, it will be fixed today.",
+            "promise",
+            "Definitely, it will be fixed today.",
+            "held back: the sentence reads as unrealistic-promise",
+        ),
+    ];
+    for (learner, criterion, quote, why) in cases {
+        let c = result(learner, criterion);
+        assert_eq!(c.outcome, Outcome::NotMet, "{learner}");
+        assert!(c.evidence.is_empty(), "{learner}: nothing is credited");
+        assert_eq!(c.held_back.len(), 1, "{learner}: {:?}", c.held_back);
+        let held = &c.held_back[0];
+        assert_eq!(held.quote.quote, quote, "{learner}");
+        let note = held.note.as_deref().unwrap_or_default();
+        assert!(note.starts_with(why), "{learner}: {note}");
+        assert!(
+            c.looked_for
+                .iter()
+                .any(|l| l.contains("was not credited") && l.contains(why)),
+            "{learner}: {:?}",
+            c.looked_for
+        );
+    }
+    // A met criterion lists nothing held back; nor does one whose cue was never said.
+    assert!(result("Agent: I'm so sorry about that.", "apology")
+        .held_back
+        .is_empty());
+    assert!(result("Agent: What's the order number?", "apology")
+        .held_back
+        .is_empty());
+}
+
+#[test]
+fn seed_rubrics_never_credit_an_act_the_learner_refuses_or_negates() {
+    // (rubric, the learner's words, lexicon that must not count in them)
+    let cases = [
+        ("heat", "I'm not going to say I'm sorry.", "apology"),
+        ("heat", "Why should I apologise for that?", "apology"),
+        (
+            "challenging-customers",
+            "Why would I say sorry for that?",
+            "apology",
+        ),
+        (
+            "challenging-customers",
+            "What would I have to apologise for?",
+            "apology",
+        ),
+        (
+            "challenging-customers",
+            "I won't be passing this on to anyone.",
+            "escalation",
+        ),
+        (
+            "challenging-customers",
+            "I'm not going to escalate this, it's policy.",
+            "escalation",
+        ),
+        (
+            "complaint-handling",
+            "Why should we refund you when you broke it?",
+            "solution-offer",
+        ),
+        (
+            "challenging-customers",
+            "There's no date I can give you, it's up to the engineers.",
+            "solution-offer",
+        ),
+        (
+            "challenging-customers",
+            "I'm not going to take responsibility for the courier.",
+            "ownership",
+        ),
+    ];
+    for (rubric_id, words, lexicon) in cases {
+        let rubric = support::registry().get(rubric_id).expect("seed rubric");
+        let transcript = transcript::parse(
+            &format!("Customer: This is ridiculous.\nAgent: {words}"),
+            None,
+            &RoleHints::default(),
+        )
+        .expect("transcript parses");
+        let explanation = rubric.explain(&transcript);
+        let counted: Vec<&str> = explanation
+            .cues
+            .iter()
+            .filter(|c| c.lexicon == lexicon && c.counts)
+            .map(|c| c.text.as_str())
+            .collect();
+        assert!(counted.is_empty(), "{rubric_id}: {words}: {counted:?}");
     }
 }

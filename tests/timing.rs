@@ -21,6 +21,16 @@ title = "Cuts the customer off"
 rule = { interrupts = { overlap = 1.0 } }
 
 [[criteria]]
+id = "interrupts-unless-excused"
+title = "Cuts the customer off without excusing it"
+rule = { interrupts = { overlap = 1.0, unless = ["apology"] } }
+
+[[criteria]]
+id = "interrupts-unless-excused-in-turn"
+title = "Cuts the customer off without excusing it anywhere in the turn"
+rule = { interrupts = { overlap = 1.0, unless = ["apology"], unless_in = "turn" } }
+
+[[criteria]]
 id = "silence"
 title = "Leaves dead air"
 rule = { silence = { over = 10.0, unless = ["hold"] } }
@@ -95,6 +105,53 @@ fn a_learner_starting_before_the_customer_finishes_is_an_interruption() {
         e.note.as_deref(),
         Some("started 2.5 s before the customer had finished")
     );
+}
+
+#[test]
+fn an_interruption_holding_an_unless_cue_does_not_count() {
+    let interruption = |words: &str| {
+        score(&timed(&[
+            ("Customer", 0.0, 10.0, "My card was charged twice by you."),
+            ("Agent", 7.5, 9.0, words),
+        ]))
+    };
+    let cases = [
+        // (learner's words, criterion, outcome)
+        (
+            "Right, what you need to do is phone the bank.",
+            "interrupts-unless-excused",
+            Outcome::Met,
+        ),
+        (
+            "Sorry, what you need to do is phone the bank.",
+            "interrupts-unless-excused",
+            Outcome::NotMet,
+        ),
+        // The cue must be in the quoted sentence, unless the rule says turn.
+        (
+            "Right, what you need to do is phone the bank. Sorry.",
+            "interrupts-unless-excused",
+            Outcome::Met,
+        ),
+        (
+            "Right, what you need to do is phone the bank. Sorry.",
+            "interrupts-unless-excused-in-turn",
+            Outcome::NotMet,
+        ),
+    ];
+    for (words, id, expected) in cases {
+        let a = interruption(words);
+        let c = criterion(&a, id);
+        assert_eq!(c.outcome, expected, "{id}: {words}");
+        if expected == Outcome::NotMet {
+            assert!(c.evidence.is_empty(), "{id}: {words}: {:?}", c.evidence);
+            assert!(
+                c.looked_for.iter().any(|l| l.contains("not in a")),
+                "{id}: {:?}",
+                c.looked_for
+            );
+        }
+    }
 }
 
 #[test]

@@ -6,37 +6,40 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rolemark::engine::internals::Normaliser;
-use rolemark::engine::internals::{self as lexicon, GAP};
+use rolemark::engine::internals::{self as lexicon, FormPart};
 use rolemark::transcript::Transcript;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 /// Every pattern the engine's automaton holds for a rubric source: each expanded form,
-/// and each part of a gapped form (the engine searches the parts and joins them after).
+/// and each word part of a composite form (one with gaps or slots: the engine
+/// searches the parts and joins them after).
 pub struct PhraseList {
     pub patterns: Vec<String>,
-    /// Distinct gapped forms, which the engine counts as phrases but never searches.
-    pub gapped: usize,
+    /// Distinct composite forms, which the engine counts as phrases but never searches.
+    pub composite: usize,
 }
 
 impl PhraseList {
     pub fn from_source(source: &str) -> PhraseList {
         let table: toml::Table = toml::from_str(source).expect("rubric TOML");
         let mut seen = HashSet::new();
-        let mut gapped = HashSet::new();
+        let mut composite = HashSet::new();
         let mut patterns = Vec::new();
         let lexicons = table["lexicons"].as_table().expect("lexicons table");
         for lexicon in lexicons.values() {
             for phrase in lexicon["phrases"].as_array().expect("phrases array") {
                 let phrase = phrase.as_str().expect("phrase string");
                 for form in lexicon::expand(phrase).expect("phrase expands") {
-                    if form.contains(GAP) {
-                        for part in form.split(GAP) {
-                            if seen.insert(part.to_owned()) {
-                                patterns.push(part.to_owned());
+                    if lexicon::is_composite(&form) {
+                        for (part, _) in lexicon::form_parts(&form) {
+                            if let FormPart::Words(part) = part {
+                                if seen.insert(part.to_owned()) {
+                                    patterns.push(part.to_owned());
+                                }
                             }
                         }
-                        gapped.insert(form);
+                        composite.insert(form);
                     } else if seen.insert(form.clone()) {
                         patterns.push(form);
                     }
@@ -45,13 +48,13 @@ impl PhraseList {
         }
         PhraseList {
             patterns,
-            gapped: gapped.len(),
+            composite: composite.len(),
         }
     }
 
     /// Distinct phrases as `Rubric::phrase_count` counts them.
     pub fn phrase_count(&self) -> usize {
-        self.patterns.len() + self.gapped
+        self.patterns.len() + self.composite
     }
 
     /// The automaton the engine builds: the same padded patterns, the same match kind,

@@ -1,7 +1,9 @@
 //! One pass over a transcript: normalise every turn, run the rubric's automaton once,
 //! and index the cue matches so that rules can be evaluated without rescanning text.
 
-use super::lexicon::{LexiconId, MAX_GAP_WORDS};
+#[cfg(doc)]
+use super::lexicon::MAX_GAP_WORDS;
+use super::lexicon::{CompositePhrase, LexiconId};
 use super::rubric::Rubric;
 use super::text::{token_text, Normaliser};
 use crate::transcript::{Role, Transcript};
@@ -198,6 +200,15 @@ impl<'a> Analysis<'a> {
                 turn_cursor += 1;
             }
             let turn = turn_cursor;
+            let sentence = norm.tokens[first_token as usize].sentence;
+            let fragment = |(composite, part): (usize, usize)| Fragment {
+                composite,
+                part,
+                sentence,
+                turn,
+                first_token,
+                last_token,
+            };
             for &lexicon in phrases.owners(hit.pattern) {
                 let cue = CueMatch {
                     lexicon,
@@ -207,19 +218,19 @@ impl<'a> Analysis<'a> {
                     last_token,
                 };
                 record(cue, turn_tokens[turn].start);
+                // A slot is filled by what its lexicon's phrase says, negated or not:
+                // the composite phrase is judged as a whole when it is recorded.
+                fragments.extend(phrases.slot_uses(lexicon).iter().copied().map(fragment));
             }
-            for &(gapped, part) in phrases.fragment_of(hit.pattern) {
-                fragments.push(Fragment {
-                    gapped,
-                    part,
-                    sentence: norm.tokens[first_token as usize].sentence,
-                    turn,
-                    first_token,
-                    last_token,
-                });
-            }
+            fragments.extend(
+                phrases
+                    .fragment_of(hit.pattern)
+                    .iter()
+                    .copied()
+                    .map(fragment),
+            );
         }
-        for cue in assemble_gapped(rubric, fragments) {
+        for cue in assemble_composites(rubric, fragments) {
             record(cue, turn_tokens[cue.turn].start);
         }
         matches.sort_by_key(|m| {
@@ -347,10 +358,10 @@ impl<'a> Analysis<'a> {
     }
 }
 
-/// A part of a gapped phrase found in the text.
+/// A part of a composite phrase found in the text.
 #[derive(Debug, Clone, Copy)]
 struct Fragment {
-    gapped: usize,
+    composite: usize,
     part: usize,
     sentence: u32,
     turn: usize,
@@ -358,37 +369,22 @@ struct Fragment {
     last_token: u32,
 }
 
-/// Chains the parts of each gapped phrase within one sentence, in order, with at most
-/// `MAX_GAP_WORDS` words between neighbours. Each search is bounded by the gap, so
-/// the cost stays linear in the number of fragments.
-fn assemble_gapped(rubric: &Rubric, mut fragments: Vec<Fragment>) -> Vec<CueMatch> {
+/// Chains the parts of each composite phrase within one sentence, in order, each
+/// after the previous one with at most its gap of words between (none for a word
+/// or slot written next to it, [`MAX_GAP_WORDS`] after `...`). Each search is
+/// bounded by the gap, so the cost stays linear in the number of fragments.
+fn assemble_composites(rubric: &Rubric, mut fragments: Vec<Fragment>) -> Vec<CueMatch> {
     let mut found = Vec::new();
-    fragments.sort_by_key(|f| (f.gapped, f.sentence, f.first_token, f.part));
-    for group in fragments.chunk_by(|a, b| a.gapped == b.gapped && a.sentence == b.sentence) {
-        let phrase = rubric.phrases.gapped(group[0].gapped);
-        let last_part = phrase.parts.len() - 1;
+    fragments.sort_by_key(|f| (f.composite, f.sentence, f.first_token, f.part, f.last_token));
+    fragments.dedup_by_key(|f| (f.composite, f.sentence, f.first_token, f.part, f.last_token));
+    for group in fragments.chunk_by(|a, b| a.composite == b.composite && a.sentence == b.sentence) {
+        let phrase = rubric.phrases.composite(group[0].composite);
         for start in group.iter().filter(|f| f.part == 0) {
-            let mut end = start.last_token;
-            let mut complete = true;
-            for part in 1..=last_part {
-                let from = group.partition_point(|f| f.first_token <= end);
-                let next = group[from..]
-                    .iter()
-                    .take_while(|f| f.first_token <= end + 1 + MAX_GAP_WORDS)
-                    .find(|f| f.part == part);
-                match next {
-                    Some(f) => end = f.last_token,
-                    None => {
-                        complete = false;
-                        break;
-                    }
-                }
-            }
-            if complete {
+            if let Some(end) = chain_end(phrase, group, 1, start.last_token) {
                 for &lexicon in &phrase.lexicons {
                     found.push(CueMatch {
                         lexicon,
-                        pattern: rubric.phrases.gapped_phrase_id(start.gapped),
+                        pattern: rubric.phrases.composite_phrase_id(start.composite),
                         turn: start.turn,
                         first_token: start.first_token,
                         last_token: end,
@@ -398,6 +394,23 @@ fn assemble_gapped(rubric: &Rubric, mut fragments: Vec<Fragment>) -> Vec<CueMatc
         }
     }
     found
+}
+
+/// The last token of the first way to complete `phrase` from `part` on, after a
+/// chain that ends at token `end`. Every candidate for a part is tried, because a
+/// slot may be filled by a short and a long phrase from the same word ("fed up"
+/// and "fed up to the back teeth"), and only one may leave room for what follows.
+/// The candidates lie within the part's gap, so the search stays small.
+fn chain_end(phrase: &CompositePhrase, group: &[Fragment], part: usize, end: u32) -> Option<u32> {
+    let Some(next) = phrase.parts.get(part) else {
+        return Some(end);
+    };
+    let from = group.partition_point(|f| f.first_token <= end);
+    group[from..]
+        .iter()
+        .take_while(|f| f.first_token <= end + 1 + next.max_gap_before)
+        .filter(|f| f.part == part)
+        .find_map(|f| chain_end(phrase, group, part + 1, f.last_token))
 }
 
 /// Moves every counted cue that a counted cue of an excluding lexicon rules out

@@ -148,9 +148,17 @@ fn collect(rule: &Rule, target: &str, out: &mut Vec<(LexiconId, Reader)>) {
         Rule::DemandOverAuthority { demands } => {
             add(demands, "demand_over_authority.demands", Who::Customer)
         }
-        Rule::Interrupts { .. } | Rule::Behaviour(_) | Rule::ScenarioPolicy { .. } => {}
-        Rule::All(rules) | Rule::Any(rules) | Rule::Count { of: rules, .. } => {
+        Rule::Interrupts { unless, by, .. } => add(&unless.cues, "interrupts.unless", *by),
+        Rule::Behaviour(_) | Rule::ScenarioPolicy { .. } => {}
+        Rule::All(rules) | Rule::Any(rules) => {
             for r in rules {
+                collect(r, target, out);
+            }
+        }
+        Rule::Count { of, unless, .. } => {
+            // The count's own `unless` reaches whoever its parts credit.
+            add(&unless.cues, "count.unless", Who::Anyone);
+            for r in of {
                 collect(r, target, out);
             }
         }

@@ -5,7 +5,9 @@
 //! engine, without notice. Applications use [`Rubric`](super::Rubric) and
 //! [`Scorer`](super::Scorer).
 
-pub use super::lexicon::{expand, normalised, PhraseError, GAP, MAX_FORMS_PER_PHRASE};
+pub use super::lexicon::{
+    expand, form_parts, is_composite, normalised, FormPart, PhraseError, GAP, MAX_FORMS_PER_PHRASE,
+};
 pub use super::scenario::{amounts, Amount};
 pub use super::text::{
     normalise_phrase, normalise_phrase_fully, Normaliser, Sentence, Token, SENTENCE_BREAK,

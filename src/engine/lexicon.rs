@@ -1,9 +1,12 @@
 //! Cue phrases: the compact phrase syntax, its expansion, and the one automaton
 //! that finds every phrase of a rubric in a single pass.
 //!
-//! Syntax: `{a|b}` picks one alternative, `[a]` or `[a|b]` is optional, groups nest.
-//! Every expanded form is normalised exactly like transcript text, and patterns are
-//! padded with spaces so that they only match whole words.
+//! Syntax: `{a|b}` picks one alternative, `[a]` or `[a|b]` is optional, groups nest,
+//! `...` lets a few words stand between two parts, and `<name>` is a slot that any
+//! phrase of lexicon `name` fills. Every expanded form is normalised exactly like
+//! transcript text, and patterns are padded with spaces so that they only match
+//! whole words. Forms with gaps or slots are composites: their word parts are
+//! patterns of the automaton, and they are assembled from the parts found.
 
 use super::text::{self, Normaliser};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -18,6 +21,10 @@ pub const GAP_SYNTAX: &str = "...";
 /// How a gap is kept inside an expanded, normalised form.
 pub const GAP: &str = " ... ";
 pub const MAX_GAP_WORDS: u32 = 6;
+
+/// How a slot is written, in a phrase and in an expanded form: `<feeling>`.
+const SLOT_OPEN: char = '<';
+const SLOT_CLOSE: char = '>';
 
 /// An error in one phrase, with the char column (1-based) where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +56,27 @@ impl Parser<'_> {
             column: self.pos + 1,
             message: message.into(),
         }
+    }
+
+    /// Reads a slot, `<lexicon-name>`, and gives it back as written.
+    fn slot(&mut self) -> Result<String, PhraseError> {
+        let open_at = self.pos;
+        let name: String = self.chars[open_at + 1..]
+            .iter()
+            .take_while(|&&c| c != SLOT_CLOSE)
+            .collect();
+        let closed = self.chars.get(open_at + 1 + name.chars().count()) == Some(&SLOT_CLOSE);
+        let well_formed = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !closed || !well_formed {
+            return Err(self.error(
+                "a slot is written `<lexicon-name>`: lower-case letters, digits, `-` or `_` between `<` and `>`",
+            ));
+        }
+        self.pos = open_at + name.chars().count() + 2;
+        Ok(format!("{SLOT_OPEN}{name}{SLOT_CLOSE}"))
     }
 
     /// Parses a sequence until one of `stops` (not consumed) or the end.
@@ -97,6 +125,11 @@ impl Parser<'_> {
                         optional: c == '[',
                     });
                 }
+                SLOT_OPEN => {
+                    literal.push(' ');
+                    literal.push_str(&self.slot()?);
+                    literal.push(' ');
+                }
                 '|' | '}' | ']' if depth == 0 => {
                     return Err(self.error(format!(
                         "`{c}` outside a group: alternatives go inside `{{a|b}}` or `[a|b]`"
@@ -131,27 +164,107 @@ pub fn expand(phrase: &str) -> Result<Vec<String>, PhraseError> {
     let mut seen = foldhash::HashSet::default();
     let mut out = Vec::new();
     for form in forms {
-        let mut parts = Vec::new();
-        for part in form.split(GAP_SYNTAX) {
-            let Some(norm) = text::normalise_phrase(part) else {
-                return Err(PhraseError {
-                    column: 1,
-                    message: if form.contains(GAP_SYNTAX) {
-                        "words must stand on both sides of `...`, and the phrase must not end in an optional part beside it".into()
-                    } else {
-                        "the phrase can match no words at all: make at least one word required"
-                            .into()
-                    },
-                });
-            };
-            parts.push(norm);
-        }
-        let norm = parts.join(GAP);
+        let norm = normalise_form(&form)?;
         if seen.insert(norm.clone()) {
             out.push(norm);
         }
     }
     Ok(out)
+}
+
+/// Normalises one expanded form: its words like transcript text, its slots as
+/// written, gaps as [`GAP`].
+fn normalise_form(form: &str) -> Result<String, PhraseError> {
+    let error = |message: &str| PhraseError {
+        column: 1,
+        message: message.into(),
+    };
+    let mut pieces = Vec::new();
+    let mut has_words = false;
+    for gap_piece in form.split(GAP_SYNTAX) {
+        let mut parts = Vec::new();
+        let mut rest = gap_piece;
+        while !rest.is_empty() {
+            let (text, slot, after) = match rest.find(SLOT_OPEN) {
+                Some(open) => {
+                    let close = rest[open..]
+                        .find(SLOT_CLOSE)
+                        .map_or(rest.len(), |c| open + c + 1);
+                    (&rest[..open], Some(&rest[open..close]), &rest[close..])
+                }
+                None => (rest, None, ""),
+            };
+            if let Some(words) = text::normalise_phrase(text) {
+                has_words = true;
+                parts.push(words);
+            }
+            if let Some(slot) = slot {
+                parts.push(slot.to_owned());
+            }
+            rest = after;
+        }
+        if parts.is_empty() {
+            return Err(error(if form.contains(GAP_SYNTAX) {
+                "words must stand on both sides of `...`, and the phrase must not end in an optional part beside it"
+            } else {
+                "the phrase can match no words at all: make at least one word required"
+            }));
+        }
+        pieces.push(parts.join(" "));
+    }
+    if !has_words {
+        return Err(error(
+            "the phrase is only slots: add at least one word it must hold, or use the slot's lexicon itself",
+        ));
+    }
+    Ok(pieces.join(GAP))
+}
+
+/// One part of a composite form, as [`form_parts`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormPart<'a> {
+    /// Normalised words, matched as one pattern.
+    Words(&'a str),
+    /// A slot: any phrase of the named lexicon.
+    Slot(&'a str),
+}
+
+/// The parts of an expanded form, each with the most words that may stand
+/// before it (after the previous part): [`MAX_GAP_WORDS`] after a gap, else 0.
+pub fn form_parts(form: &str) -> Vec<(FormPart<'_>, u32)> {
+    let mut parts = Vec::new();
+    for (index, gap_piece) in form.split(GAP).enumerate() {
+        let mut gap = if index == 0 { 0 } else { MAX_GAP_WORDS };
+        let mut words_from: Option<usize> = None;
+        let mut at = 0;
+        for word in gap_piece.split(' ') {
+            let start = at;
+            at += word.len() + 1;
+            if word.starts_with(SLOT_OPEN) {
+                if let Some(from) = words_from.take() {
+                    parts.push((FormPart::Words(&gap_piece[from..start - 1]), gap));
+                    gap = 0;
+                }
+                let name = word
+                    .trim_start_matches(SLOT_OPEN)
+                    .trim_end_matches(SLOT_CLOSE);
+                parts.push((FormPart::Slot(name), gap));
+                gap = 0;
+            } else if words_from.is_none() {
+                words_from = Some(start);
+            }
+        }
+        if let Some(from) = words_from {
+            parts.push((FormPart::Words(&gap_piece[from..]), gap));
+        }
+    }
+    parts
+}
+
+/// Whether an expanded form is assembled from parts (it has a gap or a slot)
+/// rather than matched as one pattern.
+pub fn is_composite(form: &str) -> bool {
+    form.contains(GAP) || form.contains(SLOT_OPEN)
 }
 
 fn expand_sequence(nodes: &[Node], forms: &mut Vec<String>) -> Result<(), PhraseError> {
@@ -222,18 +335,44 @@ pub struct PhraseSet {
     phrases: Vec<String>,
     /// Which lexicons each pattern belongs to (a phrase may sit in several).
     owners: Vec<Vec<LexiconId>>,
-    /// For each pattern, the gapped phrases it is a part of, with the part's index.
+    /// For each pattern, the composite phrases it is a part of, with the part's index.
     fragment_of: Vec<Vec<(usize, usize)>>,
-    gapped: Vec<GappedPhrase>,
+    /// For each lexicon, the composite phrases it fills a slot of, with the part's index.
+    slot_uses: Vec<Vec<(usize, usize)>>,
+    composites: Vec<CompositePhrase>,
 }
 
-/// A phrase with gaps: its parts must appear in order in one sentence, with at most
-/// [`MAX_GAP_WORDS`] words between neighbours.
+/// A phrase with gaps or slots: its parts must appear in order in one sentence,
+/// each after the previous one with at most its `max_gap_before` words between.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GappedPhrase {
+pub struct CompositePhrase {
     pub display: String,
-    pub parts: Vec<usize>,
+    pub parts: Vec<Part>,
     pub lexicons: Vec<LexiconId>,
+}
+
+/// One part of a [`CompositePhrase`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    pub matcher: PartMatcher,
+    /// The most words that may stand between the previous part and this one.
+    pub max_gap_before: u32,
+}
+
+/// What fills a part of a composite phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartMatcher {
+    /// Words, found as a pattern of the automaton.
+    Pattern(usize),
+    /// Any phrase of a lexicon (a slot).
+    Slot(LexiconId),
+}
+
+/// Why a form could not be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlotError {
+    /// The slot names no lexicon of the rubric.
+    Unknown(String),
 }
 
 #[derive(Debug, Default)]
@@ -241,12 +380,28 @@ pub struct PhraseSetBuilder {
     phrases: Vec<String>,
     owners: Vec<Vec<LexiconId>>,
     fragment_of: Vec<Vec<(usize, usize)>>,
+    slot_uses: Vec<Vec<(usize, usize)>>,
     index: FoldHashMap<String, usize>,
-    gapped: Vec<GappedPhrase>,
-    gapped_index: FoldHashMap<String, usize>,
+    composites: Vec<CompositePhrase>,
+    composite_index: FoldHashMap<String, usize>,
+    /// Slot names, resolved to lexicons.
+    slot_names: FoldHashMap<String, LexiconId>,
+    /// Lexicons with a composite form: a slot may not name one of them.
+    composite_owners: foldhash::HashSet<LexiconId>,
 }
 
 impl PhraseSetBuilder {
+    /// A builder whose phrases may name these lexicons as slots.
+    pub fn with_slot_names<'n>(names: impl IntoIterator<Item = (&'n str, LexiconId)>) -> Self {
+        PhraseSetBuilder {
+            slot_names: names
+                .into_iter()
+                .map(|(name, id)| (name.to_owned(), id))
+                .collect(),
+            ..PhraseSetBuilder::default()
+        }
+    }
+
     fn pattern(&mut self, form: &str) -> usize {
         if let Some(&pattern) = self.index.get(form) {
             return pattern;
@@ -259,39 +414,77 @@ impl PhraseSetBuilder {
     }
 
     /// Adds an expanded, normalised form for `lexicon`.
-    pub fn add(&mut self, form: String, lexicon: LexiconId) {
-        if form.contains(GAP) {
-            return self.add_gapped(form, lexicon);
+    pub fn add(&mut self, form: String, lexicon: LexiconId) -> Result<(), SlotError> {
+        if is_composite(&form) {
+            return self.add_composite(form, lexicon);
         }
         let pattern = self.pattern(&form);
         if !self.owners[pattern].contains(&lexicon) {
             self.owners[pattern].push(lexicon);
         }
+        Ok(())
     }
 
-    fn add_gapped(&mut self, form: String, lexicon: LexiconId) {
-        if let Some(&g) = self.gapped_index.get(&form) {
-            if !self.gapped[g].lexicons.contains(&lexicon) {
-                self.gapped[g].lexicons.push(lexicon);
+    fn add_composite(&mut self, form: String, lexicon: LexiconId) -> Result<(), SlotError> {
+        self.composite_owners.insert(lexicon);
+        if let Some(&c) = self.composite_index.get(&form) {
+            if !self.composites[c].lexicons.contains(&lexicon) {
+                self.composites[c].lexicons.push(lexicon);
             }
-            return;
+            return Ok(());
         }
-        let g = self.gapped.len();
-        let parts: Vec<usize> = form.split(GAP).map(|part| self.pattern(part)).collect();
-        for (index, &pattern) in parts.iter().enumerate() {
-            self.fragment_of[pattern].push((g, index));
+        let mut parts = Vec::new();
+        for (part, max_gap_before) in form_parts(&form) {
+            let matcher = match part {
+                FormPart::Words(words) => PartMatcher::Pattern(self.pattern(words)),
+                FormPart::Slot(name) => match self.slot_names.get(name) {
+                    Some(&slot) => PartMatcher::Slot(slot),
+                    None => return Err(SlotError::Unknown(name.to_owned())),
+                },
+            };
+            parts.push(Part {
+                matcher,
+                max_gap_before,
+            });
         }
-        self.gapped_index.insert(form.clone(), g);
-        self.gapped.push(GappedPhrase {
+        let c = self.composites.len();
+        for (index, part) in parts.iter().enumerate() {
+            match part.matcher {
+                PartMatcher::Pattern(pattern) => self.fragment_of[pattern].push((c, index)),
+                PartMatcher::Slot(slot) => {
+                    if self.slot_uses.len() <= slot {
+                        self.slot_uses.resize(slot + 1, Vec::new());
+                    }
+                    self.slot_uses[slot].push((c, index));
+                }
+            }
+        }
+        self.composite_index.insert(form.clone(), c);
+        self.composites.push(CompositePhrase {
             display: form,
             parts,
             lexicons: vec![lexicon],
         });
+        Ok(())
     }
 
-    /// Distinct expanded forms so far, gapped ones included.
+    /// A lexicon used as a slot whose own phrases have gaps or slots, with a
+    /// lexicon that uses it: slots are filled from the automaton's matches, so
+    /// they nest one level only.
+    pub fn nested_slot(&self) -> Option<(LexiconId, LexiconId)> {
+        self.composites.iter().find_map(|phrase| {
+            phrase.parts.iter().find_map(|part| match part.matcher {
+                PartMatcher::Slot(slot) if self.composite_owners.contains(&slot) => {
+                    Some((phrase.lexicons[0], slot))
+                }
+                _ => None,
+            })
+        })
+    }
+
+    /// Distinct expanded forms so far, composite ones included.
     pub fn len(&self) -> usize {
-        self.index.len() + self.gapped.len()
+        self.index.len() + self.composites.len()
     }
 
     /// The automaton over every form, with what each match means.
@@ -313,7 +506,8 @@ impl PhraseSetBuilder {
             phrases: self.phrases,
             owners: self.owners,
             fragment_of: self.fragment_of,
-            gapped: self.gapped,
+            slot_uses: self.slot_uses,
+            composites: self.composites,
         })
     }
 }
@@ -363,10 +557,10 @@ impl PhraseSet {
             .collect()
     }
 
-    /// The phrase a match reports: a pattern, or a gapped phrase numbered after them.
+    /// The phrase a match reports: a pattern, or a composite phrase numbered after them.
     pub fn phrase(&self, phrase: usize) -> &str {
         match phrase.checked_sub(self.phrases.len()) {
-            Some(g) => &self.gapped[g].display,
+            Some(c) => &self.composites[c].display,
             None => &self.phrases[phrase],
         }
     }
@@ -375,28 +569,33 @@ impl PhraseSet {
         &self.owners[pattern]
     }
 
-    /// The gapped phrases `pattern` is a part of, as (gapped index, part index).
+    /// The composite phrases `pattern` is a part of, as (composite index, part index).
     pub fn fragment_of(&self, pattern: usize) -> &[(usize, usize)] {
         &self.fragment_of[pattern]
     }
 
-    pub fn gapped(&self, g: usize) -> &GappedPhrase {
-        &self.gapped[g]
+    /// The composite phrases whose slot `lexicon` fills, as (composite index, part index).
+    pub fn slot_uses(&self, lexicon: LexiconId) -> &[(usize, usize)] {
+        self.slot_uses.get(lexicon).map_or(&[], Vec::as_slice)
     }
 
-    /// The phrase number of gapped phrase `g`, as [`PhraseSet::phrase`] takes it.
-    pub fn gapped_phrase_id(&self, g: usize) -> usize {
-        self.phrases.len() + g
+    pub fn composite(&self, c: usize) -> &CompositePhrase {
+        &self.composites[c]
     }
 
-    /// Every word of every pattern (gapped phrases' parts are patterns too).
+    /// The phrase number of composite phrase `c`, as [`PhraseSet::phrase`] takes it.
+    pub fn composite_phrase_id(&self, c: usize) -> usize {
+        self.phrases.len() + c
+    }
+
+    /// Every word of every pattern (composite phrases' word parts are patterns too).
     pub fn words(&self) -> impl Iterator<Item = &str> {
         self.phrases.iter().flat_map(|p| p.split(' '))
     }
 
-    /// Distinct expanded forms, gapped ones included.
+    /// Distinct expanded forms, composite ones included.
     pub fn len(&self) -> usize {
-        self.phrases.len() + self.gapped.len()
+        self.phrases.len() + self.composites.len()
     }
 }
 
@@ -439,16 +638,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn syntax_errors_name_the_column() {
-        let cases: &[(&str, usize, &str)] = &[
-            ("{a|b", 1, "never closed"),
-            ("a [b} c", 5, "expected `]`"),
-            ("a | b", 3, "outside a group"),
-            ("[maybe]", 1, "no words"),
-            ("--", 1, "no words"),
-            ("a}", 2, "outside a group"),
-        ];
+    /// Each phrase fails to expand, at its column, with the fragment in its message.
+    fn assert_phrase_errors(cases: &[(&str, usize, &str)]) {
         for (phrase, column, fragment) in cases {
             let err = expand(phrase).unwrap_err();
             assert_eq!(err.column, *column, "phrase {phrase}: {}", err.message);
@@ -461,6 +652,19 @@ mod tests {
     }
 
     #[test]
+    fn syntax_errors_name_the_column() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("{a|b", 1, "never closed"),
+            ("a [b} c", 5, "expected `]`"),
+            ("a | b", 3, "outside a group"),
+            ("[maybe]", 1, "no words"),
+            ("--", 1, "no words"),
+            ("a}", 2, "outside a group"),
+        ];
+        assert_phrase_errors(cases);
+    }
+
+    #[test]
     fn expansion_blow_up_is_refused() {
         let phrase = "{a|b|c|d}".repeat(8);
         let err = expand(&phrase).unwrap_err();
@@ -470,9 +674,9 @@ mod tests {
     #[test]
     fn phrases_match_whole_words_only() {
         let mut builder = PhraseSetBuilder::default();
-        builder.add("sorry".into(), 0);
-        builder.add("i am sorry".into(), 1);
-        builder.add("help".into(), 2);
+        builder.add("sorry".into(), 0).unwrap();
+        builder.add("i am sorry".into(), 1).unwrap();
+        builder.add("help".into(), 2).unwrap();
         let set = builder.build().unwrap();
         let haystack = normalised("I'm sorry, helpful? Unsorry!");
         let mut found: Vec<&str> = set
@@ -495,20 +699,90 @@ mod tests {
             .message
             .contains("both sides"));
         let mut builder = PhraseSetBuilder::default();
-        builder.add("i want ... refund".into(), 0);
-        builder.add("refund".into(), 1);
+        builder.add("i want ... refund".into(), 0).unwrap();
+        builder.add("refund".into(), 1).unwrap();
         let set = builder.build().unwrap();
         assert_eq!(set.len(), 3);
         assert_eq!(set.fragment_of(1), &[(0, 1)]);
         assert_eq!(set.owners(1), &[1]);
-        assert_eq!(set.phrase(set.gapped_phrase_id(0)), "i want ... refund");
+        assert_eq!(set.phrase(set.composite_phrase_id(0)), "i want ... refund");
+    }
+
+    #[test]
+    fn slots_stay_whole_in_expanded_forms() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "no wonder you're <feeling>",
+                &["no wonder you are <feeling>"],
+            ),
+            (
+                "you're [so] <feeling> about it",
+                &[
+                    "you are so <feeling> about it",
+                    "you are <feeling> about it",
+                ],
+            ),
+            ("I'd be just as<feeling>", &["i would be just as <feeling>"]),
+            ("you must be ... <feeling>", &["you must be ... <feeling>"]),
+            ("<degree> <feeling> now", &["<degree> <feeling> now"]),
+        ];
+        for (phrase, expected) in cases {
+            assert_eq!(expand(phrase).unwrap(), *expected, "phrase {phrase}");
+        }
+        let errors: &[(&str, usize, &str)] = &[
+            ("you're <Feeling>", 8, "a slot is written"),
+            ("you're <feeling", 8, "a slot is written"),
+            ("you're <>", 8, "a slot is written"),
+            ("<feeling>", 1, "only slots"),
+            ("[so] <feeling>", 1, "only slots"),
+            ("you feel ... [<feeling>]", 1, "both sides"),
+        ];
+        assert_phrase_errors(errors);
+    }
+
+    #[test]
+    fn form_parts_name_each_gap() {
+        assert_eq!(
+            form_parts("you must be ... <degree> <feeling> about it"),
+            vec![
+                (FormPart::Words("you must be"), 0),
+                (FormPart::Slot("degree"), MAX_GAP_WORDS),
+                (FormPart::Slot("feeling"), 0),
+                (FormPart::Words("about it"), 0),
+            ]
+        );
+        assert_eq!(
+            form_parts("plain words"),
+            vec![(FormPart::Words("plain words"), 0)]
+        );
+        assert!(is_composite("a <b>") && is_composite("a ... b") && !is_composite("a b"));
+    }
+
+    #[test]
+    fn slots_resolve_to_lexicons_and_do_not_nest() {
+        let mut builder = PhraseSetBuilder::with_slot_names([("feeling", 1), ("empathy", 0)]);
+        builder
+            .add("no wonder you are <feeling>".into(), 0)
+            .unwrap();
+        builder.add("upset".into(), 1).unwrap();
+        assert_eq!(
+            builder.add("you are <mood>".into(), 0),
+            Err(SlotError::Unknown("mood".into()))
+        );
+        assert_eq!(builder.nested_slot(), None);
+        builder.add("so <empathy>".into(), 2).unwrap();
+        assert_eq!(builder.nested_slot(), Some((2, 0)));
+        let set = builder.build().unwrap();
+        assert_eq!(set.slot_uses(1), &[(0, 1)]);
+        assert_eq!(set.slot_uses(7), &[] as &[(usize, usize)]);
+        assert_eq!(set.composite(0).parts[1].matcher, PartMatcher::Slot(1));
     }
 
     #[test]
     fn a_phrase_in_two_lexicons_reports_both() {
         let mut builder = PhraseSetBuilder::default();
-        builder.add("i understand".into(), 0);
-        builder.add("i understand".into(), 3);
+        builder.add("i understand".into(), 0).unwrap();
+        builder.add("i understand".into(), 3).unwrap();
         let set = builder.build().unwrap();
         assert_eq!(set.len(), 1);
         assert_eq!(set.owners(0), &[0, 3]);

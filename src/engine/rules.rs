@@ -151,6 +151,9 @@ pub enum Rule {
         overlap: f64,
         min_words: u32,
         at_least: u32,
+        /// An interruption whose quoted sentence (or turn) holds one of these
+        /// cues does not count.
+        unless: Unless,
     },
     /// Turns by `by` after a silence of at least `over` seconds, unless `by`
     /// said one of `unless` just before it (needs turn times).
@@ -193,6 +196,9 @@ pub enum Rule {
     Count {
         of: Vec<Rule>,
         at_least: u32,
+        /// A piece of evidence whose sentence (or turn) holds one of these cues
+        /// is not counted, nor credited.
+        unless: Unless,
     },
 }
 
@@ -230,6 +236,47 @@ pub struct Evaluator<'a, 'b> {
     pub analysis: &'b Analysis<'a>,
     pub behaviours_shown: &'b [bool],
     pub scenario: Option<&'b Scenario>,
+}
+
+impl Rule {
+    /// The cues whose counting credits this rule, with who must say them and the
+    /// kind of rule that reads them: what an assessor asks about when a
+    /// criterion is not met. `unless` cues, the customer's triggers and anything
+    /// under `not` credit nothing and are left out.
+    pub(crate) fn credited_cues(&self, out: &mut Vec<(LexiconId, Who, RuleKind)>) {
+        let mut add = |cues: &[LexiconId], by: Who, kind: RuleKind| {
+            out.extend(cues.iter().map(|&cue| (cue, by, kind)));
+        };
+        match self {
+            Rule::Says { cues, by, .. } => add(cues, *by, RuleKind::Says),
+            Rule::Reply { with, by, .. } => add(with, *by, RuleKind::Reply),
+            Rule::Before {
+                first, then, by, ..
+            } => {
+                add(first, *by, RuleKind::Before);
+                add(then, *by, RuleKind::Before);
+            }
+            Rule::Question { cues, by, .. } => add(cues, *by, RuleKind::Question),
+            Rule::WithinAuthority { offers } => {
+                add(offers, Who::Learner, RuleKind::WithinAuthority)
+            }
+            Rule::EscalatesOverAuthority { escalation, .. } => {
+                add(escalation, Who::Learner, RuleKind::EscalatesOverAuthority)
+            }
+            Rule::All(parts) | Rule::Any(parts) | Rule::Count { of: parts, .. } => {
+                for part in parts {
+                    part.credited_cues(out);
+                }
+            }
+            Rule::Paraphrase { .. }
+            | Rule::Interrupts { .. }
+            | Rule::Silence { .. }
+            | Rule::ScenarioPolicy { .. }
+            | Rule::DemandOverAuthority { .. }
+            | Rule::Behaviour(_)
+            | Rule::Not(_) => {}
+        }
+    }
 }
 
 fn ratio(found: usize, needed: u32) -> f64 {
@@ -319,16 +366,27 @@ impl Evaluator<'_, '_> {
                     .then(|| format!("not expected, but found: {}", self.describe(inner)));
                 RuleOutcome::scored(1.0 - score, evidence, unmet)
             }
-            Rule::Count { of, at_least } => {
+            Rule::Count {
+                of,
+                at_least,
+                unless,
+            } => {
                 let outcomes: Vec<RuleOutcome> = of.iter().map(|p| self.evaluate(p)).collect();
-                let turns: BTreeSet<(usize, u32)> = outcomes
+                let mut merged = merge(None, outcomes);
+                if !unless.cues.is_empty() {
+                    let ruled_out = self.evidence_ruled_out(unless);
+                    merged
+                        .evidence
+                        .retain(|e| e.polarity == Polarity::Against || !ruled_out(e));
+                }
+                let turns: BTreeSet<(usize, u32)> = merged
+                    .evidence
                     .iter()
-                    .flat_map(|o| o.evidence.iter())
                     .filter(|e| e.polarity == Polarity::For)
                     .map(|e| (e.quote.turn, e.quote.start))
                     .collect();
                 let score = ratio(turns.len(), *at_least);
-                let mut merged = merge(Some(score), outcomes);
+                merged.score = Some(score);
                 merged.unmet.clear();
                 if score < 1.0 {
                     merged.unmet.push(format!(
@@ -342,17 +400,47 @@ impl Evaluator<'_, '_> {
         }
     }
 
+    /// Sentence or turn numbers, as the scope of `unless` says, that hold one of
+    /// its cues.
+    fn places_with(&self, unless: &Unless) -> HashSet<u32> {
+        let a = self.analysis;
+        match unless.scope {
+            _ if unless.cues.is_empty() => HashSet::default(),
+            UnlessScope::Sentence => a.sentences_with(&unless.cues),
+            UnlessScope::Turn => a.cue_matches(&unless.cues).map(|m| m.turn as u32).collect(),
+        }
+    }
+
+    /// Whether a piece of evidence is ruled out by an `unless` cue in a sentence
+    /// it quotes (or, with [`UnlessScope::Turn`], in its turn); for rules that
+    /// judge evidence rather than cues.
+    pub(super) fn evidence_ruled_out<'s>(
+        &'s self,
+        unless: &Unless,
+    ) -> impl Fn(&Evidence) -> bool + 's {
+        let a = self.analysis;
+        let scope = unless.scope;
+        let near = self.places_with(unless);
+        move |e: &Evidence| {
+            let turn = e.quote.turn;
+            match scope {
+                UnlessScope::Turn => near.contains(&(turn as u32)),
+                UnlessScope::Sentence => a.turn_sentences[turn].clone().any(|s| {
+                    let sentence = &a.norm.sentences[s as usize];
+                    near.contains(&s)
+                        && sentence.orig_start < e.quote.end
+                        && e.quote.start < sentence.orig_end
+                }),
+            }
+        }
+    }
+
     /// Whether a cue is ruled out by an `unless` cue near it; worked out once
     /// per rule evaluation.
     fn ruled_out<'s>(&'s self, unless: &Unless) -> impl Fn(&CueMatch) -> bool + 's {
         let a = self.analysis;
         let scope = unless.scope;
-        // Sentence or turn numbers, as the scope says, that hold an `unless` cue.
-        let near: HashSet<u32> = match scope {
-            _ if unless.cues.is_empty() => HashSet::default(),
-            UnlessScope::Sentence => a.sentences_with(&unless.cues),
-            UnlessScope::Turn => a.cue_matches(&unless.cues).map(|m| m.turn as u32).collect(),
-        };
+        let near = self.places_with(unless);
         move |m: &CueMatch| {
             near.contains(&match scope {
                 UnlessScope::Sentence => a.norm.tokens[m.first_token as usize].sentence,
@@ -905,7 +993,7 @@ impl Evaluator<'_, '_> {
 
     /// Lexicon names with a few example phrases, so an assessor sees what was sought.
     /// ", not in a sentence with blame", or nothing when the rule has no `unless`.
-    fn describe_unless(&self, unless: &Unless) -> String {
+    pub(super) fn describe_unless(&self, unless: &Unless) -> String {
         if unless.cues.is_empty() {
             return String::new();
         }
@@ -990,7 +1078,13 @@ impl Evaluator<'_, '_> {
                 by.name(),
                 self.describe_cues(cues)
             ),
-            Rule::Interrupts { by, of, overlap, .. } => self.describe_interrupts(*by, *of, *overlap),
+            Rule::Interrupts {
+                by,
+                of,
+                overlap,
+                unless,
+                ..
+            } => self.describe_interrupts(*by, *of, *overlap, unless),
             Rule::Silence { by, over, unless, .. } => self.describe_silence(*by, *over, unless),
             Rule::ScenarioPolicy { by } => format!("{} naming one of the scenario's policies", by.name()),
             Rule::WithinAuthority { offers } => format!(
@@ -1014,8 +1108,13 @@ impl Evaluator<'_, '_> {
             Rule::All(parts) => format!("all of: {}", self.describe_list(parts)),
             Rule::Any(parts) => format!("any of: {}", self.describe_list(parts)),
             Rule::Not(inner) => format!("not: {}", self.describe(inner)),
-            Rule::Count { of, at_least } => format!(
-                "at least {at_least} distinct pieces of evidence from: {}",
+            Rule::Count {
+                of,
+                at_least,
+                unless,
+            } => format!(
+                "at least {at_least} distinct pieces of evidence{} from: {}",
+                self.describe_unless(unless),
                 self.describe_list(of)
             ),
         }

@@ -129,6 +129,13 @@ pub struct CriterionResult {
     /// What was looked for and where, when the criterion is not fully met.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub looked_for: Vec<String>,
+    /// When the criterion is not fully met: cues it would credit that the
+    /// learner said but that do not count, each with why in `note` (negated, or
+    /// the sentence reads as something that rules it out, such as a
+    /// non-apology). They are not credited; they show an assessor what the
+    /// tool heard and set aside.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held_back: Vec<Evidence>,
     /// Advice to the learner, when the criterion (after any override) is not met
     /// or only partly met and the rubric gives some.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,6 +146,64 @@ pub struct CriterionResult {
     /// The assessor's outcome and comment, when they overrode the system's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assessor_override: Option<OverrideRecord>,
+}
+
+/// The cues `criterion` would credit that its speakers said but that were held
+/// back, negated or ruled out by another reading of their sentence, one per
+/// sentence and cue; each is also named in `looked_for`.
+fn held_back(
+    analysis: &Analysis,
+    criterion: &Criterion,
+    looked_for: &mut Vec<String>,
+) -> Vec<Evidence> {
+    use super::analysis::SuppressedBy;
+    /// Enough to show the pattern; the evidence list keeps them all.
+    const NAMED_IN_LOOKED_FOR: usize = 3;
+    let mut credited = Vec::new();
+    criterion.rule.credited_cues(&mut credited);
+    if credited.is_empty() {
+        return Vec::new();
+    }
+    let mut seen = BTreeSet::new();
+    let mut held = Vec::new();
+    for suppressed in &analysis.suppressed {
+        if matches!(suppressed.reason, SuppressedBy::MidSentence) {
+            continue;
+        }
+        let cue = &suppressed.cue;
+        let Some(&(_, _, kind)) = credited
+            .iter()
+            .find(|(lexicon, by, _)| *lexicon == cue.lexicon && by.admits(analysis.role(cue.turn)))
+        else {
+            continue;
+        };
+        let sentence = analysis.norm.tokens[cue.first_token as usize].sentence;
+        if !seen.insert((sentence, cue.lexicon)) {
+            continue;
+        }
+        let mut evidence = Evidence::from_cue(kind, analysis, cue, Polarity::For);
+        evidence.note = Some(format!(
+            "held back: {}",
+            analysis.held_back_because(suppressed.reason)
+        ));
+        held.push(evidence);
+    }
+    held.sort_by_key(|e| (e.quote.turn, e.quote.start));
+    for e in held.iter().take(NAMED_IN_LOOKED_FOR) {
+        looked_for.push(format!(
+            "{} in turn {} was not credited: {}",
+            e.cue.as_deref().unwrap_or("a cue"),
+            e.quote.turn,
+            e.note.as_deref().unwrap_or("held back"),
+        ));
+    }
+    if held.len() > NAMED_IN_LOOKED_FOR {
+        looked_for.push(format!(
+            "and {} more held back (see held_back)",
+            held.len() - NAMED_IN_LOOKED_FOR
+        ));
+    }
+    held
 }
 
 /// The rubric's feedback, when `outcome` calls for it.
@@ -464,6 +529,11 @@ impl<'r> Scorer<'r> {
         if outcome == Outcome::NotApplicable {
             looked_for.clear();
         }
+        let held_back = if matches!(outcome, Outcome::NotMet | Outcome::PartiallyMet) {
+            held_back(evaluator.analysis, criterion, &mut looked_for)
+        } else {
+            Vec::new()
+        };
         CriterionResult {
             id: criterion.id.clone(),
             title: criterion.title.clone(),
@@ -474,6 +544,7 @@ impl<'r> Scorer<'r> {
             score,
             evidence,
             looked_for,
+            held_back,
             feedback: feedback_for(criterion, outcome),
             references: criterion.references.clone(),
             assessor_override: None,

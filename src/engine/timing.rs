@@ -8,7 +8,7 @@
 use super::analysis::Analysis;
 use super::evidence::{quote_sentence, Evidence, Polarity, Quote, RuleKind};
 use super::lexicon::LexiconId;
-use super::rules::{Evaluator, Rule, RuleOutcome};
+use super::rules::{Evaluator, Rule, RuleOutcome, Unless};
 use super::who::Who;
 use std::collections::BTreeSet;
 
@@ -38,7 +38,8 @@ impl Evaluator<'_, '_> {
                 overlap,
                 min_words,
                 at_least,
-            } => self.interrupts(*by, *of, *overlap, *min_words, *at_least),
+                unless,
+            } => self.interrupts(*by, *of, *overlap, *min_words, *at_least, unless),
             Rule::Silence {
                 by,
                 over,
@@ -59,9 +60,11 @@ impl Evaluator<'_, '_> {
         overlap: f64,
         min_words: u32,
         at_least: u32,
+        unless: &Unless,
     ) -> RuleOutcome {
         let a = self.analysis;
         let turns = &a.transcript.turns;
+        let ruled_out = self.evidence_ruled_out(unless);
         let mut evidence = Vec::new();
         let mut found = 0;
         // The latest turn of `of` that no turn of `by` has followed yet: only the
@@ -82,10 +85,14 @@ impl Evaluator<'_, '_> {
                         && after_other_began
                         && self.substantive_words(turn) >= min_words as usize
                     {
+                        let evidence_of_it =
+                            timing_evidence(a, RuleKind::Interrupts, turn, interrupted);
+                        // "Sorry to jump in" and the like, when the rubric says so.
+                        if evidence_of_it.as_ref().is_some_and(&ruled_out) {
+                            continue;
+                        }
                         found += 1;
-                        if let Some(mut e) =
-                            timing_evidence(a, RuleKind::Interrupts, turn, interrupted)
-                        {
+                        if let Some(mut e) = evidence_of_it {
                             e.note = Some(format!(
                                 "started {early_by:.1} s before {} had finished",
                                 of.name()
@@ -100,7 +107,7 @@ impl Evaluator<'_, '_> {
             }
         }
         self.timing_outcome(found, at_least, evidence, || {
-            self.describe_interrupts(by, of, overlap)
+            self.describe_interrupts(by, of, overlap, unless)
         })
     }
 
@@ -169,11 +176,18 @@ impl Evaluator<'_, '_> {
             .count()
     }
 
-    pub(super) fn describe_interrupts(&self, by: Who, of: Who, overlap: f64) -> String {
+    pub(super) fn describe_interrupts(
+        &self,
+        by: Who,
+        of: Who,
+        overlap: f64,
+        unless: &Unless,
+    ) -> String {
         format!(
-            "{} starting to speak at least {overlap} s before {} had finished",
+            "{} starting to speak at least {overlap} s before {} had finished{}",
             by.name(),
-            of.name()
+            of.name(),
+            self.describe_unless(unless)
         )
     }
 

@@ -10,7 +10,7 @@ use super::raw::{
 };
 use super::rule::compile_rule;
 use super::{Band, Behaviour, Criterion, Lexicon, RedFlags, Rubric, Scoring};
-use crate::engine::lexicon::{self, LexiconId, PhraseSetBuilder};
+use crate::engine::lexicon::{self, LexiconId, PhraseSetBuilder, SlotError};
 use crate::engine::words::StemTable;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
@@ -33,8 +33,11 @@ pub(super) fn compile(source: &str, limits: CompileLimits) -> Result<Rubric, Rub
         ));
     }
     let scoring = compile_scoring(raw.scoring.as_ref(), &locator)?;
-    let mut builder = PhraseSetBuilder::default();
-    let (lexicons, lexicon_ids) = compile_lexicons(&raw.lexicons, &mut builder, limits, &locator)?;
+    let CompiledLexicons {
+        lexicons,
+        ids: lexicon_ids,
+        phrases: builder,
+    } = compile_lexicons(&raw.lexicons, limits, &locator)?;
     let excluded_by = compile_exclusions(&raw.lexicons, &lexicon_ids, &locator)?;
     let mut names = Names {
         lexicons: lexicon_ids,
@@ -240,28 +243,76 @@ fn compile_scoring(
     })
 }
 
-/// Every lexicon, its phrases expanded into `builder`; also each name's index.
+/// Example forms read better with words than with slots: "understand why you
+/// are so sad" rather than "... so <feeling>". A slot's lexicon is plain
+/// phrases, so its own first example has no slot to fill.
+fn fill_slots_in_examples(lexicons: &mut [Lexicon]) {
+    let fillers: BTreeMap<String, String> = lexicons
+        .iter()
+        .filter_map(|l| Some((format!("<{}>", l.name), l.examples.first()?.clone())))
+        .collect();
+    for lexicon in lexicons.iter_mut() {
+        for example in &mut lexicon.examples {
+            if example.contains('<') {
+                for (slot, filler) in &fillers {
+                    if example.contains(slot.as_str()) {
+                        *example = example.replace(slot.as_str(), filler);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every lexicon of a rubric, compiled.
+struct CompiledLexicons<'r> {
+    lexicons: Vec<Lexicon>,
+    /// Each name's index.
+    ids: BTreeMap<&'r str, LexiconId>,
+    /// Every lexicon's phrases, expanded.
+    phrases: PhraseSetBuilder,
+}
+
+/// Every lexicon, its phrases expanded into one phrase set. Indices follow the
+/// names' order, so a phrase may name as a slot a lexicon that comes after its own.
 fn compile_lexicons<'r>(
     raw: &'r BTreeMap<Spanned<String>, RawLexicon>,
-    builder: &mut PhraseSetBuilder,
     limits: CompileLimits,
     locator: &Locator,
-) -> Result<(Vec<Lexicon>, BTreeMap<&'r str, LexiconId>), RubricError> {
+) -> Result<CompiledLexicons<'r>, RubricError> {
+    let ids: BTreeMap<&str, LexiconId> = raw
+        .keys()
+        .enumerate()
+        .map(|(id, name)| (name.get_ref().as_str(), id))
+        .collect();
+    let mut builder = PhraseSetBuilder::with_slot_names(ids.iter().map(|(&name, &id)| (name, id)));
     let mut lexicons = Vec::new();
-    let mut ids = BTreeMap::new();
-    for (name, raw_lexicon) in raw {
-        let id = lexicons.len();
+    for (id, (name, raw_lexicon)) in raw.iter().enumerate() {
         lexicons.push(compile_lexicon(
             name,
             raw_lexicon,
             id,
-            builder,
+            &mut builder,
             limits,
             locator,
         )?);
-        ids.insert(name.get_ref().as_str(), id);
     }
-    Ok((lexicons, ids))
+    if let Some((user, slot)) = builder.nested_slot() {
+        let (user_name, slot_name) = (&lexicons[user].name, &lexicons[slot].name);
+        let message = format!(
+            "lexicon `{user_name}` uses `<{slot_name}>` as a slot, but `{slot_name}` has phrases with slots or `...` itself: a slot's lexicon must be plain phrases"
+        );
+        return Err(match raw.keys().nth(user) {
+            Some(span) => locator.span(span, message),
+            None => locator.at(0, message),
+        });
+    }
+    fill_slots_in_examples(&mut lexicons);
+    Ok(CompiledLexicons {
+        lexicons,
+        ids,
+        phrases: builder,
+    })
 }
 
 fn compile_lexicon(
@@ -307,7 +358,17 @@ fn compile_lexicon(
             if examples.len() < 3 {
                 examples.push(form.clone());
             }
-            builder.add(form, id);
+            builder.add(form, id).map_err(|SlotError::Unknown(slot)| {
+                let column = phrase.get_ref().find(&format!("<{slot}>")).unwrap_or(0);
+                // +1 skips the opening quote of the TOML string.
+                locator.at(
+                    phrase.span().start + 1 + column,
+                    format!(
+                        "in phrase of lexicon `{}`: the slot `<{slot}>` names no lexicon of this rubric",
+                        name.get_ref()
+                    ),
+                )
+            })?;
         }
         if builder.len() > limits.max_phrases {
             return Err(RubricError {

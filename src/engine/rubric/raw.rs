@@ -334,6 +334,10 @@ pub(super) struct RawInterrupts {
     pub(super) min_words: u32,
     #[serde(default = "one")]
     pub(super) at_least: u32,
+    #[serde(default)]
+    pub(super) unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) unless_in: UnlessScope,
 }
 
 // Transcribers' cue times overlap by a few hundred milliseconds on their own.
@@ -389,4 +393,8 @@ pub(super) struct RawDemandOverAuthority {
 pub(super) struct RawCount {
     pub(super) of: Vec<Spanned<RawRule>>,
     pub(super) at_least: u32,
+    #[serde(default)]
+    pub(super) unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) unless_in: UnlessScope,
 }

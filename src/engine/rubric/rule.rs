@@ -61,6 +61,7 @@ pub(super) fn compile_rule(raw: &Spanned<RawRule>, names: &Names) -> Result<Rule
             Rule::Count {
                 of: at.rules(&c.of)?,
                 at_least: at.positive(c.at_least, "at_least")?,
+                unless: at.unless(&c.unless, c.unless_in, "count.unless")?,
             }
         }
         RawRule::ScenarioPolicy(p) => Rule::ScenarioPolicy {
@@ -213,6 +214,7 @@ fn interrupts(i: &RawInterrupts, at: &Place) -> Result<Rule, RubricError> {
         overlap: i.overlap,
         min_words: i.min_words,
         at_least: at.positive(i.at_least, "at_least")?,
+        unless: at.unless(&i.unless, i.unless_in, "interrupts.unless")?,
     })
 }
 
