@@ -25,6 +25,7 @@ phrases = [
   "that must have been <ordeal>",
   "you must be ... <mood>",
   "you're <mood> again",
+  "<ordeal> for you",
 ]
 
 [[criteria]]
@@ -62,6 +63,9 @@ fn any_phrase_of_the_slot_lexicon_fills_the_slot() {
         // After `...` a few words may stand between, in the same sentence only.
         ("You must be feeling really worn out.", Outcome::Met),
         ("You must be tired. I'm worried.", Outcome::NotMet),
+        // A phrase may open with a slot.
+        ("Honestly, a nightmare for you.", Outcome::Met),
+        ("What a nightmare. For you it went fine.", Outcome::NotMet),
         // The composite phrase is negated as a whole, like any other.
         ("I won't say no wonder you're upset.", Outcome::NotMet),
     ];

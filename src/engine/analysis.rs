@@ -3,7 +3,7 @@
 
 #[cfg(doc)]
 use super::lexicon::MAX_GAP_WORDS;
-use super::lexicon::{CompositePhrase, LexiconId};
+use super::lexicon::{CompositePhrase, LexiconId, PartMatcher};
 use super::rubric::Rubric;
 use super::text::{token_text, Normaliser};
 use crate::transcript::{Role, Transcript};
@@ -164,6 +164,7 @@ impl<'a> Analysis<'a> {
         let mut matches = Vec::new();
         let mut suppressed = Vec::new();
         let mut fragments = Vec::new();
+        let mut slot_hits = vec![Vec::new(); rubric.lexicons.len()];
         let mut turn_cursor = 0usize;
         let mut hits = rubric.phrases.find_all(&norm.text);
         hits.sort_by_key(|h| (h.start, h.end, h.pattern));
@@ -220,7 +221,20 @@ impl<'a> Analysis<'a> {
                 record(cue, turn_tokens[turn].start);
                 // A slot is filled by what its lexicon's phrase says, negated or not:
                 // the composite phrase is judged as a whole when it is recorded.
-                fragments.extend(phrases.slot_uses(lexicon).iter().copied().map(fragment));
+                if phrases.is_slot(lexicon) {
+                    slot_hits[lexicon].push(SlotHit {
+                        first_token,
+                        last_token,
+                        sentence,
+                    });
+                    fragments.extend(
+                        phrases
+                            .opening_slot_of(lexicon)
+                            .iter()
+                            .copied()
+                            .map(fragment),
+                    );
+                }
             }
             fragments.extend(
                 phrases
@@ -230,7 +244,7 @@ impl<'a> Analysis<'a> {
                     .map(fragment),
             );
         }
-        for cue in assemble_composites(rubric, fragments) {
+        for cue in assemble_composites(rubric, fragments, &slot_hits) {
             record(cue, turn_tokens[cue.turn].start);
         }
         matches.sort_by_key(|m| {
@@ -369,18 +383,37 @@ struct Fragment {
     last_token: u32,
 }
 
+/// A phrase of a slot lexicon found in the text, in the order found (by first
+/// token), for the composite phrases that look it up.
+#[derive(Debug, Clone, Copy)]
+struct SlotHit {
+    first_token: u32,
+    last_token: u32,
+    sentence: u32,
+}
+
 /// Chains the parts of each composite phrase within one sentence, in order, each
 /// after the previous one with at most its gap of words between (none for a word
 /// or slot written next to it, [`MAX_GAP_WORDS`] after `...`). Each search is
 /// bounded by the gap, so the cost stays linear in the number of fragments.
-fn assemble_composites(rubric: &Rubric, mut fragments: Vec<Fragment>) -> Vec<CueMatch> {
+fn assemble_composites(
+    rubric: &Rubric,
+    mut fragments: Vec<Fragment>,
+    slot_hits: &[Vec<SlotHit>],
+) -> Vec<CueMatch> {
     let mut found = Vec::new();
     fragments.sort_by_key(|f| (f.composite, f.sentence, f.first_token, f.part, f.last_token));
     fragments.dedup_by_key(|f| (f.composite, f.sentence, f.first_token, f.part, f.last_token));
     for group in fragments.chunk_by(|a, b| a.composite == b.composite && a.sentence == b.sentence) {
         let phrase = rubric.phrases.composite(group[0].composite);
         for start in group.iter().filter(|f| f.part == 0) {
-            if let Some(end) = chain_end(phrase, group, 1, start.last_token) {
+            let chain = Chain {
+                phrase,
+                group,
+                slot_hits,
+                sentence: start.sentence,
+            };
+            if let Some(end) = chain.end(1, start.last_token) {
                 for &lexicon in &phrase.lexicons {
                     found.push(CueMatch {
                         lexicon,
@@ -396,21 +429,47 @@ fn assemble_composites(rubric: &Rubric, mut fragments: Vec<Fragment>) -> Vec<Cue
     found
 }
 
-/// The last token of the first way to complete `phrase` from `part` on, after a
-/// chain that ends at token `end`. Every candidate for a part is tried, because a
-/// slot may be filled by a short and a long phrase from the same word ("fed up"
-/// and "fed up to the back teeth"), and only one may leave room for what follows.
-/// The candidates lie within the part's gap, so the search stays small.
-fn chain_end(phrase: &CompositePhrase, group: &[Fragment], part: usize, end: u32) -> Option<u32> {
-    let Some(next) = phrase.parts.get(part) else {
-        return Some(end);
-    };
-    let from = group.partition_point(|f| f.first_token <= end);
-    group[from..]
-        .iter()
-        .take_while(|f| f.first_token <= end + 1 + next.max_gap_before)
-        .filter(|f| f.part == part)
-        .find_map(|f| chain_end(phrase, group, part + 1, f.last_token))
+/// One search for the rest of a composite phrase, from a start in one sentence.
+struct Chain<'s> {
+    phrase: &'s CompositePhrase,
+    /// The fragments of the phrase's word parts in the sentence.
+    group: &'s [Fragment],
+    slot_hits: &'s [Vec<SlotHit>],
+    sentence: u32,
+}
+
+impl Chain<'_> {
+    /// The last token of the first way to complete the phrase from `part` on,
+    /// after a chain that ends at token `end`. Every candidate for a part is
+    /// tried, because a slot may be filled by a short and a long phrase from the
+    /// same word ("fed up" and "fed up to the back teeth"), and only one may
+    /// leave room for what follows. The candidates lie within the part's gap, so
+    /// the search stays small.
+    fn end(&self, part: usize, end: u32) -> Option<u32> {
+        let Some(next) = self.phrase.parts.get(part) else {
+            return Some(end);
+        };
+        let within = |first_token: u32| first_token <= end + 1 + next.max_gap_before;
+        match next.matcher {
+            PartMatcher::Pattern(_) => {
+                let from = self.group.partition_point(|f| f.first_token <= end);
+                self.group[from..]
+                    .iter()
+                    .take_while(|f| within(f.first_token))
+                    .filter(|f| f.part == part)
+                    .find_map(|f| self.end(part + 1, f.last_token))
+            }
+            PartMatcher::Slot(lexicon) => {
+                let hits = &self.slot_hits[lexicon];
+                let from = hits.partition_point(|h| h.first_token <= end);
+                hits[from..]
+                    .iter()
+                    .take_while(|h| within(h.first_token))
+                    .filter(|h| h.sentence == self.sentence)
+                    .find_map(|h| self.end(part + 1, h.last_token))
+            }
+        }
+    }
 }
 
 /// Moves every counted cue that a counted cue of an excluding lexicon rules out

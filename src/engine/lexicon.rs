@@ -337,8 +337,11 @@ pub struct PhraseSet {
     owners: Vec<Vec<LexiconId>>,
     /// For each pattern, the composite phrases it is a part of, with the part's index.
     fragment_of: Vec<Vec<(usize, usize)>>,
-    /// For each lexicon, the composite phrases it fills a slot of, with the part's index.
-    slot_uses: Vec<Vec<(usize, usize)>>,
+    /// For each lexicon, the composite phrases that open with a slot it fills
+    /// (their part 0).
+    opening_slot_of: Vec<Vec<(usize, usize)>>,
+    /// Whether each lexicon fills a slot anywhere.
+    is_slot: Vec<bool>,
     composites: Vec<CompositePhrase>,
 }
 
@@ -380,7 +383,8 @@ pub struct PhraseSetBuilder {
     phrases: Vec<String>,
     owners: Vec<Vec<LexiconId>>,
     fragment_of: Vec<Vec<(usize, usize)>>,
-    slot_uses: Vec<Vec<(usize, usize)>>,
+    opening_slot_of: Vec<Vec<(usize, usize)>>,
+    is_slot: Vec<bool>,
     index: FoldHashMap<String, usize>,
     composites: Vec<CompositePhrase>,
     composite_index: FoldHashMap<String, usize>,
@@ -452,10 +456,16 @@ impl PhraseSetBuilder {
             match part.matcher {
                 PartMatcher::Pattern(pattern) => self.fragment_of[pattern].push((c, index)),
                 PartMatcher::Slot(slot) => {
-                    if self.slot_uses.len() <= slot {
-                        self.slot_uses.resize(slot + 1, Vec::new());
+                    if self.is_slot.len() <= slot {
+                        self.is_slot.resize(slot + 1, false);
+                        self.opening_slot_of.resize(slot + 1, Vec::new());
                     }
-                    self.slot_uses[slot].push((c, index));
+                    self.is_slot[slot] = true;
+                    // A slot later in a phrase is looked up when the parts before
+                    // it are found; only an opening slot starts a search.
+                    if index == 0 {
+                        self.opening_slot_of[slot].push((c, index));
+                    }
                 }
             }
         }
@@ -506,7 +516,8 @@ impl PhraseSetBuilder {
             phrases: self.phrases,
             owners: self.owners,
             fragment_of: self.fragment_of,
-            slot_uses: self.slot_uses,
+            opening_slot_of: self.opening_slot_of,
+            is_slot: self.is_slot,
             composites: self.composites,
         })
     }
@@ -574,9 +585,15 @@ impl PhraseSet {
         &self.fragment_of[pattern]
     }
 
-    /// The composite phrases whose slot `lexicon` fills, as (composite index, part index).
-    pub fn slot_uses(&self, lexicon: LexiconId) -> &[(usize, usize)] {
-        self.slot_uses.get(lexicon).map_or(&[], Vec::as_slice)
+    /// The composite phrases that open with a slot `lexicon` fills, as
+    /// (composite index, part index).
+    pub fn opening_slot_of(&self, lexicon: LexiconId) -> &[(usize, usize)] {
+        self.opening_slot_of.get(lexicon).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `lexicon` fills a slot of any composite phrase.
+    pub fn is_slot(&self, lexicon: LexiconId) -> bool {
+        self.is_slot.get(lexicon).copied().unwrap_or(false)
     }
 
     pub fn composite(&self, c: usize) -> &CompositePhrase {
@@ -773,8 +790,8 @@ mod tests {
         builder.add("so <empathy>".into(), 2).unwrap();
         assert_eq!(builder.nested_slot(), Some((2, 0)));
         let set = builder.build().unwrap();
-        assert_eq!(set.slot_uses(1), &[(0, 1)]);
-        assert_eq!(set.slot_uses(7), &[] as &[(usize, usize)]);
+        assert!(set.is_slot(1) && set.is_slot(0) && !set.is_slot(2) && !set.is_slot(7));
+        assert_eq!(set.opening_slot_of(1), &[] as &[(usize, usize)]);
         assert_eq!(set.composite(0).parts[1].matcher, PartMatcher::Slot(1));
     }
 
