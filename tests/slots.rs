@@ -130,9 +130,9 @@ fn slot_mistakes_are_compile_errors_that_say_what_to_fix() {
 fn seed_rubrics_use_slots_for_their_feeling_vocabulary() {
     let registry = support::registry();
     let rubric = registry.get("challenging-customers").expect("seed rubric");
-    // Without slots the feeling vocabularies multiply into over 44,000 forms.
+    // Without slots its shared vocabularies multiply into over 50,000 forms.
     assert!(
-        rubric.phrase_count() < 30_000,
+        rubric.phrase_count() < 35_000,
         "{} forms",
         rubric.phrase_count()
     );

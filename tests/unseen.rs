@@ -19,7 +19,7 @@ use std::path::PathBuf;
 /// (18 role-plays by 12 criteria), as last measured.
 const AGREEMENT_FLOOR: usize = 119;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 114;
+const AGREEMENT_FLOOR_B: usize = 115;
 
 /// Outcomes that agree with the assessor's, of those judged, with every
 /// disagreement (and every good learner failed) printed.

@@ -100,6 +100,8 @@ pub enum SuppressedBy {
     Negation(u32),
     /// The lexicon counts only cues that open a sentence, and this one does not.
     MidSentence,
+    /// The lexicon counts only cues that end a sentence, and words follow this one.
+    SentenceGoesOn,
     /// A cue of a lexicon that excludes this one counts in the same sentence:
     /// the sentence reads as that, not as this.
     Excluded {
@@ -119,6 +121,9 @@ impl Analysis<'_> {
             }
             SuppressedBy::MidSentence => {
                 "does not open a sentence, and the lexicon counts only cues that do".to_owned()
+            }
+            SuppressedBy::SentenceGoesOn => {
+                "does not end its sentence, and the lexicon counts only cues that do".to_owned()
             }
             SuppressedBy::Excluded { by, pattern } => format!(
                 "the sentence reads as {} (\u{201c}{}\u{201d}), which rules it out",
@@ -147,7 +152,21 @@ pub struct Analysis<'a> {
 }
 
 impl<'a> Analysis<'a> {
+    /// The analysis that scoring reads: the cues of a lexicon that only fills
+    /// slots (no rule, behaviour, label or exclusion reads it) are kept as slot
+    /// hits alone, without a negation check or a place in the match list. Feeling
+    /// words and common verbs are everywhere, and nothing would read those cues.
     pub fn new(rubric: &'a Rubric, transcript: &'a Transcript) -> Analysis<'a> {
+        Analysis::build(rubric, transcript, false)
+    }
+
+    /// The analysis that `explain` and a rubric's examples read: every cue found,
+    /// slot vocabularies' included, so an author sees what each lexicon matched.
+    pub fn with_every_cue(rubric: &'a Rubric, transcript: &'a Transcript) -> Analysis<'a> {
+        Analysis::build(rubric, transcript, true)
+    }
+
+    fn build(rubric: &'a Rubric, transcript: &'a Transcript, every_cue: bool) -> Analysis<'a> {
         let bytes = transcript.turns.iter().map(|t| t.text.len()).sum();
         let mut norm = Normaliser::with_capacity(bytes);
         let mut turn_tokens = Vec::with_capacity(transcript.turns.len());
@@ -165,6 +184,8 @@ impl<'a> Analysis<'a> {
         let mut suppressed = Vec::new();
         let mut fragments = Vec::new();
         let mut slot_hits = vec![Vec::new(); rubric.lexicons.len()];
+        // For each composite phrase, the sentence its opening part was last found in.
+        let mut opened_in = vec![u32::MAX; rubric.phrases.composite_count()];
         let mut turn_cursor = 0usize;
         let mut hits = rubric.phrases.find_all(&norm.text);
         hits.sort_by_key(|h| (h.start, h.end, h.pattern));
@@ -178,6 +199,13 @@ impl<'a> Analysis<'a> {
                 });
                 return;
             }
+            if lexicon.sentence_end && !ends_sentence(&norm, cue.last_token) {
+                suppressed.push(Suppressed {
+                    cue,
+                    reason: SuppressedBy::SentenceGoesOn,
+                });
+                return;
+            }
             match find_negator(&norm, turn_start, cue.first_token) {
                 Some(negator) if lexicon.negatable => {
                     suppressed.push(Suppressed {
@@ -188,15 +216,27 @@ impl<'a> Analysis<'a> {
                 _ => matches.push(cue),
             }
         };
+        // Hits come in order of start, so the first token is found by walking
+        // forward, and the last is a few tokens on: no search over the whole text
+        // per hit, which matters when common words are parts of phrases.
+        let mut token_cursor = 0usize;
         for hit in hits {
-            let first_token = norm
-                .tokens
-                .partition_point(|t| (t.norm_start as usize) < hit.start)
-                as u32;
-            let last_token =
-                norm.tokens
-                    .partition_point(|t| (t.norm_end as usize) <= hit.end) as u32
-                    - 1;
+            let tokens = &norm.tokens;
+            while tokens
+                .get(token_cursor)
+                .is_some_and(|t| (t.norm_start as usize) < hit.start)
+            {
+                token_cursor += 1;
+            }
+            let first_token = token_cursor as u32;
+            let mut last = token_cursor;
+            while tokens
+                .get(last + 1)
+                .is_some_and(|t| (t.norm_end as usize) <= hit.end)
+            {
+                last += 1;
+            }
+            let last_token = last as u32;
             while turn_tokens[turn_cursor].end <= first_token {
                 turn_cursor += 1;
             }
@@ -211,14 +251,16 @@ impl<'a> Analysis<'a> {
                 last_token,
             };
             for &lexicon in phrases.owners(hit.pattern) {
-                let cue = CueMatch {
-                    lexicon,
-                    pattern: hit.pattern,
-                    turn,
-                    first_token,
-                    last_token,
-                };
-                record(cue, turn_tokens[turn].start);
+                if every_cue || !rubric.slot_only[lexicon] {
+                    let cue = CueMatch {
+                        lexicon,
+                        pattern: hit.pattern,
+                        turn,
+                        first_token,
+                        last_token,
+                    };
+                    record(cue, turn_tokens[turn].start);
+                }
                 // A slot is filled by what its lexicon's phrase says, negated or not:
                 // the composite phrase is judged as a whole when it is recorded.
                 if phrases.is_slot(lexicon) {
@@ -227,22 +269,23 @@ impl<'a> Analysis<'a> {
                         last_token,
                         sentence,
                     });
-                    fragments.extend(
-                        phrases
-                            .opening_slot_of(lexicon)
-                            .iter()
-                            .copied()
-                            .map(fragment),
-                    );
+                    for &(composite, part) in phrases.opening_slot_of(lexicon) {
+                        opened_in[composite] = sentence;
+                        fragments.push(fragment((composite, part)));
+                    }
                 }
             }
-            fragments.extend(
-                phrases
-                    .fragment_of(hit.pattern)
-                    .iter()
-                    .copied()
-                    .map(fragment),
-            );
+            // A later part is kept only when its phrase's opening part came
+            // earlier in the sentence: common words ("you", "it") are parts of
+            // some phrases, and most of their occurrences start nothing.
+            for &(composite, part) in phrases.fragment_of(hit.pattern) {
+                if part == 0 {
+                    opened_in[composite] = sentence;
+                } else if opened_in[composite] != sentence {
+                    continue;
+                }
+                fragments.push(fragment((composite, part)));
+            }
         }
         for cue in assemble_composites(rubric, fragments, &slot_hits) {
             record(cue, turn_tokens[cue.turn].start);
@@ -518,6 +561,12 @@ fn hold_back_excluded(
 
 fn opens_sentence(norm: &Normaliser, token: u32) -> bool {
     token == 0 || norm.tokens[token as usize - 1].sentence != norm.tokens[token as usize].sentence
+}
+
+fn ends_sentence(norm: &Normaliser, token: u32) -> bool {
+    norm.tokens
+        .get(token as usize + 1)
+        .is_none_or(|next| next.sentence != norm.tokens[token as usize].sentence)
 }
 
 /// A negator before the cue in its clause: within [`NEGATION_REACH`] words of

@@ -108,7 +108,7 @@ impl Rubric {
     /// `None` when the lexicon counts a cue in `sentence` exactly when it `must`.
     fn lexicon_example(&self, lexicon: usize, sentence: &str, must: bool) -> Option<String> {
         let transcript = Transcript::one_sentence(Role::Learner, sentence);
-        let analysis = Analysis::new(self, &transcript);
+        let analysis = Analysis::with_every_cue(self, &transcript);
         let wanted = [lexicon];
         let counted = analysis.cue_matches(&wanted).next();
         let phrase = |pattern: usize| quoted(self.phrases.phrase(pattern));

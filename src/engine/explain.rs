@@ -166,6 +166,25 @@ fn collect(rule: &Rule, target: &str, out: &mut Vec<(LexiconId, Reader)>) {
     }
 }
 
+/// For each lexicon, whether it only fills slots: a slot lexicon that no rule,
+/// behaviour, red flag, evaluation label or exclusion reads.
+pub(crate) fn slot_only_lexicons(rubric: &Rubric) -> Vec<bool> {
+    let mut read = vec![false; rubric.lexicons.len()];
+    for (lexicon, _) in all_readers(rubric) {
+        read[lexicon] = true;
+    }
+    (0..rubric.lexicons.len())
+        .map(|id| {
+            let lexicon = &rubric.lexicons[id];
+            rubric.phrases.is_slot(id)
+                && !read[id]
+                && lexicon.labels.is_empty()
+                && lexicon.excludes.is_empty()
+                && rubric.excluded_by[id].is_empty()
+        })
+        .collect()
+}
+
 /// Every place that reads each lexicon, once each, in rubric order.
 fn readers(rubric: &Rubric) -> Vec<(LexiconId, Reader)> {
     let mut out = all_readers(rubric);
@@ -258,7 +277,7 @@ impl Rubric {
 
     /// Explains which cues fire in `transcript` and where they would count.
     pub fn explain(&self, transcript: &Transcript) -> Explanation {
-        let analysis = Analysis::new(self, transcript);
+        let analysis = Analysis::with_every_cue(self, transcript);
         let readers = readers(self);
         let mut found: Vec<(CueMatch, Option<String>)> = analysis
             .matches

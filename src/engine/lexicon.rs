@@ -600,6 +600,11 @@ impl PhraseSet {
         &self.composites[c]
     }
 
+    /// How many composite phrases there are.
+    pub fn composite_count(&self) -> usize {
+        self.composites.len()
+    }
+
     /// The phrase number of composite phrase `c`, as [`PhraseSet::phrase`] takes it.
     pub fn composite_phrase_id(&self, c: usize) -> usize {
         self.phrases.len() + c

@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+mod address;
 mod analysis;
 pub mod eval;
 mod evidence;

@@ -5,6 +5,7 @@
 //! linear in the number of turns and matches: none compares each turn with every
 //! earlier turn.
 
+use super::address::Addressees;
 use super::analysis::{Analysis, CueMatch};
 use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity, Quote, RuleKind};
 use super::lexicon::LexiconId;
@@ -47,6 +48,27 @@ pub enum UnlessScope {
     Sentence,
     /// The cue's whole turn.
     Turn,
+}
+
+/// Whom a `question` rule's questions must be put to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AskedOf {
+    /// Any question counts, whoever it is put to.
+    #[default]
+    Anyone,
+    /// Not a question that opens or closes on the name of someone else: "Sam,
+    /// can you check the stock room?" is put to a colleague.
+    Customer,
+}
+
+impl AskedOf {
+    fn describe(self) -> &'static str {
+        match self {
+            AskedOf::Anyone => "",
+            AskedOf::Customer => " of the customer",
+        }
+    }
 }
 
 /// Where in the conversation a `says` rule looks.
@@ -140,6 +162,8 @@ pub enum Rule {
         /// Questions holding one of these cues are something else (an offer,
         /// a suggestion, a closing check) and do not count.
         unless: Vec<LexiconId>,
+        /// Whom the question must be put to.
+        asked_of: AskedOf,
         /// Turn-level evaluation labels its evidence stands for.
         labels: Vec<String>,
     },
@@ -314,8 +338,9 @@ impl Evaluator<'_, '_> {
                 at_least,
                 by,
                 unless,
+                asked_of,
                 ..
-            } => self.question(cues, *lead, *at_least, *by, unless),
+            } => self.question(cues, *lead, *at_least, *by, unless, *asked_of),
             Rule::Interrupts { .. } | Rule::Silence { .. } => self.timing(rule),
             Rule::ScenarioPolicy { by } => self.scenario_policy(*by),
             Rule::WithinAuthority { offers } => self.within_authority(offers),
@@ -894,10 +919,14 @@ impl Evaluator<'_, '_> {
         at_least: u32,
         by: Who,
         unless: &[LexiconId],
+        asked_of: AskedOf,
     ) -> RuleOutcome {
         let a = self.analysis;
         // Sentences that ask, but ask for something else (an offer, a suggestion).
         let asking_something_else = a.sentences_with(unless);
+        let addressees = Addressees::new(a);
+        let put_to_someone_else =
+            |s: u32| asked_of == AskedOf::Customer && addressees.someone_else(s);
         let mut asked = BTreeSet::new();
         let mut evidence = Vec::new();
         if cues.is_empty() {
@@ -908,6 +937,7 @@ impl Evaluator<'_, '_> {
                 for s in a.turn_sentences[turn].clone() {
                     if !asking_something_else.contains(&s)
                         && self.is_question(&a.norm.sentences[s as usize])
+                        && !put_to_someone_else(s)
                         && asked.insert(s)
                     {
                         let mut e = Evidence {
@@ -934,6 +964,7 @@ impl Evaluator<'_, '_> {
                 if m.first_token - sentence.first_token < lead
                     && !asking_something_else.contains(&s)
                     && self.is_question(&sentence)
+                    && !put_to_someone_else(s)
                     && asked.insert(s)
                 {
                     evidence.push(Evidence::from_cue(RuleKind::Question, a, m, Polarity::For));
@@ -944,13 +975,14 @@ impl Evaluator<'_, '_> {
         let score = ratio(found, at_least);
         let unmet = (score < 1.0).then(|| {
             format!(
-                "{} asking {}: found {}, {} needed",
+                "{} asking {}{}: found {}, {} needed",
                 by.name(),
                 if cues.is_empty() {
                     "a question".to_owned()
                 } else {
                     format!("a question opening with {}", self.describe_cues(cues))
                 },
+                asked_of.describe(),
                 found,
                 at_least
             )
@@ -1072,10 +1104,13 @@ impl Evaluator<'_, '_> {
             Rule::Paraphrase { min_shared, .. } => format!(
                 "the learner restating what the customer just said (at least {min_shared} of the customer's content words)"
             ),
-            Rule::Question { cues, by, .. } if cues.is_empty() => format!("{} asking a question", by.name()),
-            Rule::Question { cues, by, .. } => format!(
-                "{} asking a question opening with {}",
+            Rule::Question { cues, by, asked_of, .. } if cues.is_empty() => {
+                format!("{} asking a question{}", by.name(), asked_of.describe())
+            }
+            Rule::Question { cues, by, asked_of, .. } => format!(
+                "{} asking a question{} opening with {}",
                 by.name(),
+                asked_of.describe(),
                 self.describe_cues(cues)
             ),
             Rule::Interrupts {

@@ -6,7 +6,7 @@
 
 pub mod xapi;
 
-use rolemark::engine::{Assessment, Quote};
+use rolemark::engine::{Assessment, Evidence, Quote, Scorer};
 use rolemark::rubrics::Registry;
 use rolemark::transcript::Transcript;
 use std::collections::BTreeMap;
@@ -16,6 +16,21 @@ use std::path::{Path, PathBuf};
 pub fn registry() -> &'static Registry {
     static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| Registry::embedded().expect("embedded rubrics compile"))
+}
+
+/// The evidence of `criterion` of the seed rubric `rubric` on `exchange`, a
+/// short role-play in the `Speaker: text` format.
+pub fn seed_evidence(rubric: &str, exchange: &str, criterion: &str) -> Vec<Evidence> {
+    let transcript =
+        rolemark::transcript::parse(exchange, None, &Default::default()).expect("exchange parses");
+    let rubric = registry().get(rubric).expect("seed rubric");
+    Scorer::new(rubric)
+        .score(&transcript)
+        .criteria
+        .into_iter()
+        .find(|c| c.id == criterion)
+        .expect("criterion exists")
+        .evidence
 }
 
 /// Every quote of an assessment: the evidence of criteria and customer behaviour,

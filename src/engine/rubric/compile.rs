@@ -50,7 +50,7 @@ pub(super) fn compile(source: &str, limits: CompileLimits) -> Result<Rubric, Rub
         .build()
         .map_err(|e| locator.at(0, format!("cannot build the phrase automaton: {e}")))?;
     let stems = StemTable::from_words(phrases.words());
-    Ok(Rubric {
+    let mut rubric = Rubric {
         id: raw.id.into_inner(),
         title: raw.title,
         version: raw.version,
@@ -66,7 +66,10 @@ pub(super) fn compile(source: &str, limits: CompileLimits) -> Result<Rubric, Rub
         phrases,
         stems,
         excluded_by,
-    })
+        slot_only: Vec::new(),
+    };
+    rubric.slot_only = crate::engine::explain::slot_only_lexicons(&rubric);
+    Ok(rubric)
 }
 
 /// Resolves every lexicon's `excludes` into, for each lexicon, the lexicons
@@ -388,6 +391,7 @@ fn compile_lexicon(
         description: raw.description.clone(),
         negatable: raw.negatable,
         sentence_start: raw.sentence_start,
+        sentence_end: raw.sentence_end,
         excludes: raw.excludes.iter().map(|e| e.get_ref().clone()).collect(),
         labels: raw.labels.clone(),
         examples,

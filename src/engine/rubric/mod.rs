@@ -75,6 +75,9 @@ pub struct Lexicon {
     /// Its cues count only when they open a sentence: "so you're" restates the
     /// customer there, but is a conjunction in "I'll refund it so you're not out of pocket".
     pub sentence_start: bool,
+    /// Its cues count only when they end a sentence: "how are you today?" is a
+    /// greeting, "how are you coping with the move?" asks about the problem.
+    pub sentence_end: bool,
     /// Readings this one rules out in its sentence: where a cue of this lexicon
     /// counts, cues of these do not ("I'm sorry if you feel that way" is a
     /// non-apology, so neither an apology nor empathy).
@@ -170,6 +173,9 @@ pub struct Rubric {
     /// For each lexicon, the lexicons whose cues rule it out in a sentence
     /// (the inverse of [`Lexicon::excludes`]); all empty when none are declared.
     pub(crate) excluded_by: Vec<Vec<LexiconId>>,
+    /// For each lexicon, whether it only fills slots (see
+    /// [`Analysis::new`](crate::engine::analysis::Analysis::new)).
+    pub(crate) slot_only: Vec<bool>,
 }
 
 impl Rubric {

@@ -2,7 +2,7 @@
 //! defaults the format documents. Nothing here is validated; see `compile`.
 
 use super::Band;
-use crate::engine::rules::UnlessScope;
+use crate::engine::rules::{AskedOf, UnlessScope};
 use crate::engine::who::Who;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -86,6 +86,8 @@ pub(super) struct RawLexicon {
     pub(super) negatable: bool,
     #[serde(default)]
     pub(super) sentence_start: bool,
+    #[serde(default)]
+    pub(super) sentence_end: bool,
     #[serde(default)]
     pub(super) excludes: Vec<Spanned<String>>,
     #[serde(default)]
@@ -313,6 +315,8 @@ pub(super) struct RawQuestion {
     pub(super) by: Option<Who>,
     #[serde(default)]
     pub(super) unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) asked_of: AskedOf,
     #[serde(default)]
     pub(super) labels: Vec<String>,
 }

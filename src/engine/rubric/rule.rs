@@ -200,6 +200,7 @@ fn question(q: &RawQuestion, at: &Place) -> Result<Rule, RubricError> {
         at_least: at.positive(q.at_least, "at_least")?,
         by: q.by.unwrap_or(Who::Learner),
         unless: at.optional_cues(&q.unless, "question.unless")?,
+        asked_of: q.asked_of,
         labels: q.labels.clone(),
     })
 }
