@@ -12,6 +12,11 @@ use unicode_segmentation::UnicodeSegmentation;
 /// same code, which never emits it inside a phrase, so no phrase matches across it.
 pub const SENTENCE_BREAK: &str = "|";
 
+/// The word a bleeped swear word becomes: transcription services print one as a
+/// run of underscores (YouTube's captions as `[ __ ]`), and any such run, in a
+/// transcript or a phrase, is normalised to this.
+pub const BLEEP: &str = "__";
+
 /// One normalised word and where it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
@@ -80,12 +85,18 @@ impl Normaliser {
         normaliser
     }
 
-    /// One word-boundary segment starting at char `start`: a word, or punctuation
-    /// that may end a clause.
+    /// One word-boundary segment starting at char `start`: a word, the bleep mark,
+    /// or punctuation that may end a clause.
     fn push_segment(&mut self, segment: &str, start: u32, sentence_index: u32) {
         if segment.chars().any(char::is_alphanumeric) {
             let end = start + segment.chars().count() as u32;
             self.push_word(segment, start, end, sentence_index);
+        } else if segment.bytes().all(|b| b == b'_') && !segment.is_empty() {
+            // Transcription services print a bleeped swear word as a run of
+            // underscores ("[ __ ]"): it stays a word, always `__`, so that a phrase
+            // can name it and the words either side of it are not read as adjacent.
+            let end = start + segment.len() as u32;
+            self.push_word(BLEEP, start, end, sentence_index);
         } else if segment.chars().any(is_clause_punctuation) {
             self.clause += 1;
         }
@@ -427,6 +438,9 @@ mod tests {
             ("emoji dropped", "thanks 😀 a lot", "thanks a lot"),
             ("numbers kept", "£50 refund", "50 refund"),
             ("gonna", "I'm gonna help", "i am going to help"),
+            ("bleep kept as a word", "you [ __ ] idiot", "you __ idiot"),
+            ("any run of underscores", "what the ___", "what the __"),
+            ("masked letters split", "f***ing", "f ing"),
         ];
         for (name, input, expected) in cases {
             assert_eq!(words(input).join(" "), *expected, "case {name}");
