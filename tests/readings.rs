@@ -270,6 +270,9 @@ fn a_refused_act_is_not_credited_however_far_the_negation_reaches() {
             Outcome::Met,
         ),
         ("Agent: I just want to say I'm so sorry.", Outcome::Met),
+        // A conjunction and a new subject end the negated clause.
+        ("Agent: so that's on us not you and i'm sorry", Outcome::Met),
+        ("Agent: It's not your fault and I'm so sorry.", Outcome::Met),
     ];
     for (text, expected) in cases {
         assert_eq!(outcome(text, "apology"), expected, "{text}");

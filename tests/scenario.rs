@@ -62,12 +62,14 @@ fn naming_the_scenario_policy_counts_as_applying_policy() {
         criterion(&without, "resolution-within-policy"),
         criterion(&with, "resolution-within-policy"),
     );
-    assert_ne!(
-        before.outcome,
-        Outcome::Met,
-        "generic phrases miss the brand name"
+    // Without the brief the offer still earns part of the policy credit (one
+    // concrete remedy); naming the scenario's own policy is what completes it.
+    assert!(
+        before.score.unwrap() < 1.0,
+        "generic phrases miss the brand name: {before:#?}"
     );
     assert_eq!(after.outcome, Outcome::Met, "{after:#?}");
+    assert_eq!(after.score, Some(1.0), "{after:#?}");
     assert!(
         after.evidence.iter().all(|e| e.polarity == Polarity::For),
         "£40 is within the limit"

@@ -130,9 +130,11 @@ fn slot_mistakes_are_compile_errors_that_say_what_to_fix() {
 fn seed_rubrics_use_slots_for_their_feeling_vocabulary() {
     let registry = support::registry();
     let rubric = registry.get("challenging-customers").expect("seed rubric");
-    // Without slots its shared vocabularies multiply into over 50,000 forms.
+    // A guard against writing shared vocabularies out again: slots took it from
+    // 44,315 forms to 27,802, and the learner's own-words phrases of issue 19 (kept
+    // to slots where they share a vocabulary) from 34,940 to about 46,700.
     assert!(
-        rubric.phrase_count() < 35_000,
+        rubric.phrase_count() < 48_000,
         "{} forms",
         rubric.phrase_count()
     );

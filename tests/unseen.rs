@@ -22,26 +22,31 @@ use std::path::PathBuf;
 
 /// Criterion outcomes that agree with the assessor in `tests/unseen`, of 216
 /// (18 role-plays by 12 criteria), as last measured.
-const AGREEMENT_FLOOR: usize = 122;
+const AGREEMENT_FLOOR: usize = 159;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 117;
+const AGREEMENT_FLOOR_B: usize = 146;
+/// The same for `tests/unseen-c`, of 216: a set kept back from all tuning (109
+/// before issue 19's own-words phrases, scored once its expectations were
+/// committed); a change that moves it is reported, never made for it.
+const AGREEMENT_FLOOR_C: usize = 133;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
-/// behaviours), in `tests/unseen` and `tests/unseen-b`, as last measured (59 and 58
-/// before the customer-side readings of issue 19).
-const BEHAVIOUR_FLOOR: [usize; 2] = [71, 71];
+/// behaviours), in `tests/unseen`, `tests/unseen-b` and the held-out
+/// `tests/unseen-c`, as last measured (59 and 58 before the customer-side readings
+/// of issue 19, which were tuned on the first two sets; the third was never tuned on).
+const BEHAVIOUR_FLOOR: [usize; 3] = [71, 71, 65];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
-/// before issue 19).
-const BEHAVIOUR_EXACT_FLOOR: [usize; 2] = [17, 17];
+/// before issue 19), in the same three sets.
+const BEHAVIOUR_EXACT_FLOOR: [usize; 3] = [17, 17, 12];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
-const APPLICABILITY_CRITERIA: [&str; 3] = ["identify-behaviour", "escalation-handover", "boundaries"];
+const APPLICABILITY_CRITERIA: [&str; 3] =
+    ["identify-behaviour", "escalation-handover", "boundaries"];
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
-/// they may not rise (12 and 9 before issue 19; those left are escalations the
-/// learner makes in words the learner-side lexicons do not yet read).
-const APPLICABILITY_ERRORS_CEILING: [usize; 2] = [5, 2];
+/// they may not rise (12 and 9 before issue 19 in the first two sets).
+const APPLICABILITY_ERRORS_CEILING: [usize; 3] = [2, 0, 8];
 
 /// What one unseen set measures.
 struct Measures {
@@ -105,7 +110,11 @@ fn agreement(set: &str) -> Measures {
                     "{file} {}: assessor {}, rolemark {} {found}",
                     behaviour.id,
                     if expected { "shown" } else { "not shown" },
-                    if behaviour.shown { "shown" } else { "not shown" },
+                    if behaviour.shown {
+                        "shown"
+                    } else {
+                        "not shown"
+                    },
                 ));
             }
         }
@@ -182,28 +191,31 @@ fn assert_customer_measures(set: &str, i: usize, m: &Measures) {
     );
 }
 
-#[test]
-fn agreement_with_the_assessor_on_unseen_role_plays_does_not_fall() {
-    let m = agreement("unseen");
+/// Scores one set and holds it to its floors: outcome agreement, then the
+/// customer measures at `index` of their tables.
+fn assert_set_holds(set: &str, agreement_floor: usize, index: usize) {
+    let m = agreement(set);
     assert_eq!(m.judged, 216);
     assert!(
-        m.agreed >= AGREEMENT_FLOOR,
-        "agreement fell to {} of {}, under the floor of {AGREEMENT_FLOOR}",
+        m.agreed >= agreement_floor,
+        "{set}: agreement fell to {} of {}, under the floor of {agreement_floor}",
         m.agreed,
         m.judged
     );
-    assert_customer_measures("unseen", 0, &m);
+    assert_customer_measures(set, index, &m);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_unseen_role_plays_does_not_fall() {
+    assert_set_holds("unseen", AGREEMENT_FLOOR, 0);
 }
 
 #[test]
 fn agreement_with_the_assessor_on_the_second_unseen_set_does_not_fall() {
-    let m = agreement("unseen-b");
-    assert_eq!(m.judged, 216);
-    assert!(
-        m.agreed >= AGREEMENT_FLOOR_B,
-        "agreement fell to {} of {}, under the floor of {AGREEMENT_FLOOR_B}",
-        m.agreed,
-        m.judged
-    );
-    assert_customer_measures("unseen-b", 1, &m);
+    assert_set_holds("unseen-b", AGREEMENT_FLOOR_B, 1);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_the_held_out_set_does_not_fall() {
+    assert_set_holds("unseen-c", AGREEMENT_FLOOR_C, 2);
 }

@@ -68,6 +68,32 @@ fn carries_negation(word: &str) -> bool {
     )
 }
 
+/// A conjunction that opens a new clause when a subject follows it: the negation
+/// of "that's on us, not you, and I'm sorry" ends at "and", because "I'm sorry"
+/// has a subject of its own. ("I won't lie and say sorry" has none, and a bridged
+/// negation stops at "lie" anyway.)
+fn starts_clause_before_subject(word: &str, next: &str) -> bool {
+    matches!(
+        word,
+        "and"
+            | "so"
+            | "because"
+            | "cos"
+            | "cause"
+            | "since"
+            | "then"
+            | "or"
+            | "although"
+            | "though"
+            | "while"
+            | "whereas"
+            | "when"
+    ) && matches!(
+        next,
+        "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "there"
+    )
+}
+
 /// Words that negate a cue standing close after them in the same clause.
 fn is_negator(word: &str) -> bool {
     matches!(
@@ -584,6 +610,9 @@ fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u3
         let word = token_text(&norm.text, token);
         if is_negator(word) {
             return Some(i as u32);
+        }
+        if starts_clause_before_subject(word, token_text(&norm.text, &norm.tokens[i + 1])) {
+            return None;
         }
         if distance + 1 >= NEGATION_REACH && !carries_negation(word) {
             return None;

@@ -352,9 +352,24 @@ fn expand_contraction(word: &str) -> (&str, Option<&str>) {
         }
     }
     if let Some(stem) = word.strip_suffix("'s") {
-        const IS_BEFORE: [&str; 12] = [
-            "it", "that", "there", "here", "what", "who", "where", "how", "he", "she", "this",
+        // "everything's" and the like are never possessive in speech.
+        const IS_BEFORE: [&str; 16] = [
+            "it",
+            "that",
+            "there",
+            "here",
+            "what",
+            "who",
+            "where",
+            "how",
+            "he",
+            "she",
+            "this",
             "when",
+            "everything",
+            "nothing",
+            "something",
+            "anything",
         ];
         if IS_BEFORE.contains(&stem) {
             return (stem, Some("is"));
@@ -421,6 +436,11 @@ mod tests {
             ("n't", "I don't know", "i do not know"),
             ("you're", "You're right", "you are right"),
             ("that's", "That's fine", "that is fine"),
+            (
+                "everything's",
+                "Everything's sorted",
+                "everything is sorted",
+            ),
             (
                 "possessive kept",
                 "the customer's order",
