@@ -30,6 +30,14 @@ phrases = ["{definitely|guaranteed|I promise} ... {fixed|sorted} today"]
 [lexicons.blame]
 negatable = false
 phrases = ["your [own] fault", "you should have"]
+[lexicons.reproach]
+negatable = false
+excludes = ["apology"]
+phrases = ["you should have"]
+[lexicons.our-failure]
+negatable = false
+excludes = ["reproach"]
+phrases = ["you should have had"]
 [lexicons.anger]
 negatable = false
 phrases = ["ridiculous"]
@@ -159,6 +167,18 @@ fn an_excluding_reading_rules_the_other_out_in_its_sentence() {
         (
             "Agent: I'll sort this. It will definitely be fixed today.",
             "promise",
+            Outcome::Met,
+        ),
+        // A reading that is itself ruled out rules nothing out: the company's
+        // failure holds back the reproach, so the apology stands.
+        (
+            "Agent: I'm sorry, you should have read the terms.",
+            "apology",
+            Outcome::NotMet,
+        ),
+        (
+            "Agent: I'm sorry, you should have had a text from us.",
+            "apology",
             Outcome::Met,
         ),
     ];

@@ -543,9 +543,12 @@ impl Chain<'_> {
 
 /// Moves every counted cue that a counted cue of an excluding lexicon rules out
 /// in the same sentence to `suppressed`. Excluding cues are taken from the
-/// counted ones only, so a negated non-apology rules nothing out. `matches` is
-/// in transcript order, so a sentence's cues stand together; most sentences
-/// rule nothing out, and then nothing is moved or copied.
+/// counted ones only, so a negated non-apology rules nothing out; and an
+/// excluding cue that is itself ruled out rules nothing out either, so in "I'm
+/// sorry, you should've had a text" the company's failure holds back the blame
+/// that would otherwise have held back the apology. `matches` is in transcript
+/// order, so a sentence's cues stand together; most sentences rule nothing out,
+/// and then nothing is moved or copied.
 fn hold_back_excluded(
     rubric: &Rubric,
     norm: &Normaliser,
@@ -556,20 +559,15 @@ fn hold_back_excluded(
     let mut held = Vec::new();
     let mut start = 0;
     for sentence in matches.chunk_by(|a, b| sentence_of(a) == sentence_of(b)) {
-        for (offset, cue) in sentence.iter().enumerate() {
-            let excluder = rubric.excluded_by[cue.lexicon]
-                .iter()
-                .find_map(|&by| sentence.iter().find(|other| other.lexicon == by));
-            if let Some(other) = excluder {
-                held.push(start + offset);
-                suppressed.push(Suppressed {
-                    cue: *cue,
-                    reason: SuppressedBy::Excluded {
-                        by: other.lexicon,
-                        pattern: other.pattern,
-                    },
-                });
-            }
+        for (offset, excluder) in settle_exclusions(rubric, sentence) {
+            held.push(start + offset);
+            suppressed.push(Suppressed {
+                cue: sentence[offset],
+                reason: SuppressedBy::Excluded {
+                    by: excluder.lexicon,
+                    pattern: excluder.pattern,
+                },
+            });
         }
         start += sentence.len();
     }
@@ -583,6 +581,68 @@ fn hold_back_excluded(
         index += 1;
         keep
     });
+}
+
+/// Which cues of one sentence are ruled out, in order, each with the kept cue
+/// that rules it out. A cue with no excluder in the sentence is kept; a cue with
+/// a kept excluder is held; a cue whose excluders are all held is kept; and so
+/// on until nothing changes. Cues left undecided exclude one another in a
+/// circle, and are all held, as neither reading can be trusted.
+fn settle_exclusions<'a>(rubric: &Rubric, sentence: &'a [CueMatch]) -> Vec<(usize, &'a CueMatch)> {
+    let excluders_of = |cue: &CueMatch| {
+        let excluded_by = &rubric.excluded_by[cue.lexicon];
+        sentence
+            .iter()
+            .enumerate()
+            .filter(move |(_, other)| excluded_by.contains(&other.lexicon))
+    };
+    if sentence
+        .iter()
+        .all(|cue| excluders_of(cue).next().is_none())
+    {
+        return Vec::new();
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Undecided,
+        Kept,
+        Held,
+    }
+    let mut state = vec![State::Undecided; sentence.len()];
+    loop {
+        let mut changed = false;
+        for (i, cue) in sentence.iter().enumerate() {
+            if state[i] != State::Undecided {
+                continue;
+            }
+            let mut excluders = excluders_of(cue).map(|(j, _)| state[j]);
+            let next = if excluders.clone().any(|s| s == State::Kept) {
+                State::Held
+            } else if excluders.all(|s| s == State::Held) {
+                State::Kept
+            } else {
+                continue;
+            };
+            state[i] = next;
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    sentence
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| state[i] != State::Kept)
+        .map(|(i, cue)| {
+            let by = excluders_of(cue)
+                .find(|&(j, _)| state[j] == State::Kept)
+                .or_else(|| excluders_of(cue).next())
+                .map(|(_, other)| other)
+                .expect("a cue that is not kept has an excluder");
+            (i, by)
+        })
+        .collect()
 }
 
 fn opens_sentence(norm: &Normaliser, token: u32) -> bool {
