@@ -227,7 +227,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "1cc4e20086d59954a9dda561bd0ce188a22e62873dd65a37e251040206e66a89";
+    "39157057fce46c3c9860f44f592f3aca1c34fb6a4c5b8e20bdcbc0c7cef6bf7b";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {
