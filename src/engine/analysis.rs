@@ -3,7 +3,7 @@
 
 #[cfg(doc)]
 use super::lexicon::MAX_GAP_WORDS;
-use super::lexicon::{CompositePhrase, LexiconId, PartMatcher};
+use super::lexicon::{CompositePhrase, LexiconId, Need, PartMatcher};
 use super::rubric::Rubric;
 use super::text::{token_text, Normaliser};
 use crate::transcript::{Role, Transcript};
@@ -246,7 +246,15 @@ impl<'a> Analysis<'a> {
         // forward, and the last is a few tokens on: no search over the whole text
         // per hit, which matters when common words are parts of phrases.
         let mut token_cursor = 0usize;
-        for hit in hits {
+        // Common words and feeling words open a great many composite phrases
+        // that the rest of their sentence cannot complete. Before a sentence's
+        // hits are read, each later-part pattern and slot lexicon found in it is
+        // stamped with the sentence, so an opener whose later parts are not all
+        // there is never kept, sorted or chained (issue 22).
+        let mut part_seen_in = vec![u32::MAX; phrases.later_part_count()];
+        let mut slot_seen_in = vec![u32::MAX; rubric.lexicons.len()];
+        let mut stamped_sentence = u32::MAX;
+        for (index, hit) in hits.iter().enumerate() {
             let tokens = &norm.tokens;
             while tokens
                 .get(token_cursor)
@@ -268,6 +276,25 @@ impl<'a> Analysis<'a> {
             }
             let turn = turn_cursor;
             let sentence = norm.tokens[first_token as usize].sentence;
+            if sentence != stamped_sentence {
+                stamped_sentence = sentence;
+                let last = norm.sentences[sentence as usize].end_token as usize - 1;
+                let sentence_end = norm.tokens[last].norm_end as usize;
+                for later in hits[index..].iter().take_while(|h| h.start < sentence_end) {
+                    if let Some(part) = phrases.later_part(later.pattern) {
+                        part_seen_in[part as usize] = sentence;
+                    }
+                    for &lexicon in phrases.owners(later.pattern) {
+                        slot_seen_in[lexicon] = sentence;
+                    }
+                }
+            }
+            let can_finish = |composite: usize| {
+                phrases.needs(composite).iter().all(|need| match *need {
+                    Need::LaterPart(part) => part_seen_in[part as usize] == sentence,
+                    Need::Slot(lexicon) => slot_seen_in[lexicon] == sentence,
+                })
+            };
             let fragment = |(composite, part): (usize, usize)| Fragment {
                 composite,
                 part,
@@ -296,8 +323,10 @@ impl<'a> Analysis<'a> {
                         sentence,
                     });
                     for &(composite, part) in phrases.opening_slot_of(lexicon) {
-                        opened_in[composite] = sentence;
-                        fragments.push(fragment((composite, part)));
+                        if can_finish(composite) {
+                            opened_in[composite] = sentence;
+                            fragments.push(fragment((composite, part)));
+                        }
                     }
                 }
             }
@@ -306,6 +335,9 @@ impl<'a> Analysis<'a> {
             // some phrases, and most of their occurrences start nothing.
             for &(composite, part) in phrases.fragment_of(hit.pattern) {
                 if part == 0 {
+                    if !can_finish(composite) {
+                        continue;
+                    }
                     opened_in[composite] = sentence;
                 } else if opened_in[composite] != sentence {
                     continue;
@@ -471,7 +503,10 @@ fn assemble_composites(
     slot_hits: &[Vec<SlotHit>],
 ) -> Vec<CueMatch> {
     let mut found = Vec::new();
-    fragments.sort_by_key(|f| (f.composite, f.sentence, f.first_token, f.part, f.last_token));
+    // The key holds every field but the turn, which the first token fixes, so
+    // equal keys are equal fragments and an unstable sort orders them the same.
+    fragments
+        .sort_unstable_by_key(|f| (f.composite, f.sentence, f.first_token, f.part, f.last_token));
     fragments.dedup_by_key(|f| (f.composite, f.sentence, f.first_token, f.part, f.last_token));
     for group in fragments.chunk_by(|a, b| a.composite == b.composite && a.sentence == b.sentence) {
         let phrase = rubric.phrases.composite(group[0].composite);

@@ -343,6 +343,23 @@ pub struct PhraseSet {
     /// Whether each lexicon fills a slot anywhere.
     is_slot: Vec<bool>,
     composites: Vec<CompositePhrase>,
+    /// For each composite phrase, what its parts after the first need found in
+    /// a sentence, for ruling out openers cheaply (see [`Need`]).
+    needs: Vec<Vec<Need>>,
+    /// For each pattern that is a later part of some composite phrase, its
+    /// number among such patterns (`u32::MAX` for the others), so that a score
+    /// stamps a short array instead of one as long as the whole pattern list.
+    later_part: Vec<u32>,
+    later_part_count: usize,
+}
+
+/// A later part of a composite phrase, as the opener check reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// A word pattern, by its number among later-part patterns.
+    LaterPart(u32),
+    /// A phrase of this slot lexicon.
+    Slot(LexiconId),
 }
 
 /// A phrase with gaps or slots: its parts must appear in order in one sentence,
@@ -511,6 +528,27 @@ impl PhraseSetBuilder {
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(padded)?;
+        let mut later_part = vec![u32::MAX; self.phrases.len()];
+        let mut later_part_count = 0usize;
+        let needs = self
+            .composites
+            .iter()
+            .map(|composite| {
+                composite.parts[1..]
+                    .iter()
+                    .map(|part| match part.matcher {
+                        PartMatcher::Pattern(pattern) => {
+                            if later_part[pattern] == u32::MAX {
+                                later_part[pattern] = later_part_count as u32;
+                                later_part_count += 1;
+                            }
+                            Need::LaterPart(later_part[pattern])
+                        }
+                        PartMatcher::Slot(lexicon) => Need::Slot(lexicon),
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(PhraseSet {
             automaton,
             phrases: self.phrases,
@@ -519,6 +557,9 @@ impl PhraseSetBuilder {
             opening_slot_of: self.opening_slot_of,
             is_slot: self.is_slot,
             composites: self.composites,
+            needs,
+            later_part,
+            later_part_count,
         })
     }
 }
@@ -598,6 +639,23 @@ impl PhraseSet {
 
     pub fn composite(&self, c: usize) -> &CompositePhrase {
         &self.composites[c]
+    }
+
+    /// What the parts after the first of composite phrase `c` need found.
+    pub fn needs(&self, c: usize) -> &[Need] {
+        &self.needs[c]
+    }
+
+    /// `pattern`'s number among the patterns that are later parts of composite
+    /// phrases, if it is one.
+    pub fn later_part(&self, pattern: usize) -> Option<u32> {
+        let index = self.later_part[pattern];
+        (index != u32::MAX).then_some(index)
+    }
+
+    /// How many patterns are later parts of composite phrases.
+    pub fn later_part_count(&self) -> usize {
+        self.later_part_count
     }
 
     /// How many composite phrases there are.
@@ -778,6 +836,26 @@ mod tests {
             vec![(FormPart::Words("plain words"), 0)]
         );
         assert!(is_composite("a <b>") && is_composite("a ... b") && !is_composite("a b"));
+    }
+
+    #[test]
+    fn later_parts_are_numbered_for_the_opener_check() {
+        let mut builder = PhraseSetBuilder::with_slot_names([("feeling", 1)]);
+        builder
+            .add("sorry ... you are <feeling>".into(), 0)
+            .unwrap();
+        builder.add("i ... you are".into(), 0).unwrap();
+        builder.add("upset".into(), 1).unwrap();
+        let set = builder.build().unwrap();
+        let you_are = set.phrases.iter().position(|p| p == "you are").unwrap();
+        let sorry = set.phrases.iter().position(|p| p == "sorry").unwrap();
+        // "you are" is a later part of both phrases and gets one number; an
+        // opening part and a plain phrase get none.
+        assert_eq!(set.later_part(you_are), Some(0));
+        assert_eq!(set.later_part(sorry), None);
+        assert_eq!(set.later_part_count(), 1);
+        assert_eq!(set.needs(0), &[Need::LaterPart(0), Need::Slot(1)]);
+        assert_eq!(set.needs(1), &[Need::LaterPart(0)]);
     }
 
     #[test]

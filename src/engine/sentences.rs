@@ -260,7 +260,13 @@ pub fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
             return None;
         }
         let mut at = start + 1;
-        while at < bytes.len() && !word_breaks_before(bytes, at) {
+        while at < bytes.len() {
+            // Inside a word, letters, digits and `_` run on: the common case,
+            // decided without classifying both bytes by the full rules.
+            let joined = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            if !(joined(bytes[at - 1]) && joined(bytes[at])) && word_breaks_before(bytes, at) {
+                break;
+            }
             at += 1;
         }
         let word = (start, &text[start..at]);

@@ -86,26 +86,52 @@ impl Normaliser {
     }
 
     /// One word-boundary segment starting at char `start`: a word, the bleep mark,
-    /// or punctuation that may end a clause.
-    fn push_segment(&mut self, segment: &str, start: u32, sentence_index: u32) {
-        if segment.chars().any(char::is_alphanumeric) {
-            let end = start + segment.chars().count() as u32;
-            self.push_word(segment, start, end, sentence_index);
+    /// or punctuation that may end a clause. `ascii` says the segment is ASCII,
+    /// so bytes are chars and the checks need no decoding.
+    fn push_segment(&mut self, segment: &str, start: u32, sentence_index: u32, ascii: bool) {
+        let is_word = if ascii {
+            segment.bytes().any(|b| b.is_ascii_alphanumeric())
+        } else {
+            segment.chars().any(char::is_alphanumeric)
+        };
+        if is_word {
+            if ascii {
+                let end = start + segment.len() as u32;
+                // Lower-cased where it lands in the haystack: no copy per word.
+                let norm_start = self.text.len();
+                self.text.push_str(segment);
+                self.text[norm_start..].make_ascii_lowercase();
+                self.push_word(norm_start, start, end, sentence_index);
+            } else {
+                let end = start + segment.chars().count() as u32;
+                let norm_start = self.text.len();
+                self.text.push_str(&fold_word(segment));
+                self.push_word(norm_start, start, end, sentence_index);
+            }
         } else if segment.bytes().all(|b| b == b'_') && !segment.is_empty() {
             // Transcription services print a bleeped swear word as a run of
             // underscores ("[ __ ]"): it stays a word, always `__`, so that a phrase
             // can name it and the words either side of it are not read as adjacent.
             let end = start + segment.len() as u32;
-            self.push_word(BLEEP, start, end, sentence_index);
-        } else if segment.chars().any(is_clause_punctuation) {
+            let norm_start = self.text.len();
+            self.text.push_str(BLEEP);
+            self.push_word(norm_start, start, end, sentence_index);
+        } else if if ascii {
+            segment.bytes().any(|b| is_clause_punctuation(b as char))
+        } else {
+            segment.chars().any(is_clause_punctuation)
+        } {
             self.clause += 1;
         }
     }
 
     /// Normalises `original` and appends it, closed by a sentence break.
     pub fn push_text(&mut self, original: &str) {
+        // Nearly every turn is ASCII: then a char offset is a byte offset, and
+        // no char needs counting or decoding on the way.
+        let ascii_turn = original.is_ascii();
         let mut byte_to_char = CharCounter::new(original);
-        let sentences: Vec<(usize, &str)> = if original.is_ascii() {
+        let sentences: Vec<(usize, &str)> = if ascii_turn {
             super::sentences::ascii_sentences(original)
         } else {
             original.split_sentence_bound_indices().collect()
@@ -115,20 +141,28 @@ impl Normaliser {
                 .into_iter()
                 .map(move |(offset, unit)| (byte_start + offset, unit))
         });
+        let mut chars_at = |byte: usize| {
+            if ascii_turn {
+                byte as u32
+            } else {
+                byte_to_char.chars_at(byte)
+            }
+        };
         for (byte_start, sentence) in units {
-            let sentence_start = byte_to_char.chars_at(byte_start);
+            let sentence_start = chars_at(byte_start);
             let sentence_index = self.sentences.len() as u32;
             let first_token = self.tokens.len() as u32;
             self.clause += 1;
-            if sentence.is_ascii() {
+            let ascii = ascii_turn || sentence.is_ascii();
+            if ascii {
                 for (word_byte, segment) in super::sentences::ascii_words(sentence) {
-                    let start = byte_to_char.chars_at(byte_start + word_byte);
-                    self.push_segment(segment, start, sentence_index);
+                    let start = chars_at(byte_start + word_byte);
+                    self.push_segment(segment, start, sentence_index, true);
                 }
             } else {
                 for (word_byte, segment) in sentence.split_word_bound_indices() {
-                    let start = byte_to_char.chars_at(byte_start + word_byte);
-                    self.push_segment(segment, start, sentence_index);
+                    let start = chars_at(byte_start + word_byte);
+                    self.push_segment(segment, start, sentence_index, false);
                 }
             }
             let trimmed = sentence.trim_end();
@@ -137,7 +171,7 @@ impl Normaliser {
                 .rev()
                 .find(|c| !is_closing_mark(*c))
                 .unwrap_or(' ');
-            let (orig_start, orig_end) = trimmed_char_span(sentence, sentence_start);
+            let (orig_start, orig_end) = trimmed_char_span(sentence, sentence_start, ascii);
             self.sentences.push(Sentence {
                 orig_start,
                 orig_end,
@@ -150,25 +184,46 @@ impl Normaliser {
         }
     }
 
-    fn push_word(&mut self, segment: &str, orig_start: u32, orig_end: u32, sentence: u32) {
-        let folded = fold_word(segment);
-        if folded == "but" || folded == "however" {
+    /// Makes tokens of the folded word that ends the text, from byte
+    /// `norm_start` on, expanding a contraction in place.
+    fn push_word(&mut self, norm_start: usize, orig_start: u32, orig_end: u32, sentence: u32) {
+        let word = &self.text[norm_start..];
+        if word == "but" || word == "however" {
             self.clause += 1;
         }
-        let (first, second) = expand_contraction(&folded);
-        for part in std::iter::once(first).chain(second) {
-            let norm_start = self.text.len() as u32;
-            self.text.push_str(part);
-            let norm_end = self.text.len() as u32;
-            self.text.push(' ');
-            self.tokens.push(Token {
-                norm_start,
-                norm_end,
-                orig_start,
-                orig_end,
-                clause: self.clause,
-                sentence,
-            });
+        let token = |text: &String, from: usize, clause: u32| Token {
+            norm_start: from as u32,
+            norm_end: text.len() as u32,
+            orig_start,
+            orig_end,
+            clause,
+            sentence,
+        };
+        let first_end = match contraction(word) {
+            Contraction::None => None,
+            Contraction::Stem(stem_len, second) => Some((norm_start + stem_len, None, second)),
+            Contraction::Whole(first, second) => Some((norm_start, Some(first), second)),
+        };
+        match first_end {
+            None => {
+                let t = token(&self.text, norm_start, self.clause);
+                self.tokens.push(t);
+                self.text.push(' ');
+            }
+            Some((cut, replacement, second)) => {
+                self.text.truncate(cut);
+                if let Some(first) = replacement {
+                    self.text.push_str(first);
+                }
+                let t = token(&self.text, norm_start, self.clause);
+                self.tokens.push(t);
+                self.text.push(' ');
+                let second_start = self.text.len();
+                self.text.push_str(second);
+                let t = token(&self.text, second_start, self.clause);
+                self.tokens.push(t);
+                self.text.push(' ');
+            }
         }
     }
 
@@ -270,7 +325,15 @@ fn is_closing_mark(c: char) -> bool {
     matches!(c, '"' | '\'' | '’' | '”' | ')' | ']' | '»')
 }
 
-fn trimmed_char_span(sentence: &str, sentence_start: u32) -> (u32, u32) {
+fn trimmed_char_span(sentence: &str, sentence_start: u32, ascii: bool) -> (u32, u32) {
+    if ascii {
+        let leading = sentence.len() - sentence.trim_start().len();
+        if leading == sentence.len() {
+            return (sentence_start, sentence_start);
+        }
+        let end = sentence.trim_end().len();
+        return (sentence_start + leading as u32, sentence_start + end as u32);
+    }
     let leading = sentence.chars().take_while(|c| c.is_whitespace()).count() as u32;
     let trailing = sentence
         .chars()
@@ -309,7 +372,26 @@ fn fold_word(word: &str) -> Cow<'_, str> {
 /// where it cannot be a possessive; `'d` is read as "would", its commoner meaning in
 /// service talk.
 fn expand_contraction(word: &str) -> (&str, Option<&str>) {
-    let whole: Option<(&str, &str)> = match word {
+    match contraction(word) {
+        Contraction::None => (word, None),
+        Contraction::Stem(len, second) => (&word[..len], Some(second)),
+        Contraction::Whole(first, second) => (first, Some(second)),
+    }
+}
+
+/// How a folded word expands, without borrowing it, so that the normaliser can
+/// rewrite the word in its own buffer.
+enum Contraction {
+    /// The word stands as it is.
+    None,
+    /// The word's first bytes, then this word.
+    Stem(usize, &'static str),
+    /// These two words instead.
+    Whole(&'static str, &'static str),
+}
+
+fn contraction(word: &str) -> Contraction {
+    let whole: Option<(&'static str, &'static str)> = match word {
         "can't" | "cannot" | "cant" => Some(("can", "not")),
         "won't" => Some(("will", "not")),
         "shan't" => Some(("shall", "not")),
@@ -331,11 +413,11 @@ fn expand_contraction(word: &str) -> (&str, Option<&str>) {
         _ => None,
     };
     if let Some((first, second)) = whole {
-        return (first, Some(second));
+        return Contraction::Whole(first, second);
     }
     if let Some(stem) = word.strip_suffix("n't") {
         if !stem.is_empty() {
-            return (stem, Some("not"));
+            return Contraction::Stem(stem.len(), "not");
         }
     }
     const SUFFIXES: [(&str, &str); 4] = [
@@ -347,7 +429,7 @@ fn expand_contraction(word: &str) -> (&str, Option<&str>) {
     for (suffix, expansion) in SUFFIXES {
         if let Some(stem) = word.strip_suffix(suffix) {
             if !stem.is_empty() && stem.chars().all(char::is_alphabetic) {
-                return (stem, Some(expansion));
+                return Contraction::Stem(stem.len(), expansion);
             }
         }
     }
@@ -372,10 +454,10 @@ fn expand_contraction(word: &str) -> (&str, Option<&str>) {
             "anything",
         ];
         if IS_BEFORE.contains(&stem) {
-            return (stem, Some("is"));
+            return Contraction::Stem(stem.len(), "is");
         }
     }
-    (word, None)
+    Contraction::None
 }
 
 /// Converts byte offsets to char offsets in one forward sweep; offsets asked for
@@ -465,6 +547,88 @@ mod tests {
         for (name, input, expected) in cases {
             assert_eq!(words(input).join(" "), *expected, "case {name}");
         }
+    }
+
+    /// Tokens with their text and original spans, for comparing the two paths.
+    fn tokens_of(input: &str) -> Vec<(String, u32, u32, u32)> {
+        let mut n = Normaliser::new();
+        n.push_text(input);
+        n.tokens
+            .iter()
+            .map(|t| {
+                let word = token_text(&n.text, t).to_owned();
+                (
+                    word,
+                    t.orig_start - n.tokens[0].orig_start,
+                    t.orig_end - t.orig_start,
+                    t.clause,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_ascii_path_gives_the_tokens_and_offsets_of_the_unicode_path() {
+        // Each ASCII text is normalised on the fast path, and again behind an
+        // emoji that forces the Unicode path for the whole turn: the words, the
+        // clauses and the char spans (counted from the first word) must agree.
+        let texts = [
+            "I'm SO sorry, but we can't: it's 3.50 or 1,000; fine_ok.",
+            "you [ __ ] idiot, what the ___ is this?",
+            "Everything's sorted. We'll call; you're fine! That's it (really).",
+            "f***ing ridiculous -- \"quoted\" 'single' x:y e.g. U.S.A",
+            "gonna wanna y'all shan't won't cannot ain't let's",
+            "  leading and trailing spaces   ",
+        ];
+        for text in texts {
+            let unicode = format!("\u{1F600} {text}");
+            assert!(text.is_ascii() && !unicode.is_ascii());
+            assert_eq!(tokens_of(text), tokens_of(&unicode), "{text}");
+        }
+    }
+
+    #[test]
+    fn mixed_turns_keep_char_offsets_after_non_ascii_text() {
+        // Curly quotes, accents and emoji before ASCII sentences: offsets are
+        // chars of the original, not bytes.
+        let input = "Zoë’s café 😀. I’m sorry. We'll fix it, OK?";
+        let mut n = Normaliser::new();
+        n.push_text(input);
+        let got: Vec<(String, String)> = n
+            .tokens
+            .iter()
+            .map(|t| {
+                (
+                    token_text(&n.text, t).to_owned(),
+                    slice(input, t.orig_start, t.orig_end),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String)> = [
+            ("zoë's", "Zoë’s"),
+            ("café", "café"),
+            ("i", "I’m"),
+            ("am", "I’m"),
+            ("sorry", "sorry"),
+            ("we", "We'll"),
+            ("will", "We'll"),
+            ("fix", "fix"),
+            ("it", "it"),
+            ("ok", "OK"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(got, expected);
+        let spans: Vec<String> = n
+            .sentences
+            .iter()
+            .map(|s| slice(input, s.orig_start, s.orig_end))
+            .collect();
+        assert_eq!(
+            spans,
+            vec!["Zoë’s café 😀.", "I’m sorry.", "We'll fix it, OK?"]
+        );
     }
 
     #[test]
