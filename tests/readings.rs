@@ -43,6 +43,9 @@ negatable = false
 phrases = ["ridiculous"]
 [lexicons.solution]
 phrases = ["what I can do is"]
+[lexicons.understanding]
+statements_only = true
+phrases = ["understand why"]
 
 [[criteria]]
 id = "apology"
@@ -88,6 +91,11 @@ rule = { count = { of = [{ says = ["apology"] }, { says = ["empathy"] }], at_lea
 id = "two-good-moves-in-turns-without-blame"
 title = "Apologises and empathises in turns without blame"
 rule = { count = { of = [{ says = ["apology"] }, { says = ["empathy"] }], at_least = 2, unless = ["blame"], unless_in = "turn" } }
+
+[[criteria]]
+id = "understands"
+title = "Says they understand"
+rule = { says = ["understanding"] }
 
 [[criteria]]
 id = "no-non-apology"
@@ -544,5 +552,21 @@ fn seed_rubrics_never_credit_an_act_the_learner_refuses_or_negates() {
             .map(|c| c.text.as_str())
             .collect();
         assert!(counted.is_empty(), "{rubric_id}: {words}: {counted:?}");
+    }
+}
+
+#[test]
+fn a_statements_only_lexicon_does_not_count_in_a_question() {
+    let cases = [
+        ("Agent: I can understand why.", Outcome::Met),
+        ("Agent: Can you understand why?", Outcome::NotMet),
+        // Unpunctuated speech opening like a question is a question too.
+        ("agent: can you understand why", Outcome::NotMet),
+        ("agent: i can understand why", Outcome::Met),
+        // Another sentence of the turn is read on its own.
+        ("Agent: Is that right? I can understand why.", Outcome::Met),
+    ];
+    for (line, expected) in cases {
+        assert_eq!(outcome(line, "understands"), expected, "{line}");
     }
 }

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 /// (18 role-plays by 12 criteria), as last measured.
 const AGREEMENT_FLOOR: usize = 172;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 160;
+const AGREEMENT_FLOOR_B: usize = 162;
 /// The same for `tests/unseen-c`, of 216: a set kept back from all tuning (109
 /// before issue 19's own-words phrases, scored once its expectations were
 /// committed); a change that moves it is reported, never made for it.

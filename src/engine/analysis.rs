@@ -4,6 +4,7 @@
 #[cfg(doc)]
 use super::lexicon::MAX_GAP_WORDS;
 use super::lexicon::{CompositePhrase, LexiconId, Need, PartMatcher};
+use super::question_form;
 use super::rubric::Rubric;
 use super::text::{token_text, Normaliser};
 use crate::transcript::{Role, Transcript};
@@ -128,6 +129,8 @@ pub enum SuppressedBy {
     MidSentence,
     /// The lexicon counts only cues that end a sentence, and words follow this one.
     SentenceGoesOn,
+    /// The lexicon counts only cues in statements, and this one is in a question.
+    InQuestion,
     /// A cue of a lexicon that excludes this one counts in the same sentence:
     /// the sentence reads as that, not as this.
     Excluded {
@@ -150,6 +153,9 @@ impl Analysis<'_> {
             }
             SuppressedBy::SentenceGoesOn => {
                 "does not end its sentence, and the lexicon counts only cues that do".to_owned()
+            }
+            SuppressedBy::InQuestion => {
+                "is in a question, and the lexicon counts only cues in statements".to_owned()
             }
             SuppressedBy::Excluded { by, pattern } => format!(
                 "the sentence reads as {} (\u{201c}{}\u{201d}), which rules it out",
@@ -229,6 +235,13 @@ impl<'a> Analysis<'a> {
                 suppressed.push(Suppressed {
                     cue,
                     reason: SuppressedBy::SentenceGoesOn,
+                });
+                return;
+            }
+            if lexicon.statements_only && in_question(&norm, cue.first_token) {
+                suppressed.push(Suppressed {
+                    cue,
+                    reason: SuppressedBy::InQuestion,
                 });
                 return;
             }
@@ -678,6 +691,11 @@ fn settle_exclusions<'a>(rubric: &Rubric, sentence: &'a [CueMatch]) -> Vec<(usiz
             (i, by)
         })
         .collect()
+}
+
+fn in_question(norm: &Normaliser, token: u32) -> bool {
+    let sentence = norm.tokens[token as usize].sentence;
+    question_form::is_question(norm, &norm.sentences[sentence as usize])
 }
 
 fn opens_sentence(norm: &Normaliser, token: u32) -> bool {

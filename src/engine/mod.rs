@@ -20,6 +20,7 @@ mod explain;
 mod extend;
 pub mod internals;
 mod lexicon;
+mod question_form;
 mod review;
 pub(crate) mod rubric;
 mod rules;

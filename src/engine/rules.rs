@@ -9,24 +9,13 @@ use super::address::Addressees;
 use super::analysis::{Analysis, CueMatch};
 use super::evidence::{quote_cue, quote_sentence, Evidence, Polarity, Quote, RuleKind};
 use super::lexicon::LexiconId;
+use super::question_form;
 use super::scenario::{self, Amount, Scenario};
 use super::text::Sentence;
 use super::who::Who;
 use crate::transcript::Role;
 use foldhash::{HashMap, HashSet};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Words that open a question when a transcriber left out the question mark.
-const QUESTION_OPENERS: [&str; 23] = [
-    "what", "how", "why", "when", "where", "which", "who", "whose", "could", "can", "would",
-    "will", "do", "does", "did", "is", "are", "was", "were", "have", "has", "shall", "should",
-];
-/// Words that may stand before the opener of an unpunctuated question, as in
-/// "so how long has it been" or "hi how are you".
-const QUESTION_PREFACES: [&str; 14] = [
-    "so", "and", "but", "okay", "ok", "well", "oh", "right", "then", "hi", "hello", "hey", "also",
-    "now",
-];
 
 /// Cues that stop a rule's own cue counting when said in the same sentence (or,
 /// with [`UnlessScope::Turn`], the same turn): "I'm sorry, but that's your
@@ -991,17 +980,7 @@ impl Evaluator<'_, '_> {
     }
 
     fn is_question(&self, sentence: &Sentence) -> bool {
-        if sentence.ends_with_question_mark {
-            return true;
-        }
-        if !sentence.unpunctuated || sentence.first_token >= sentence.end_token {
-            return false;
-        }
-        let first = self.analysis.token_text(sentence.first_token);
-        QUESTION_OPENERS.contains(&first)
-            || (QUESTION_PREFACES.contains(&first)
-                && sentence.first_token + 1 < sentence.end_token
-                && QUESTION_OPENERS.contains(&self.analysis.token_text(sentence.first_token + 1)))
+        question_form::is_question(&self.analysis.norm, sentence)
     }
 
     fn lexicon_name(&self, cues: &[LexiconId]) -> String {

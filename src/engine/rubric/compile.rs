@@ -392,6 +392,7 @@ fn compile_lexicon(
         negatable: raw.negatable,
         sentence_start: raw.sentence_start,
         sentence_end: raw.sentence_end,
+        statements_only: raw.statements_only,
         excludes: raw.excludes.iter().map(|e| e.get_ref().clone()).collect(),
         labels: raw.labels.clone(),
         examples,

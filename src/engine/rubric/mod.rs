@@ -78,6 +78,9 @@ pub struct Lexicon {
     /// Its cues count only when they end a sentence: "how are you today?" is a
     /// greeting, "how are you coping with the move?" asks about the problem.
     pub sentence_end: bool,
+    /// Its cues count only in sentences that are not questions: "that must be
+    /// worrying" acknowledges a feeling, "must that be worrying?" asks about one.
+    pub statements_only: bool,
     /// Readings this one rules out in its sentence: where a cue of this lexicon
     /// counts, cues of these do not ("I'm sorry if you feel that way" is a
     /// non-apology, so neither an apology nor empathy).

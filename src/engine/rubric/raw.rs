@@ -89,6 +89,8 @@ pub(super) struct RawLexicon {
     #[serde(default)]
     pub(super) sentence_end: bool,
     #[serde(default)]
+    pub(super) statements_only: bool,
+    #[serde(default)]
     pub(super) excludes: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) labels: Vec<String>,
