@@ -15,8 +15,9 @@ const MAX_UNIT_WORDS: usize = 30;
 /// The units of `sentence`, each with its byte offset in it: the sentence itself
 /// unless it is a long run with no sentence punctuation of its own.
 pub(super) fn units(sentence: &str) -> Vec<(usize, &str)> {
-    let trimmed = sentence.trim_end();
-    let punctuated = trimmed.ends_with(['.', '!', '?', '…', '。', '！', '？']);
+    // Punctuated exactly when the sentence's own record says so: a stop followed
+    // by a closing quote or an emoticon is still written text, not speech.
+    let punctuated = super::text::terminal_stop(sentence).is_some();
     if punctuated || sentence.split_whitespace().nth(MIN_RUN_WORDS - 1).is_none() {
         return vec![(0, sentence)];
     }
@@ -242,6 +243,18 @@ mod tests {
             rebuilt.push_str(unit);
         }
         assert_eq!(rebuilt, run);
+    }
+
+    #[test]
+    fn written_text_ending_past_its_stop_is_not_cut() {
+        // A stop inside closing quotes, or before an emoticon or emoji, still
+        // ends written text: only speech with no stop at all is cut into units.
+        let long = "well you think the neighbours took it in and then the driver said it was left safe so i suppose we wait and see what they say";
+        for ending in [".\"", ". :)", "! 😀", "?)", ".\u{201d}"] {
+            let sentence = format!("{long}{ending}");
+            assert_eq!(units(&sentence), vec![(0, sentence.as_str())], "{ending}");
+        }
+        assert!(units(long).len() > 1, "the same words unpunctuated are cut");
     }
 
     #[test]

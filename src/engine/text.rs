@@ -165,20 +165,15 @@ impl Normaliser {
                     self.push_segment(segment, start, sentence_index, false);
                 }
             }
-            let trimmed = sentence.trim_end();
-            let last = trimmed
-                .chars()
-                .rev()
-                .find(|c| !is_closing_mark(*c))
-                .unwrap_or(' ');
+            let stop = terminal_stop(sentence);
             let (orig_start, orig_end) = trimmed_char_span(sentence, sentence_start, ascii);
             self.sentences.push(Sentence {
                 orig_start,
                 orig_end,
                 first_token,
                 end_token: self.tokens.len() as u32,
-                ends_with_question_mark: matches!(last, '?' | '？' | '¿'),
-                unpunctuated: !matches!(last, '.' | '!' | '?' | '…' | '。' | '！' | '？'),
+                ends_with_question_mark: matches!(stop, Some('?' | '？' | '¿')),
+                unpunctuated: stop.is_none(),
             });
             self.break_sentence();
         }
@@ -321,8 +316,20 @@ fn is_clause_punctuation(c: char) -> bool {
     )
 }
 
-fn is_closing_mark(c: char) -> bool {
-    matches!(c, '"' | '\'' | '’' | '”' | ')' | ']' | '»')
+/// The full stop, question or exclamation mark that ends a sentence, looking
+/// past closing quotes and brackets, emoticons, emoji and other marks after it
+/// ("Is that right?\u{201d}", "Thanks! :)"); `None` when a word or number ends it,
+/// as in speech a transcriber left unpunctuated.
+pub(super) fn terminal_stop(sentence: &str) -> Option<char> {
+    sentence
+        .chars()
+        .rev()
+        .find(|&c| c.is_alphanumeric() || is_stop(c))
+        .filter(|&c| is_stop(c))
+}
+
+fn is_stop(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？' | '¿')
 }
 
 fn trimmed_char_span(sentence: &str, sentence_start: u32, ascii: bool) -> (u32, u32) {
@@ -681,6 +688,22 @@ mod tests {
             .map(|s| (s.ends_with_question_mark, s.unpunctuated))
             .collect();
         assert_eq!(flags, vec![(false, false), (true, false), (false, true)]);
+    }
+
+    #[test]
+    fn a_stop_is_found_past_closing_marks_and_emoticons() {
+        let cases = [
+            ("Is that right?\u{201d}", Some('?')),
+            ("Really? :)", Some('?')),
+            ("Thanks! \u{1f600}", Some('!')),
+            ("He said \"fine.\"", Some('.')),
+            ("ok :(", None),
+            ("call me at 3:30", None),
+            ("that's it then", None),
+        ];
+        for (sentence, stop) in cases {
+            assert_eq!(terminal_stop(sentence), stop, "{sentence}");
+        }
     }
 
     #[test]
