@@ -141,3 +141,18 @@ fn paraphrase_evidence_quotes_the_learner_and_the_customer_turn_it_restates() {
     assert_eq!((source.turn, source.role), (0, Role::Customer));
     assert!(COMPLAINT.contains(&source.quote), "{}", source.quote);
 }
+
+#[test]
+fn a_few_words_of_unpunctuated_speech_need_a_lead_in_to_restate_the_customer() {
+    // Two of the customer's words make a two-word unit of speech "all theirs" by
+    // chance; a written sentence, a longer unit or a lead-in is read as before.
+    assert_table(&[
+        ("right hot water", false),
+        (
+            "no hot water since friday and the engineer never came",
+            true,
+        ),
+        ("so you've got no hot water", true),
+        ("No hot water.", true),
+    ]);
+}

@@ -17,6 +17,10 @@ use crate::transcript::Role;
 use foldhash::{HashMap, HashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Content words a sentence of unpunctuated speech needs before it can be read
+/// as a paraphrase without a lead-in ("so you're saying...").
+const MIN_UNPUNCTUATED_CONTENT_WORDS: usize = 3;
+
 /// Cues that stop a rule's own cue counting when said in the same sentence (or,
 /// with [`UnlessScope::Turn`], the same turn): "I'm sorry, but that's your
 /// fault" is no apology when the rule says `unless = ["blame"]`.
@@ -865,6 +869,13 @@ impl Evaluator<'_, '_> {
                     *min_overlap
                 };
                 if shared < *min_shared as usize || overlap < threshold {
+                    continue;
+                }
+                // A unit cut from unpunctuated speech can be a few words long, and
+                // two words the customer used make it half theirs by chance; with
+                // no lead-in, such a unit restates the customer only when it has
+                // words enough to say something of its own.
+                if sentence.unpunctuated && !led_in && own.len() < MIN_UNPUNCTUATED_CONTENT_WORDS {
                     continue;
                 }
                 paraphrasing_turns.insert(turn);
