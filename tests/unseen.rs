@@ -28,7 +28,7 @@ const AGREEMENT_FLOOR_B: usize = 162;
 /// The same for `tests/unseen-c`, of 216: a set kept back from all tuning (109
 /// before issue 19's own-words phrases, scored once its expectations were
 /// committed); a change that moves it is reported, never made for it.
-const AGREEMENT_FLOOR_C: usize = 143;
+const AGREEMENT_FLOOR_C: usize = 144;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
