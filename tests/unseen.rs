@@ -29,16 +29,22 @@ const AGREEMENT_FLOOR_B: usize = 162;
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
 const AGREEMENT_FLOOR_C: usize = 143;
+/// The same for `tests/unseen-d`, of 216: the set now held out from all tuning,
+/// committed (5697508) before anything scored it. First scored at 149, against
+/// 113 with the rubric as issue 18 left it; a change that moves it is reported,
+/// never made for it.
+const AGREEMENT_FLOOR_D: usize = 149;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
-/// behaviours), in `tests/unseen`, `tests/unseen-b` and the held-out
-/// `tests/unseen-c`, as last measured (59 and 58 before the customer-side readings
-/// of issue 19, which were tuned on the first two sets; the third was never tuned on).
-const BEHAVIOUR_FLOOR: [usize; 3] = [71, 71, 65];
+/// behaviours), in `tests/unseen`, `tests/unseen-b`, `tests/unseen-c` and the
+/// held-out `tests/unseen-d`, as last measured (59 and 58 before the customer-side
+/// readings of issue 19, which were tuned on the first two sets; the third was not
+/// tuned on before they were measured, the fourth never).
+const BEHAVIOUR_FLOOR: [usize; 4] = [71, 71, 65, 64];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
-/// before issue 19), in the same three sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 3] = [17, 17, 12];
+/// before issue 19), in the same four sets.
+const BEHAVIOUR_EXACT_FLOOR: [usize; 4] = [17, 17, 12, 11];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -46,7 +52,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 3] = [2, 0, 8];
+const APPLICABILITY_ERRORS_CEILING: [usize; 4] = [2, 0, 8, 5];
 
 /// What one unseen set measures.
 struct Measures {
@@ -218,4 +224,9 @@ fn agreement_with_the_assessor_on_the_second_unseen_set_does_not_fall() {
 #[test]
 fn agreement_with_the_assessor_on_the_held_out_set_does_not_fall() {
     assert_set_holds("unseen-c", AGREEMENT_FLOOR_C, 2);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_the_fourth_held_out_set_does_not_fall() {
+    assert_set_holds("unseen-d", AGREEMENT_FLOOR_D, 3);
 }
