@@ -301,6 +301,13 @@ fn a_refused_act_is_not_credited_however_far_the_negation_reaches() {
         // A conjunction and a new subject end the negated clause.
         ("Agent: so that's on us not you and i'm sorry", Outcome::Met),
         ("Agent: It's not your fault and I'm so sorry.", Outcome::Met),
+        // So does a subject and its verb in unpunctuated speech, unless a
+        // word before them takes a clause as its object.
+        ("Agent: it hasn't turned up i'm so sorry", Outcome::Met),
+        ("Agent: don't worry i'm so sorry", Outcome::Met),
+        ("Agent: i'm not saying i'm sorry", Outcome::NotMet),
+        ("Agent: i won't tell you i'm sorry", Outcome::NotMet),
+        ("Agent: not that i'm sorry", Outcome::NotMet),
     ];
     for (text, expected) in cases {
         assert_eq!(outcome(text, "apology"), expected, "{text}");

@@ -95,6 +95,97 @@ fn starts_clause_before_subject(word: &str, next: &str) -> bool {
     )
 }
 
+/// A subject and its verb that open a clause of their own, with no conjunction
+/// and no punctuation before them, as unpunctuated speech runs clauses together:
+/// in "the money hasn't turned up that's really stressful" the negation ends at
+/// "up". The clause goes on after a word that takes a clause as its object ("I
+/// can't say that's fair", "I'm not sure it's gone through") or a pronoun ("I
+/// can't tell you it's been sent"), and a negator before the subject still
+/// negates ("not that I'm aware").
+fn opens_clause_unjoined(word: &str, subject: &str, verb: &str) -> bool {
+    matches!(
+        subject,
+        "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "there"
+    ) && matches!(
+        verb,
+        "am" | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "will"
+            | "would"
+            | "have"
+            | "has"
+            | "had"
+            | "can"
+            | "could"
+            | "should"
+            | "must"
+    ) && !takes_a_clause(word)
+}
+
+/// Words after which a subject and verb carry on the clause rather than open
+/// one: verbs of saying, thinking and knowing, complementisers, pronouns, and
+/// the nouns a relative clause hangs from.
+fn takes_a_clause(word: &str) -> bool {
+    matches!(
+        word,
+        "think"
+            | "thought"
+            | "believe"
+            | "say"
+            | "said"
+            | "saying"
+            | "says"
+            | "tell"
+            | "telling"
+            | "told"
+            | "know"
+            | "knew"
+            | "mean"
+            | "means"
+            | "meant"
+            | "suppose"
+            | "guess"
+            | "sure"
+            | "certain"
+            | "feel"
+            | "felt"
+            | "expect"
+            | "reckon"
+            | "hope"
+            | "promise"
+            | "guarantee"
+            | "realise"
+            | "realize"
+            | "seem"
+            | "seems"
+            | "like"
+            | "that"
+            | "if"
+            | "whether"
+            | "what"
+            | "how"
+            | "why"
+            | "where"
+            | "who"
+            | "me"
+            | "you"
+            | "him"
+            | "her"
+            | "us"
+            | "them"
+            | "it"
+            | "something"
+            | "anything"
+            | "everything"
+            | "thing"
+            | "way"
+            | "chance"
+            | "one"
+    )
+}
+
 /// Words that negate a cue standing close after them in the same clause.
 fn is_negator(word: &str) -> bool {
     matches!(
@@ -724,8 +815,14 @@ fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u3
         if is_negator(word) {
             return Some(i as u32);
         }
-        if starts_clause_before_subject(word, token_text(&norm.text, &norm.tokens[i + 1])) {
+        let next = token_text(&norm.text, &norm.tokens[i + 1]);
+        if starts_clause_before_subject(word, next) {
             return None;
+        }
+        if let Some(after_next) = norm.tokens.get(i + 2).filter(|t| t.clause == clause) {
+            if opens_clause_unjoined(word, next, token_text(&norm.text, after_next)) {
+                return None;
+            }
         }
         if distance + 1 >= NEGATION_REACH && !carries_negation(word) {
             return None;
