@@ -220,7 +220,8 @@ impl<'a> Analysis<'a> {
         let mut opened_in = vec![u32::MAX; rubric.phrases.composite_count()];
         let mut turn_cursor = 0usize;
         let mut hits = rubric.phrases.find_all(&norm.text);
-        hits.sort_by_key(|h| (h.start, h.end, h.pattern));
+        // The key is the whole hit, so an unstable sort orders hits as a stable one.
+        hits.sort_unstable_by_key(|h| (h.start, h.end, h.pattern));
         let phrases = &rubric.phrases;
         let mut record = |cue: CueMatch, turn_start: u32| {
             let lexicon = &rubric.lexicons[cue.lexicon];
@@ -267,6 +268,9 @@ impl<'a> Analysis<'a> {
         let mut part_seen_in = vec![u32::MAX; phrases.later_part_count()];
         let mut slot_seen_in = vec![u32::MAX; rubric.lexicons.len()];
         let mut stamped_sentence = u32::MAX;
+        // What the stamped sentence holds, each need once: the way in to the
+        // phrases a common slot opener opens (see `slot_openers_needing`).
+        let mut needs_seen: Vec<Need> = Vec::new();
         for (index, hit) in hits.iter().enumerate() {
             let tokens = &norm.tokens;
             while tokens
@@ -293,12 +297,21 @@ impl<'a> Analysis<'a> {
                 stamped_sentence = sentence;
                 let last = norm.sentences[sentence as usize].end_token as usize - 1;
                 let sentence_end = norm.tokens[last].norm_end as usize;
+                needs_seen.clear();
                 for later in hits[index..].iter().take_while(|h| h.start < sentence_end) {
                     if let Some(part) = phrases.later_part(later.pattern) {
-                        part_seen_in[part as usize] = sentence;
+                        if part_seen_in[part as usize] != sentence {
+                            part_seen_in[part as usize] = sentence;
+                            needs_seen.push(Need::LaterPart(part));
+                        }
                     }
                     for &lexicon in phrases.owners(later.pattern) {
-                        slot_seen_in[lexicon] = sentence;
+                        if slot_seen_in[lexicon] != sentence {
+                            slot_seen_in[lexicon] = sentence;
+                            if phrases.is_slot(lexicon) {
+                                needs_seen.push(Need::Slot(lexicon));
+                            }
+                        }
                     }
                 }
             }
@@ -335,11 +348,22 @@ impl<'a> Analysis<'a> {
                         last_token,
                         sentence,
                     });
-                    for &(composite, part) in phrases.opening_slot_of(lexicon) {
+                    // Each phrase that can finish is met once either way: it is
+                    // filed under one need, which must have been seen.
+                    let openers = phrases.opening_slot_of(lexicon);
+                    let mut open = |composite: usize| {
                         if can_finish(composite) {
                             opened_in[composite] = sentence;
-                            fragments.push(fragment((composite, part)));
+                            fragments.push(fragment((composite, 0)));
                         }
+                    };
+                    if openers.len() <= needs_seen.len() + 1 {
+                        openers.iter().for_each(|&(composite, _)| open(composite));
+                    } else {
+                        std::iter::once(None)
+                            .chain(needs_seen.iter().copied().map(Some))
+                            .flat_map(|need| phrases.slot_openers_needing(lexicon, need))
+                            .for_each(|&composite| open(composite));
                     }
                 }
             }
