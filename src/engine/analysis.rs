@@ -178,8 +178,9 @@ pub struct Analysis<'a> {
     /// For each lexicon, indices into `matches`, in transcript order.
     pub by_lexicon: Vec<Vec<usize>>,
     pub suppressed: Vec<Suppressed>,
-    /// For each turn, byte offset of every char boundary, built on first quote.
-    char_offsets: Vec<OnceLock<Vec<u32>>>,
+    /// For each turn, byte offset of every char boundary, built on first quote;
+    /// `None` for an ASCII turn, whose char offsets are its byte offsets.
+    char_offsets: Vec<OnceLock<Option<Vec<u32>>>>,
     stems: OnceLock<Vec<Option<u32>>>,
 }
 
@@ -452,13 +453,19 @@ impl<'a> Analysis<'a> {
     pub fn slice_chars(&self, turn: usize, start: u32, end: u32) -> &str {
         let text = &self.transcript.turns[turn].text;
         let offsets = self.char_offsets[turn].get_or_init(|| {
+            if text.is_ascii() {
+                return None;
+            }
             let mut offsets: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
             offsets.push(text.len() as u32);
-            offsets
+            Some(offsets)
         });
-        let from = offsets[start as usize] as usize;
-        let to = offsets[end as usize] as usize;
-        &text[from..to]
+        match offsets {
+            Some(offsets) => {
+                &text[offsets[start as usize] as usize..offsets[end as usize] as usize]
+            }
+            None => &text[start as usize..end as usize],
+        }
     }
 
     /// Content-word stem of each token as an id (`None` for stop words), for
@@ -466,9 +473,13 @@ impl<'a> Analysis<'a> {
     /// content: a learner addressing the customer by name restates nothing.
     pub fn stems(&self) -> &[Option<u32>] {
         self.stems.get_or_init(|| {
+            // A speaker speaks many turns: each name is normalised once.
+            let mut speakers: FoldHashSet<&str> = FoldHashSet::default();
             let mut names = Normaliser::new();
             for turn in &self.transcript.turns {
-                names.push_text(&turn.speaker);
+                if speakers.insert(&turn.speaker) {
+                    names.push_text(&turn.speaker);
+                }
             }
             let name_words: FoldHashSet<&str> = names
                 .tokens
