@@ -47,9 +47,11 @@ pub fn ascii_sentences(text: &str) -> Vec<(usize, &str)> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let end = match class(bytes[i]) {
-            Class::Cr | Class::Lf => Some(after_paragraph_separator(bytes, i)),
-            Class::ATerm | Class::STerm => sentence_end_after_terminator(bytes, i),
+        // Only a line break or a terminator can end a sentence: every other
+        // byte is passed over without being classified.
+        let end = match bytes[i] {
+            b'\r' | b'\n' => Some(after_paragraph_separator(bytes, i)),
+            b'.' | b'!' | b'?' => sentence_end_after_terminator(bytes, i),
             _ => None,
         };
         match end {
@@ -263,8 +265,16 @@ pub fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         while at < bytes.len() {
             // Inside a word, letters, digits and `_` run on: the common case,
             // decided without classifying both bytes by the full rules.
+            let (before, after) = (bytes[at - 1], bytes[at]);
             let joined = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-            if !(joined(bytes[at - 1]) && joined(bytes[at])) && word_breaks_before(bytes, at) {
+            if joined(before) && joined(after) {
+                at += 1;
+                continue;
+            }
+            // A space beside a letter or digit, either way round, is always a
+            // boundary (no rule joins them): the next most common case.
+            let spaced = |a: u8, b: u8| a == b' ' && b.is_ascii_alphanumeric();
+            if spaced(before, after) || spaced(after, before) || word_breaks_before(bytes, at) {
                 break;
             }
             at += 1;
