@@ -221,8 +221,10 @@ impl<'a> Analysis<'a> {
         let mut opened_in = vec![u32::MAX; rubric.phrases.composite_count()];
         let mut turn_cursor = 0usize;
         let mut hits = rubric.phrases.find_all(&norm.text);
-        // The key is the whole hit, so an unstable sort orders hits as a stable one.
-        hits.sort_unstable_by_key(|h| (h.start, h.end, h.pattern));
+        // A span fixes its words, and patterns are distinct word strings, so
+        // (start, end) orders hits as (start, end, pattern) does and no two hits
+        // tie: an unstable sort on one packed integer gives the stable order.
+        hits.sort_unstable_by_key(|h| ((h.start as u64) << 32) | h.end as u64);
         let phrases = &rubric.phrases;
         let mut record = |cue: CueMatch, turn_start: u32| {
             let lexicon = &rubric.lexicons[cue.lexicon];
@@ -490,7 +492,12 @@ impl<'a> Analysis<'a> {
             // each distinct word is stemmed once, and the rubric's own words not at
             // all. Stems the rubric does not know are numbered after its own.
             let known = &self.rubric.stems;
-            let mut by_word: FoldHashMap<&str, Option<u32>> = FoldHashMap::default();
+            // Room for the distinct words of a role-play of a few thousand words
+            // up front, so the map is not rebuilt as it grows.
+            let mut by_word: FoldHashMap<&str, Option<u32>> = FoldHashMap::with_capacity_and_hasher(
+                (self.norm.tokens.len() / 2).min(1024),
+                Default::default(),
+            );
             let mut by_stem: FoldHashMap<String, u32> = FoldHashMap::default();
             self.norm
                 .tokens

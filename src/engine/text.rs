@@ -422,6 +422,10 @@ fn contraction(word: &str) -> Contraction {
     if let Some((first, second)) = whole {
         return Contraction::Whole(first, second);
     }
+    // Every suffix below has an apostrophe, and most words have none.
+    if !word.as_bytes().contains(&b'\'') {
+        return Contraction::None;
+    }
     if let Some(stem) = word.strip_suffix("n't") {
         if !stem.is_empty() {
             return Contraction::Stem(stem.len(), "not");
