@@ -71,6 +71,33 @@ pub fn ascii_sentences(text: &str) -> Vec<(usize, &str)> {
     sentences
 }
 
+/// Non-ASCII characters that the sentence rules class as Other, as they class
+/// `$`: prices in a UK role-play ("£212.40") are the common reason a turn is
+/// not ASCII.
+const OTHER_SIGNS: [char; 2] = ['£', '€'];
+
+/// Splits `text` as `UnicodeSegmentation::split_sentence_bound_indices` does,
+/// when its only non-ASCII characters are [`OTHER_SIGNS`]: each stands in as `$`
+/// over its bytes (no boundary falls inside a run of Other), so the offsets
+/// found are the text's own. `None` for any other text.
+pub fn sentences_with_signs(text: &str) -> Option<Vec<(usize, &str)>> {
+    let mut stand_in = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            stand_in.push(c);
+        } else if OTHER_SIGNS.contains(&c) {
+            stand_in.extend(std::iter::repeat_n('$', c.len_utf8()));
+        } else {
+            return None;
+        }
+    }
+    let sentences = ascii_sentences(&stand_in)
+        .into_iter()
+        .map(|(at, sentence)| (at, &text[at..at + sentence.len()]))
+        .collect();
+    Some(sentences)
+}
+
 /// The offset after a CR, LF or CR LF at `at`: a paragraph separator always
 /// ends a sentence.
 fn after_paragraph_separator(bytes: &[u8], at: usize) -> usize {
@@ -133,7 +160,7 @@ fn lower_case_follows(ahead: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::ascii_sentences;
+    use super::{ascii_sentences, sentences_with_signs};
     use proptest::prelude::*;
     use unicode_segmentation::UnicodeSegmentation;
 
@@ -204,6 +231,11 @@ mod tests {
         fn agrees_on_any_ascii(text in "[\\x00-\\x7f]{0,60}") {
             prop_assert_eq!(ascii_sentences(&text), reference(&text));
             prop_assert_eq!(ascii_words(&text).collect::<Vec<_>>(), reference_words(&text));
+        }
+
+        #[test]
+        fn prices_split_as_unicode_segmentation_splits_them(text in "[aZ1 .!?,'\"()\n£€$]{0,40}") {
+            prop_assert_eq!(sentences_with_signs(&text).expect("only signs"), reference(&text));
         }
 
         #[test]

@@ -134,7 +134,8 @@ impl Normaliser {
         let sentences: Vec<(usize, &str)> = if ascii_turn {
             super::sentences::ascii_sentences(original)
         } else {
-            original.split_sentence_bound_indices().collect()
+            super::sentences::sentences_with_signs(original)
+                .unwrap_or_else(|| original.split_sentence_bound_indices().collect())
         };
         let units = sentences.into_iter().flat_map(|(byte_start, sentence)| {
             super::speech::units(sentence)
