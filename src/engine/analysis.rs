@@ -269,8 +269,9 @@ pub struct Analysis<'a> {
     /// For each lexicon, indices into `matches`, in transcript order.
     pub by_lexicon: Vec<Vec<usize>>,
     pub suppressed: Vec<Suppressed>,
-    /// For each turn, byte offset of every char boundary, built on first quote.
-    char_offsets: Vec<OnceLock<Vec<u32>>>,
+    /// For each turn, byte offset of every char boundary, built on first quote;
+    /// `None` for an ASCII turn, whose char offsets are its byte offsets.
+    char_offsets: Vec<OnceLock<Option<Vec<u32>>>>,
     stems: OnceLock<Vec<Option<u32>>>,
 }
 
@@ -311,7 +312,10 @@ impl<'a> Analysis<'a> {
         let mut opened_in = vec![u32::MAX; rubric.phrases.composite_count()];
         let mut turn_cursor = 0usize;
         let mut hits = rubric.phrases.find_all(&norm.text);
-        hits.sort_by_key(|h| (h.start, h.end, h.pattern));
+        // A span fixes its words, and patterns are distinct word strings, so
+        // (start, end) orders hits as (start, end, pattern) does and no two hits
+        // tie: an unstable sort on one packed integer gives the stable order.
+        hits.sort_unstable_by_key(|h| ((h.start as u64) << 32) | h.end as u64);
         let phrases = &rubric.phrases;
         let mut record = |cue: CueMatch, turn_start: u32| {
             let lexicon = &rubric.lexicons[cue.lexicon];
@@ -358,6 +362,9 @@ impl<'a> Analysis<'a> {
         let mut part_seen_in = vec![u32::MAX; phrases.later_part_count()];
         let mut slot_seen_in = vec![u32::MAX; rubric.lexicons.len()];
         let mut stamped_sentence = u32::MAX;
+        // What the stamped sentence holds, each need once: the way in to the
+        // phrases a common slot opener opens (see `slot_openers_needing`).
+        let mut needs_seen: Vec<Need> = Vec::new();
         for (index, hit) in hits.iter().enumerate() {
             let tokens = &norm.tokens;
             while tokens
@@ -384,12 +391,21 @@ impl<'a> Analysis<'a> {
                 stamped_sentence = sentence;
                 let last = norm.sentences[sentence as usize].end_token as usize - 1;
                 let sentence_end = norm.tokens[last].norm_end as usize;
+                needs_seen.clear();
                 for later in hits[index..].iter().take_while(|h| h.start < sentence_end) {
                     if let Some(part) = phrases.later_part(later.pattern) {
-                        part_seen_in[part as usize] = sentence;
+                        if part_seen_in[part as usize] != sentence {
+                            part_seen_in[part as usize] = sentence;
+                            needs_seen.push(Need::LaterPart(part));
+                        }
                     }
                     for &lexicon in phrases.owners(later.pattern) {
-                        slot_seen_in[lexicon] = sentence;
+                        if slot_seen_in[lexicon] != sentence {
+                            slot_seen_in[lexicon] = sentence;
+                            if phrases.is_slot(lexicon) {
+                                needs_seen.push(Need::Slot(lexicon));
+                            }
+                        }
                     }
                 }
             }
@@ -426,11 +442,22 @@ impl<'a> Analysis<'a> {
                         last_token,
                         sentence,
                     });
-                    for &(composite, part) in phrases.opening_slot_of(lexicon) {
+                    // Each phrase that can finish is met once either way: it is
+                    // filed under one need, which must have been seen.
+                    let openers = phrases.opening_slot_of(lexicon);
+                    let mut open = |composite: usize| {
                         if can_finish(composite) {
                             opened_in[composite] = sentence;
-                            fragments.push(fragment((composite, part)));
+                            fragments.push(fragment((composite, 0)));
                         }
+                    };
+                    if openers.len() <= needs_seen.len() + 1 {
+                        openers.iter().for_each(|&(composite, _)| open(composite));
+                    } else {
+                        std::iter::once(None)
+                            .chain(needs_seen.iter().copied().map(Some))
+                            .flat_map(|need| phrases.slot_openers_needing(lexicon, need))
+                            .for_each(|&composite| open(composite));
                     }
                 }
             }
@@ -519,13 +546,19 @@ impl<'a> Analysis<'a> {
     pub fn slice_chars(&self, turn: usize, start: u32, end: u32) -> &str {
         let text = &self.transcript.turns[turn].text;
         let offsets = self.char_offsets[turn].get_or_init(|| {
+            if text.is_ascii() {
+                return None;
+            }
             let mut offsets: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
             offsets.push(text.len() as u32);
-            offsets
+            Some(offsets)
         });
-        let from = offsets[start as usize] as usize;
-        let to = offsets[end as usize] as usize;
-        &text[from..to]
+        match offsets {
+            Some(offsets) => {
+                &text[offsets[start as usize] as usize..offsets[end as usize] as usize]
+            }
+            None => &text[start as usize..end as usize],
+        }
     }
 
     /// Content-word stem of each token as an id (`None` for stop words), for
@@ -533,9 +566,13 @@ impl<'a> Analysis<'a> {
     /// content: a learner addressing the customer by name restates nothing.
     pub fn stems(&self) -> &[Option<u32>] {
         self.stems.get_or_init(|| {
+            // A speaker speaks many turns: each name is normalised once.
+            let mut speakers: FoldHashSet<&str> = FoldHashSet::default();
             let mut names = Normaliser::new();
             for turn in &self.transcript.turns {
-                names.push_text(&turn.speaker);
+                if speakers.insert(&turn.speaker) {
+                    names.push_text(&turn.speaker);
+                }
             }
             let name_words: FoldHashSet<&str> = names
                 .tokens
@@ -546,7 +583,12 @@ impl<'a> Analysis<'a> {
             // each distinct word is stemmed once, and the rubric's own words not at
             // all. Stems the rubric does not know are numbered after its own.
             let known = &self.rubric.stems;
-            let mut by_word: FoldHashMap<&str, Option<u32>> = FoldHashMap::default();
+            // Room for the distinct words of a role-play of a few thousand words
+            // up front, so the map is not rebuilt as it grows.
+            let mut by_word: FoldHashMap<&str, Option<u32>> = FoldHashMap::with_capacity_and_hasher(
+                (self.norm.tokens.len() / 2).min(1024),
+                Default::default(),
+            );
             let mut by_stem: FoldHashMap<String, u32> = FoldHashMap::default();
             self.norm
                 .tokens

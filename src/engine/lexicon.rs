@@ -179,6 +179,12 @@ fn normalise_form(form: &str) -> Result<String, PhraseError> {
         column: 1,
         message: message.into(),
     };
+    const NO_WORDS: &str = "the phrase can match no words at all: make at least one word required";
+    // Most forms have neither a gap nor a slot: they are their words, with no
+    // pieces to split, collect and join (a rubric has tens of thousands of forms).
+    if !form.contains(['.', SLOT_OPEN]) {
+        return text::normalise_phrase(form).ok_or_else(|| error(NO_WORDS));
+    }
     let mut pieces = Vec::new();
     let mut has_words = false;
     for gap_piece in form.split(GAP_SYNTAX) {
@@ -207,7 +213,7 @@ fn normalise_form(form: &str) -> Result<String, PhraseError> {
             return Err(error(if form.contains(GAP_SYNTAX) {
                 "words must stand on both sides of `...`, and the phrase must not end in an optional part beside it"
             } else {
-                "the phrase can match no words at all: make at least one word required"
+                NO_WORDS
             }));
         }
         pieces.push(parts.join(" "));
@@ -264,7 +270,9 @@ pub fn form_parts(form: &str) -> Vec<(FormPart<'_>, u32)> {
 /// Whether an expanded form is assembled from parts (it has a gap or a slot)
 /// rather than matched as one pattern.
 pub fn is_composite(form: &str) -> bool {
-    form.contains(GAP) || form.contains(SLOT_OPEN)
+    // A gap holds a full stop, which a form's words seldom do: looking for the
+    // one character first spares most forms the substring search.
+    form.contains(SLOT_OPEN) || (form.contains('.') && form.contains(GAP))
 }
 
 fn expand_sequence(nodes: &[Node], forms: &mut Vec<String>) -> Result<(), PhraseError> {
@@ -351,10 +359,14 @@ pub struct PhraseSet {
     /// stamps a short array instead of one as long as the whole pattern list.
     later_part: Vec<u32>,
     later_part_count: usize,
+    /// For each lexicon, the composite phrases that open with a slot it fills,
+    /// by what their second part needs (see [`PhraseSet::slot_openers_needing`]).
+    /// `None` holds the phrases with nothing after the slot to need.
+    slot_openers_by_need: Vec<FoldHashMap<Option<Need>, Vec<usize>>>,
 }
 
 /// A later part of a composite phrase, as the opener check reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Need {
     /// A word pattern, by its number among later-part patterns.
     LaterPart(u32),
@@ -548,6 +560,18 @@ impl PhraseSetBuilder {
                     })
                     .collect()
             })
+            .collect::<Vec<Vec<Need>>>();
+        let slot_openers_by_need = self
+            .opening_slot_of
+            .iter()
+            .map(|openers| {
+                let mut by_need: FoldHashMap<Option<Need>, Vec<usize>> = FoldHashMap::default();
+                for &(composite, _) in openers {
+                    let first = needs[composite].first().copied();
+                    by_need.entry(first).or_default().push(composite);
+                }
+                by_need
+            })
             .collect();
         Ok(PhraseSet {
             automaton,
@@ -560,6 +584,7 @@ impl PhraseSetBuilder {
             needs,
             later_part,
             later_part_count,
+            slot_openers_by_need,
         })
     }
 }
@@ -630,6 +655,18 @@ impl PhraseSet {
     /// (composite index, part index).
     pub fn opening_slot_of(&self, lexicon: LexiconId) -> &[(usize, usize)] {
         self.opening_slot_of.get(lexicon).map_or(&[], Vec::as_slice)
+    }
+
+    /// The composite phrases that open with a slot `lexicon` fills and whose
+    /// second part needs `need` (`None`: the phrases that are the slot alone):
+    /// the ones to try when `need` was found in a sentence. A common opener
+    /// ("I'll", "let me") opens hundreds of phrases, and a sentence holds only
+    /// a few of their later parts.
+    pub fn slot_openers_needing(&self, lexicon: LexiconId, need: Option<Need>) -> &[usize] {
+        self.slot_openers_by_need
+            .get(lexicon)
+            .and_then(|by_need| by_need.get(&need))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether `lexicon` fills a slot of any composite phrase.

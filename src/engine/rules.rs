@@ -817,6 +817,7 @@ impl Evaluator<'_, '_> {
         // Content stem -> the customer sentence that said it (the latest wins). Rebuilt
         // only when a customer speaks, so long learner monologues stay linear.
         let mut said: HashMap<u32, u32> = HashMap::default();
+        let mut own: Vec<u32> = Vec::new();
         for turn in 0..turns {
             match a.role(turn) {
                 Role::Customer => {
@@ -845,9 +846,14 @@ impl Evaluator<'_, '_> {
                     continue;
                 }
                 let sentence = a.norm.sentences[sentence_index as usize];
-                let own: BTreeSet<u32> = (sentence.first_token..sentence.end_token)
-                    .filter_map(|t| stems[t as usize])
-                    .collect();
+                // The sentence's distinct stems in ascending order, in one buffer
+                // for every sentence rather than a set allocated for each.
+                own.clear();
+                own.extend(
+                    (sentence.first_token..sentence.end_token).filter_map(|t| stems[t as usize]),
+                );
+                own.sort_unstable();
+                own.dedup();
                 if own.len() < 2 {
                     continue;
                 }

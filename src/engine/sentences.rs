@@ -47,9 +47,11 @@ pub fn ascii_sentences(text: &str) -> Vec<(usize, &str)> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let end = match class(bytes[i]) {
-            Class::Cr | Class::Lf => Some(after_paragraph_separator(bytes, i)),
-            Class::ATerm | Class::STerm => sentence_end_after_terminator(bytes, i),
+        // Only a line break or a terminator can end a sentence: every other
+        // byte is passed over without being classified.
+        let end = match bytes[i] {
+            b'\r' | b'\n' => Some(after_paragraph_separator(bytes, i)),
+            b'.' | b'!' | b'?' => sentence_end_after_terminator(bytes, i),
             _ => None,
         };
         match end {
@@ -67,6 +69,33 @@ pub fn ascii_sentences(text: &str) -> Vec<(usize, &str)> {
         sentences.push((start, &text[start..]));
     }
     sentences
+}
+
+/// Non-ASCII characters that the sentence rules class as Other, as they class
+/// `$`: prices in a UK role-play ("£212.40") are the common reason a turn is
+/// not ASCII.
+const OTHER_SIGNS: [char; 2] = ['£', '€'];
+
+/// Splits `text` as `UnicodeSegmentation::split_sentence_bound_indices` does,
+/// when its only non-ASCII characters are [`OTHER_SIGNS`]: each stands in as `$`
+/// over its bytes (no boundary falls inside a run of Other), so the offsets
+/// found are the text's own. `None` for any other text.
+pub fn sentences_with_signs(text: &str) -> Option<Vec<(usize, &str)>> {
+    let mut stand_in = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            stand_in.push(c);
+        } else if OTHER_SIGNS.contains(&c) {
+            stand_in.extend(std::iter::repeat_n('$', c.len_utf8()));
+        } else {
+            return None;
+        }
+    }
+    let sentences = ascii_sentences(&stand_in)
+        .into_iter()
+        .map(|(at, sentence)| (at, &text[at..at + sentence.len()]))
+        .collect();
+    Some(sentences)
 }
 
 /// The offset after a CR, LF or CR LF at `at`: a paragraph separator always
@@ -131,7 +160,7 @@ fn lower_case_follows(ahead: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::ascii_sentences;
+    use super::{ascii_sentences, sentences_with_signs};
     use proptest::prelude::*;
     use unicode_segmentation::UnicodeSegmentation;
 
@@ -205,6 +234,11 @@ mod tests {
         }
 
         #[test]
+        fn prices_split_as_unicode_segmentation_splits_them(text in "[aZ1 .!?,'\"()\n£€$]{0,40}") {
+            prop_assert_eq!(sentences_with_signs(&text).expect("only signs"), reference(&text));
+        }
+
+        #[test]
         fn words_agree_with_unicode_segmentation(text in "[aZ1_ .',;:\\n\\r\\t\\x0b#]{0,40}") {
             prop_assert_eq!(ascii_words(&text).collect::<Vec<_>>(), reference_words(&text));
         }
@@ -263,8 +297,16 @@ pub fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         while at < bytes.len() {
             // Inside a word, letters, digits and `_` run on: the common case,
             // decided without classifying both bytes by the full rules.
+            let (before, after) = (bytes[at - 1], bytes[at]);
             let joined = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-            if !(joined(bytes[at - 1]) && joined(bytes[at])) && word_breaks_before(bytes, at) {
+            if joined(before) && joined(after) {
+                at += 1;
+                continue;
+            }
+            // A space beside a letter or digit, either way round, is always a
+            // boundary (no rule joins them): the next most common case.
+            let spaced = |a: u8, b: u8| a == b' ' && b.is_ascii_alphanumeric();
+            if spaced(before, after) || spaced(after, before) || word_breaks_before(bytes, at) {
                 break;
             }
             at += 1;

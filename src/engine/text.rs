@@ -134,7 +134,8 @@ impl Normaliser {
         let sentences: Vec<(usize, &str)> = if ascii_turn {
             super::sentences::ascii_sentences(original)
         } else {
-            original.split_sentence_bound_indices().collect()
+            super::sentences::sentences_with_signs(original)
+                .unwrap_or_else(|| original.split_sentence_bound_indices().collect())
         };
         let units = sentences.into_iter().flat_map(|(byte_start, sentence)| {
             super::speech::units(sentence)
@@ -421,6 +422,10 @@ fn contraction(word: &str) -> Contraction {
     };
     if let Some((first, second)) = whole {
         return Contraction::Whole(first, second);
+    }
+    // Every suffix below has an apostrophe, and most words have none.
+    if !word.as_bytes().contains(&b'\'') {
+        return Contraction::None;
     }
     if let Some(stem) = word.strip_suffix("n't") {
         if !stem.is_empty() {
