@@ -227,7 +227,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "33beab6c65e7517afe04ea0776609a843cb142dd6ff085790a0beac85eb3a2e4";
+    "fab9ee3b8fc895fe21cea533cfec747278199f91f5bbe411ccc8a35467b04435";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

@@ -28,7 +28,7 @@ const AGREEMENT_FLOOR_B: usize = 162;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
-const AGREEMENT_FLOOR_C: usize = 155;
+const AGREEMENT_FLOOR_C: usize = 156;
 /// The same for `tests/unseen-d`, of 216: the set now held out from all tuning,
 /// committed (5697508) before anything scored it. First scored at 149, against
 /// 113 with the rubric as issue 18 left it; a change that moves it is reported,
@@ -52,7 +52,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 4] = [2, 0, 8, 5];
+const APPLICABILITY_ERRORS_CEILING: [usize; 4] = [2, 0, 7, 5];
 
 /// What one unseen set measures.
 struct Measures {
