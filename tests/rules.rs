@@ -233,6 +233,38 @@ fn before_rule_halves_the_score_when_the_order_is_wrong() {
 }
 
 #[test]
+fn before_rule_with_late_zero_credits_nothing_said_after_and_shows_no_evidence_for() {
+    let rubric = RUBRIC.replace(
+        r#"rule = { before = { first = ["empathy"], then = ["solution"] } }"#,
+        r#"rule = { before = { first = ["empathy"], then = ["solution"], late = 0.0 } }"#,
+    );
+    let wrong = score_with(
+        &rubric,
+        "Customer: It broke.\nAgent: What I can do is replace it.\nCustomer: Ok.\nAgent: I understand.",
+    );
+    assert_eq!(
+        outcome(&wrong, "empathy-first"),
+        (Outcome::NotMet, Some(0.0))
+    );
+    let polarities: Vec<_> = quotes(&wrong, "empathy-first")
+        .into_iter()
+        .map(|q| q.2)
+        .collect();
+    assert_eq!(polarities, vec![Polarity::Against]);
+    let right = score_with(
+        &rubric,
+        "Customer: It broke.\nAgent: I understand. What I can do is replace it.",
+    );
+    assert_eq!(outcome(&right, "empathy-first"), (Outcome::Met, Some(1.0)));
+    let out_of_range = RUBRIC.replace(
+        r#"then = ["solution"] } }"#,
+        r#"then = ["solution"], late = 1.5 } }"#,
+    );
+    let error = Rubric::compile(&out_of_range).unwrap_err().to_string();
+    assert!(error.contains("before.late"), "{error}");
+}
+
+#[test]
 fn paraphrase_quotes_both_turns() {
     let a = score(GOOD);
     let c = a.criteria.iter().find(|c| c.id == "paraphrase").unwrap();

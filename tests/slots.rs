@@ -132,10 +132,12 @@ fn seed_rubrics_use_slots_for_their_feeling_vocabulary() {
     let rubric = registry.get("challenging-customers").expect("seed rubric");
     // A guard against writing shared vocabularies out again: slots took it from
     // 44,315 forms to 27,802, and the learner's own-words phrases of issue 19 (kept
-    // to slots where they share a vocabulary) from 34,940 to about 50,300; what a
-    // form costs a score is held by the benchmarks in BENCHMARKS.md.
+    // to slots where they share a vocabulary) from 34,940 to about 51,600 (gap
+    // phrases such as "take ... off the bill" are cheap in forms, word lists inside
+    // them are not); what a form costs a score is held by the benchmarks in
+    // BENCHMARKS.md.
     assert!(
-        rubric.phrase_count() < 51_000,
+        rubric.phrase_count() < 52_000,
         "{} forms",
         rubric.phrase_count()
     );

@@ -1,8 +1,9 @@
-//! Role-plays the scoring rules were not written against: two sets of eighteen
+//! Role-plays the scoring rules were not written against: five sets of eighteen
 //! transcripts, each written and judged by an assessor who read only the seeds
-//! and the criterion titles (`tests/unseen/EXPECTED.md` and
-//! `tests/unseen-b/EXPECTED.md`, each committed before its role-plays were first
-//! scored).
+//! and the criterion titles (`tests/unseen*/EXPECTED.md`, each committed before
+//! its role-plays were first scored). The newest set is held out from all
+//! tuning; the older ones were opened for general rules one by one as a new set
+//! replaced them.
 //!
 //! rolemark does not agree with every judgement yet, so these are ratchets, not
 //! golden tests: agreement may not fall below the figure measured last (recorded
@@ -24,27 +25,32 @@ use std::path::PathBuf;
 /// (18 role-plays by 12 criteria), as last measured.
 const AGREEMENT_FLOOR: usize = 175;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 162;
+const AGREEMENT_FLOOR_B: usize = 164;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
-const AGREEMENT_FLOOR_C: usize = 156;
-/// The same for `tests/unseen-d`, of 216: the set now held out from all tuning,
-/// committed (5697508) before anything scored it. First scored at 149, against
-/// 113 with the rubric as issue 18 left it; a change that moves it is reported,
-/// never made for it.
-const AGREEMENT_FLOOR_D: usize = 150;
+const AGREEMENT_FLOOR_C: usize = 160;
+/// The same for `tests/unseen-d`, of 216: held out until set E came, committed
+/// (5697508) before anything scored it. First scored at 149, against 113 with the
+/// rubric as issue 18 left it; 168 once opened for general rules.
+const AGREEMENT_FLOOR_D: usize = 168;
+/// The same for `tests/unseen-e`, of 216: the set now held out from all tuning,
+/// committed (after 9ed25bc) before anything scored it. First scored at 158 with
+/// the rubric of 9ed25bc, and 158 with the phrases of the session that wrote it;
+/// a change that moves it is reported, never made for it.
+const AGREEMENT_FLOOR_E: usize = 158;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
-/// behaviours), in `tests/unseen`, `tests/unseen-b`, `tests/unseen-c` and the
-/// held-out `tests/unseen-d`, as last measured (59 and 58 before the customer-side
-/// readings of issue 19, which were tuned on the first two sets; the third was not
-/// tuned on before they were measured, the fourth never).
-const BEHAVIOUR_FLOOR: [usize; 4] = [71, 71, 65, 64];
+/// behaviours), in `tests/unseen`, `tests/unseen-b`, `tests/unseen-c`,
+/// `tests/unseen-d` and the held-out `tests/unseen-e`, as last measured (59 and 58
+/// before the customer-side readings of issue 19, which were tuned on the first
+/// two sets; the later sets were not tuned on before they were measured, set E
+/// never).
+const BEHAVIOUR_FLOOR: [usize; 5] = [71, 71, 65, 64, 68];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
-/// before issue 19), in the same four sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 4] = [17, 17, 12, 11];
+/// before issue 19), in the same five sets.
+const BEHAVIOUR_EXACT_FLOOR: [usize; 5] = [17, 17, 12, 11, 14];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -52,7 +58,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 4] = [2, 0, 7, 5];
+const APPLICABILITY_ERRORS_CEILING: [usize; 5] = [2, 0, 7, 5, 6];
 
 /// What one unseen set measures.
 struct Measures {
@@ -227,6 +233,11 @@ fn agreement_with_the_assessor_on_the_held_out_set_does_not_fall() {
 }
 
 #[test]
-fn agreement_with_the_assessor_on_the_fourth_held_out_set_does_not_fall() {
+fn agreement_with_the_assessor_on_the_fourth_unseen_set_does_not_fall() {
     assert_set_holds("unseen-d", AGREEMENT_FLOOR_D, 3);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_the_fifth_held_out_set_does_not_fall() {
+    assert_set_holds("unseen-e", AGREEMENT_FLOOR_E, 4);
 }

@@ -115,6 +115,7 @@ fn collect(rule: &Rule, target: &str, out: &mut Vec<(LexiconId, Reader)>) {
             then,
             by,
             unless,
+            ..
         } => {
             add(first, "before.first", *by);
             add(then, "before.then", *by);

@@ -130,6 +130,9 @@ pub enum Rule {
     Before {
         first: Vec<LexiconId>,
         then: Vec<LexiconId>,
+        /// The score when `first` comes only after `then`: part credit by default,
+        /// none where saying it late does not show what the criterion asks.
+        late: f64,
         by: Who,
         unless: Unless,
     },
@@ -321,9 +324,10 @@ impl Evaluator<'_, '_> {
             Rule::Before {
                 first,
                 then,
+                late,
                 by,
                 unless,
-            } => self.before(first, then, *by, unless),
+            } => self.before(first, then, *late, *by, unless),
             Rule::Paraphrase { .. } => self.paraphrase(rule),
             Rule::Question {
                 cues,
@@ -741,6 +745,7 @@ impl Evaluator<'_, '_> {
         &self,
         first: &[LexiconId],
         then: &[LexiconId],
+        late: f64,
         by: Who,
         unless: &Unless,
     ) -> RuleOutcome {
@@ -777,6 +782,10 @@ impl Evaluator<'_, '_> {
                     self.lexicon_name(first),
                     a_match.turn
                 ));
+                if late == 0.0 {
+                    // Nothing is credited, so the late cue is not shown as evidence for.
+                    evidence.remove(0);
+                }
                 evidence.push(against);
                 let unmet = format!(
                     "{} saying {} before {}: {} came first, in turn {}",
@@ -786,7 +795,7 @@ impl Evaluator<'_, '_> {
                     self.lexicon_name(then),
                     b.turn
                 );
-                RuleOutcome::scored(0.5, evidence, Some(unmet))
+                RuleOutcome::scored(late, evidence, Some(unmet))
             }
             _ => RuleOutcome::scored(1.0, evidence, None),
         }
@@ -1088,13 +1097,15 @@ impl Evaluator<'_, '_> {
             Rule::Before {
                 first,
                 then,
+                late,
                 by,
                 unless,
             } => format!(
-                "{} saying {} before {}{}",
+                "{} saying {} before {}{}{}",
                 by.name(),
                 self.describe_cues(first),
                 self.describe_cues(then),
+                if *late == 0.0 { " (saying it only after earns nothing)" } else { "" },
                 self.describe_unless(unless)
             ),
             Rule::Paraphrase { min_shared, .. } => format!(

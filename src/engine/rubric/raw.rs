@@ -159,6 +159,10 @@ pub(super) struct RawRedFlags {
     pub(super) penalty: f64,
 }
 
+fn default_late() -> f64 {
+    0.5
+}
+
 fn default_penalty() -> f64 {
     0.25
 }
@@ -265,6 +269,9 @@ fn default_within() -> u32 {
 pub(super) struct RawBefore {
     pub(super) first: Vec<Spanned<String>>,
     pub(super) then: Vec<Spanned<String>>,
+    /// What a `first` cue that comes only after a `then` cue is worth.
+    #[serde(default = "default_late")]
+    pub(super) late: f64,
     #[serde(default)]
     pub(super) by: Option<Who>,
     #[serde(default)]

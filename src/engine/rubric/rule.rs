@@ -34,6 +34,7 @@ pub(super) fn compile_rule(raw: &Spanned<RawRule>, names: &Names) -> Result<Rule
         RawRule::Before(b) => Rule::Before {
             first: at.cues(&b.first, "before.first")?,
             then: at.cues(&b.then, "before.then")?,
+            late: at.fraction(b.late, "before.late")?,
             by: b.by.unwrap_or(Who::Learner),
             unless: at.unless(&b.unless, b.unless_in, "before.unless")?,
         },
