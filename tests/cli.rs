@@ -128,20 +128,56 @@ fn several_files_give_one_json_line_each() {
 
 #[test]
 fn learner_flag_names_the_learner() {
-    let without = rolemark(&["score", "--rubric", "heat", &fixture("no-labels.txt")]);
+    // Names, and nothing said that tells the two apart: the CLI asks, in its own flags.
+    let unclear = temp_file("unclear.txt", "Sam: Hello.\nJo: Hi there.\nSam: Right.\n");
+    let without = rolemark(&["score", "--rubric", "heat", &unclear]);
     assert_eq!(without.status.code(), Some(2));
     let message = stderr(&without);
-    assert!(message.contains("--learner"), "{message}");
+    assert!(
+        message.contains("--learner") && message.contains("\"Sam\", \"Jo\""),
+        "{message}"
+    );
+    assert!(!message.contains("`learner`"), "{message}");
     assert_eq!(message.trim().lines().count(), 1, "{message}");
-    let with = rolemark(&[
-        "score",
-        "--rubric",
-        "heat",
-        "--learner",
-        "Aisha",
-        &fixture("no-labels.txt"),
-    ]);
+    let with = rolemark(&["score", "--rubric", "heat", "--learner", "Sam", &unclear]);
     assert!(with.status.success(), "{}", stderr(&with));
+    // Named speakers who say who they are need no flag.
+    let named = rolemark(&["score", "--rubric", "heat", &fixture("no-labels.txt")]);
+    assert!(named.status.success(), "{}", stderr(&named));
+    let doc: serde_json::Value = serde_json::from_slice(&named.stdout).unwrap();
+    assert_eq!(doc["input"]["roles_guessed"]["learner"], "Aisha");
+}
+
+#[test]
+fn roles_that_do_not_fit_exit_2_listing_the_speakers() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["--role", "Nobody=learner"],
+            "Sam: Thanks for calling, how can I help?\nJo: My order is late.\n",
+            "\"Nobody\"",
+        ),
+        (
+            &["--role", "Bob=learner", "--learner", "Agent"],
+            "Agent: Hello, how can I help?\nBob: Hi.\nCustomer: My order is late.\n",
+            "one learner",
+        ),
+        (
+            &[],
+            "Learner: Hello, how can I help?\nAssessor: My order is late.\n",
+            "--role SPEAKER=customer",
+        ),
+    ];
+    for (flags, transcript, says) in cases {
+        let mut args = vec!["score", "--rubric", "heat"];
+        args.extend_from_slice(flags);
+        args.push("-");
+        let out = rolemark_stdin(&args, transcript);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        let message = stderr(&out);
+        assert!(message.contains(says), "{flags:?}: {message}");
+        assert!(message.contains("speakers found"), "{message}");
+        assert_eq!(message.trim().lines().count(), 1, "{message}");
+    }
 }
 
 #[test]
@@ -309,7 +345,7 @@ fn the_report_says_how_the_transcript_was_read_and_who_was_guessed() {
         .find(|l| l.starts_with("Roles guessed: "))
         .expect("the guess is reported");
     assert!(
-        guessed.contains("\"spk_0\"") && guessed.contains("--learner"),
+        guessed.contains("\"spk_0\"") && guessed.contains("confidence"),
         "{guessed}"
     );
 

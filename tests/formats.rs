@@ -229,10 +229,15 @@ fn every_format_reads_the_same_role_play() {
                     "{}",
                     fixture.file
                 );
-                assert_eq!(
-                    (guess.turn, guess.greeting.as_str()),
-                    (0, "thank you for calling")
+                assert!(
+                    guess
+                        .signals
+                        .contains(&"learner: \"thank you for calling\"".to_string()),
+                    "{}: {:?}",
+                    fixture.file,
+                    guess.signals
                 );
+                assert!(guess.confidence >= 0.75, "{}", fixture.file);
             }
             _ => assert_eq!(report.roles_guessed, None, "{}: no guess", fixture.file),
         }
@@ -334,15 +339,36 @@ fn keep_cues_keeps_each_cue_as_a_turn() {
 }
 
 #[test]
-fn named_speakers_without_a_learner_hint_are_not_guessed() {
-    // Names can be passed by the caller, so they are never guessed at.
-    let error =
-        transcript::parse(&read("refund-teams.vtt"), None, &RoleHints::default()).unwrap_err();
-    assert!(
-        matches!(error, TranscriptError::NoLearner { .. }),
-        "{error:?}"
-    );
-    assert!(error.to_string().contains("--learner"), "{error}");
+fn named_speakers_are_told_apart_by_what_they_say() {
+    let (transcript, report) = transcript::parse_with(
+        &read("refund-teams.vtt"),
+        &ParseOptions::default(),
+        &RoleHints::default(),
+    )
+    .unwrap();
+    let guess = report.roles_guessed.expect("a guess from what people say");
+    assert_eq!(guess.learner, "Priya Shah");
+    assert_eq!(guess.customer.as_deref(), Some("Mr. Davis"));
+    assert_eq!(transcript.turns[0].role, Role::Learner);
+    assert_eq!(transcript.turns[1].role, Role::Customer);
+    // Two people who say nothing that tells them apart are not guessed at.
+    let error = transcript::parse(
+        "Sam: Hello.\nAlex: Hi there.\nSam: Right.",
+        None,
+        &RoleHints::default(),
+    )
+    .unwrap_err();
+    match error {
+        TranscriptError::NoLearner {
+            speakers,
+            suggested,
+            ..
+        } => {
+            assert_eq!(speakers, ["Sam", "Alex"]);
+            assert_eq!(suggested, None);
+        }
+        other => panic!("expected NoLearner, got {other:?}"),
+    }
 }
 
 #[test]
@@ -373,7 +399,9 @@ fn the_report_serialises_for_clients() {
     assert!(json["roles_guessed"]["reason"]
         .as_str()
         .unwrap()
-        .contains("--learner"));
+        .contains("speaks for the organisation"));
+    assert!(json["roles_guessed"]["confidence"].as_f64().unwrap() >= 0.75);
+    assert!(json["roles_guessed"]["signals"].as_array().unwrap().len() >= 2);
     let fixture = &FIXTURES[0];
     let (_, report) = parse(&read(fixture.file), fixture, &ParseOptions::default());
     assert_eq!(

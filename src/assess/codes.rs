@@ -91,6 +91,10 @@ error_codes! {
     EmptyTranscript => ("empty-transcript", 422, "Empty transcript"),
     /// No turn of the transcript is the learner's.
     NoLearner => ("no-learner", 422, "No learner turn"),
+    /// A learner but no turn of the customer's.
+    NoCustomer => ("no-customer", 422, "No customer turn"),
+    /// A roles mapping that does not fit the transcript's speakers.
+    InvalidRoles => ("invalid-roles", 422, "Roles do not fit the transcript"),
     /// The transcript cannot be read in its format.
     InvalidTranscript => ("invalid-transcript", 422, "Invalid transcript"),
     /// A rubric that does not compile.

@@ -48,9 +48,19 @@ pub struct Problem {
     /// The limit's value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_value: Option<u64>,
-    /// With `no-learner`: the transcript's speaker labels, to choose the learner from.
+    /// With `no-learner`, `no-customer` and `invalid-roles`: the transcript's
+    /// speaker labels, to choose roles from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speakers: Option<Vec<String>>,
+    /// With `no-learner`: the speaker that what people say points to as the
+    /// learner, when it was not clear enough to score on; a client can offer it first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested: Option<String>,
+    /// The detail in the command line's words (its flags rather than the API's
+    /// fields), where they differ; never sent.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub cli_detail: Option<String>,
 }
 
 impl Problem {
@@ -68,6 +78,8 @@ impl Problem {
             limit: None,
             limit_value: None,
             speakers: None,
+            suggested: None,
+            cli_detail: None,
         }
     }
 
@@ -146,15 +158,49 @@ impl From<TranscriptError> for Problem {
         let code = match &error {
             TranscriptError::Empty => ErrorCode::EmptyTranscript,
             TranscriptError::NoLearner { .. } => ErrorCode::NoLearner,
+            TranscriptError::NoCustomer { .. } => ErrorCode::NoCustomer,
+            TranscriptError::Roles { .. } => ErrorCode::InvalidRoles,
             TranscriptError::Syntax { .. } | TranscriptError::InvalidTurn { .. } => {
                 ErrorCode::InvalidTranscript
             }
         };
-        let mut problem = Problem::new(code, error.to_string());
+        // How to fix a roles problem, in each transport's own words.
+        let advice = match &error {
+            TranscriptError::NoLearner { .. } => Some((
+                "set `learner` to one of `speakers`, or map speakers to roles in `roles`",
+                "pass --learner SPEAKER, or --role SPEAKER=learner|customer|other",
+            )),
+            TranscriptError::NoCustomer { .. } => Some((
+                "map the speaker who played the customer in `roles` (`\"roles\": {\"NAME\": \"customer\"}`)",
+                "map the speaker who played the customer with --role SPEAKER=customer",
+            )),
+            TranscriptError::Roles { .. } => Some((
+                "name speakers from `speakers` in `learner` and `roles`, and one learner at most",
+                "name speakers from the list in --learner and --role, and one learner at most",
+            )),
+            _ => None,
+        };
+        let mut problem = match advice {
+            Some((api, cli)) => {
+                let mut problem = Problem::new(code, format!("{error}; {api}"));
+                problem.cli_detail = Some(format!("{error}; {cli}"));
+                problem
+            }
+            None => Problem::new(code, error.to_string()),
+        };
         match error {
             TranscriptError::Syntax { line, .. } => problem.line = Some(line),
             TranscriptError::InvalidTurn { turn, .. } => problem.turn = Some(turn),
-            TranscriptError::NoLearner { speakers, .. } => problem.speakers = Some(speakers),
+            TranscriptError::NoLearner {
+                speakers,
+                suggested,
+                ..
+            } => {
+                problem.speakers = Some(speakers);
+                problem.suggested = suggested;
+            }
+            TranscriptError::NoCustomer { speakers, .. }
+            | TranscriptError::Roles { speakers, .. } => problem.speakers = Some(speakers),
             TranscriptError::Empty => {}
         }
         problem

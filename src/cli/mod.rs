@@ -107,9 +107,10 @@ impl CliError {
     /// A problem of the score use-case, after the file it concerns: bad input
     /// unless it is a bug.
     pub fn from_problem(problem: &crate::assess::Problem, file: Option<&std::path::Path>) -> Self {
+        let detail = problem.cli_detail.as_ref().unwrap_or(&problem.detail);
         let message = match file {
-            Some(path) => format!("{}: {}", path.display(), problem.detail),
-            None => problem.detail.clone(),
+            Some(path) => format!("{}: {detail}", path.display()),
+            None => detail.clone(),
         };
         if problem.status >= 500 {
             CliError::internal(message)

@@ -362,13 +362,35 @@ pub enum TranscriptError {
         /// What is wrong with it and how to fix it.
         message: String,
     },
-    /// No turn is the learner's, and the labels do not say who is.
+    /// No turn is the learner's: the labels do not say who is, and what
+    /// people say does not make it clear.
     #[error("no learner turn found: {hint}")]
     NoLearner {
-        /// How to name the learner.
+        /// Why, and what was found, in words that suit every transport (the
+        /// transport adds how to name the learner in its own terms).
         hint: String,
         /// Every speaker label, in order of first turn (at most
         /// [`roles::MAX_SPEAKERS_LISTED`]), so that a client can offer a choice.
+        speakers: Vec<String>,
+        /// The speaker that what people say points to, when it points somewhere
+        /// but not clearly enough to score on.
+        suggested: Option<String>,
+    },
+    /// A learner but nobody in the customer's part: half a role-play.
+    #[error("no customer turn found: {hint}")]
+    NoCustomer {
+        /// Why, and the roles settled.
+        hint: String,
+        /// Every speaker label, in order of first turn.
+        speakers: Vec<String>,
+    },
+    /// A roles mapping that names a speaker who is not there, or makes two
+    /// speakers the learner.
+    #[error("the roles given do not fit the transcript: {hint}")]
+    Roles {
+        /// What does not fit, and the speakers found.
+        hint: String,
+        /// Every speaker label, in order of first turn.
         speakers: Vec<String>,
     },
 }

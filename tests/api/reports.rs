@@ -209,10 +209,73 @@ fn a_transcript_whose_learner_is_unknown_lists_its_speakers() {
     let app = spawn_app();
     let reply = app.score_json(&json!({
         "rubric": "challenging-customers",
-        "transcript_text": "Priya Shah: Thank you for calling.\nMr. Davis: My refund is late.",
+        "transcript_text": "Priya Shah: Hello.\nMr. Davis: Hi.",
     }));
     let problem = reply.expect_problem(422, "no-learner");
     assert_eq!(problem["speakers"], json!(["Priya Shah", "Mr. Davis"]));
+    assert!(problem.get("suggested").is_none(), "{problem}");
+    // The API's own words, not the command line's.
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("`learner`") && !detail.contains("--learner"),
+        "{detail}"
+    );
+    // A weak sign is offered as the suggestion, not scored on.
+    let reply = app.score_json(&json!({
+        "rubric": "challenging-customers",
+        "transcript_text": "Priya Shah: Bear with me.\nMr. Davis: Okay.",
+    }));
+    let problem = reply.expect_problem(422, "no-learner");
+    assert_eq!(problem["suggested"], "Priya Shah");
+}
+
+#[test]
+fn named_speakers_are_told_apart_by_what_they_say() {
+    let app = spawn_app();
+    let assessment = app
+        .score_json(&json!({
+            "rubric": "challenging-customers",
+            "transcript_text": "Mr. Davis: I've been waiting five weeks for my refund.\nPriya Shah: I'm sorry about that. Can I take your order number and I'll look into it?",
+        }))
+        .json();
+    let guess = &assessment["input"]["roles_guessed"];
+    assert_eq!(guess["learner"], "Priya Shah");
+    assert_eq!(guess["customer"], "Mr. Davis");
+    assert!(guess["confidence"].as_f64().unwrap() >= 0.75, "{guess}");
+    assert_eq!(assessment["transcript"]["turns"][0]["role"], "customer");
+}
+
+#[test]
+fn roles_that_do_not_fit_and_a_missing_customer_are_422_listing_the_speakers() {
+    let app = spawn_app();
+    let cases = [
+        (
+            json!({"transcript_text": "Agent: How can I help?\nCustomer: My order is late.", "roles": {"Nobody": "learner"}}),
+            "invalid-roles",
+        ),
+        (
+            json!({"transcript_text": "Agent: How can I help?\nBob: Hi.\nCustomer: Late.", "roles": {"Bob": "learner", "Agent": "learner"}}),
+            "invalid-roles",
+        ),
+        (
+            json!({"transcript_text": "Learner: How can I help?\nAssessor: My order is late."}),
+            "no-customer",
+        ),
+    ];
+    for (mut body, code) in cases {
+        body["rubric"] = json!("challenging-customers");
+        let problem = app.score_json(&body).expect_problem(422, code);
+        assert!(
+            problem["speakers"].as_array().unwrap().len() >= 2,
+            "{problem}"
+        );
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("`roles`") || detail.contains("`speakers`"),
+            "{detail}"
+        );
+        assert!(!detail.contains("--role"), "{detail}");
+    }
 }
 
 #[test]

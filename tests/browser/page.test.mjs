@@ -250,3 +250,20 @@ test("xAPI statements from the service pass Learning Locker's statement validati
     assert.deepEqual(validateStatement(statement), [], JSON.stringify(statement.object.id));
   }
 });
+
+test("when the service is unsure who the learner is, the roles step opens with its best guess chosen", async () => {
+  const { context, page } = await openPage();
+  // One weak sign only: the service asks rather than scores, and suggests Priya.
+  await page.fill("#transcript", "Priya Shah: Bear with me.\nMr. Davis: Okay.\nPriya Shah: Right.");
+  await page.click("#score");
+  await page.waitForSelector("#roles:not([hidden])");
+  const chosen = await page.$$eval("#roles-list select", (all) =>
+    Object.fromEntries(all.map((s) => [s.dataset.speaker, s.value])));
+  assert.deepEqual(chosen, { "Priya Shah": "learner", "Mr. Davis": "customer" });
+  assert.match(await page.textContent("#roles-note"), /best guess, Priya Shah/);
+  assert.ok(await page.$eval("#results", (r) => r.hidden), "no result before the roles are confirmed");
+  // Confirming the guess scores with it.
+  await page.click("#rescore");
+  await page.waitForSelector("#results:not([hidden]) .criterion");
+  await context.close();
+});

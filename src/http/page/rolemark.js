@@ -168,20 +168,31 @@ async function score() {
   } catch (error) {
     setStatus("");
     const problem = error.problem;
-    if (problem && problem.code === "no-learner" && Array.isArray(problem.speakers)) {
-      askForRoles(problem.speakers, error.message);
+    const aboutRoles = ["no-learner", "no-customer", "invalid-roles"];
+    if (problem && aboutRoles.includes(problem.code) && Array.isArray(problem.speakers)) {
+      askForRoles(problem.speakers, error.message, problem.suggested);
     } else {
       showError(error.message);
     }
   }
 }
 
-// The service could not tell who the learner is: the assessor says.
-function askForRoles(speakerLabels, detail) {
+// The service could not tell who is who: the assessor says. The speaker the
+// service suggests as the learner comes preselected (and, of two, the other as
+// the customer), so confirming the likely answer is one click.
+function askForRoles(speakerLabels, detail, suggested) {
   $("results").hidden = true;
-  const known = new Map(speakerLabels.map((label) => [label, state.roles ? state.roles[label] : ""]));
-  showRoleChoices(known, `rolemark could not tell who the learner is (${detail}). ` +
-    "Choose each speaker's role, then score again.");
+  const preselected = (label) => {
+    if (state.roles && state.roles[label]) return state.roles[label];
+    if (!suggested) return "";
+    if (label === suggested) return "learner";
+    return speakerLabels.length === 2 ? "customer" : "";
+  };
+  const known = new Map(speakerLabels.map((label) => [label, preselected(label)]));
+  const lead = suggested
+    ? `rolemark is not sure who the learner is; its best guess, ${suggested}, is chosen below (${detail}). `
+    : `rolemark could not tell who is who (${detail}). `;
+  showRoleChoices(known, lead + "Check each speaker's role, then score again.");
   $("roles-list").querySelector("select").focus();
 }
 
