@@ -40,7 +40,8 @@ fn cell(text: &str) -> String {
     }
 }
 
-fn write(rows: impl IntoIterator<Item = Vec<String>>) -> String {
+/// Rows as CSV text, every cell made safe for spreadsheets.
+pub(super) fn write(rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail, and every cell came from a `str`.
     for row in rows {

@@ -1,6 +1,7 @@
 //! Renderers of an [`Assessment`] for people and for other systems; the assessment
 //! document itself is plain serde JSON.
 
+pub mod cohort;
 mod csv;
 mod html;
 mod text;
