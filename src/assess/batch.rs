@@ -7,7 +7,9 @@ use super::problem::Problem;
 use super::request::ScoreRequest;
 use super::run::{score, RubricProvider, TranscriptLimits};
 use super::wire::{utf8, without_values, BatchResult, ScoreRequestDto};
+use crate::engine::Rubric;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 /// A batch line answered, and the rubric label of a scored one (for metrics).
 #[derive(Debug)]
@@ -16,6 +18,28 @@ pub struct LineAnswer {
     pub result: BatchResult,
     /// How logs and metrics name the rubric that scored the line.
     pub rubric_label: Option<String>,
+    /// The rubric that scored the line.
+    pub rubric: Option<Arc<Rubric>>,
+    /// The line's `learner_id`, when it was a request that gave one.
+    pub learner_id: Option<String>,
+}
+
+impl LineAnswer {
+    /// Line `number` answered with `problem` before it could be read as a
+    /// request (too long, too late, over the batch's line limit).
+    pub fn refused(number: usize, problem: Problem) -> LineAnswer {
+        LineAnswer {
+            result: BatchResult {
+                line: number,
+                id: None,
+                assessment: None,
+                error: Some(problem),
+            },
+            rubric_label: None,
+            rubric: None,
+            learner_id: None,
+        }
+    }
 }
 
 /// Scores request line `number` (1-based). A line that is not a valid request,
@@ -38,9 +62,10 @@ pub fn score_line(
             )
         })
     });
-    let (id, scored) = match dto {
+    let (id, learner_id, scored) = match dto {
         Ok(mut dto) => {
             let id = dto.id.take();
+            let learner_id = dto.learner_id.clone();
             // Results of other lines may be written already, so nothing can
             // answer for a panic but this line's result: it becomes the line's
             // error, the id kept, and the batch carries on.
@@ -48,13 +73,18 @@ pub fn score_line(
                 ScoreRequest::try_from(dto).and_then(|request| score(&request, rubrics, limits))
             }))
             .unwrap_or_else(|_panic| Err(Problem::internal_error()));
-            (id, scored)
+            (id, learner_id, scored)
         }
-        Err(problem) => (None, Err(problem)),
+        Err(problem) => (None, None, Err(problem)),
     };
-    let (assessment, error, rubric_label) = match scored {
-        Ok(scored) => (Some(scored.assessment), None, Some(scored.rubric_label)),
-        Err(problem) => (None, Some(problem), None),
+    let (assessment, error, rubric_label, rubric) = match scored {
+        Ok(scored) => (
+            Some(scored.assessment),
+            None,
+            Some(scored.rubric_label),
+            Some(scored.rubric),
+        ),
+        Err(problem) => (None, Some(problem), None, None),
     };
     LineAnswer {
         result: BatchResult {
@@ -64,5 +94,7 @@ pub fn score_line(
             error,
         },
         rubric_label,
+        rubric,
+        learner_id,
     }
 }

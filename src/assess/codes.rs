@@ -69,6 +69,8 @@ error_codes! {
     UnreadableBody => ("unreadable-body", 400, "Bad request"),
     /// The command line's other rubrics could not be loaded.
     RubricsUnavailable => ("rubrics-unavailable", 400, "Bad request"),
+    /// A transcript file the command line cannot read.
+    UnreadableFile => ("unreadable-file", 400, "Bad request"),
     /// No API key, or not a valid one.
     Unauthorized => ("unauthorized", 401, "Unauthorized"),
     /// No rubric with that id (or id and version).

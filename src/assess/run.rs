@@ -85,6 +85,8 @@ pub struct Scored {
     /// The rubric as logs and metrics name it: its id as requested, or `inline`
     /// (inline rubrics are not named, so label cardinality stays bounded).
     pub rubric_label: String,
+    /// The rubric that scored it (a cohort summary takes its grade bands).
+    pub rubric: Arc<Rubric>,
 }
 
 /// Scores one request: the single scoring path of every transport.
@@ -132,5 +134,6 @@ pub fn score(
     Ok(Scored {
         assessment,
         rubric_label,
+        rubric,
     })
 }

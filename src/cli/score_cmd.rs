@@ -12,6 +12,8 @@ use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+mod summary;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// The assessment document: one pretty document for one file; for several, one
@@ -19,9 +21,11 @@ pub enum OutputFormat {
     Json,
     /// A readable report for an assessor at a terminal.
     Text,
-    /// The printable evidence report, one HTML page (one transcript at a time).
+    /// The printable evidence report, one HTML page (one transcript at a time;
+    /// with --summary, the cohort's page).
     Html,
-    /// One row per transcript per criterion, for spreadsheets.
+    /// One row per transcript per criterion, for spreadsheets (with --summary,
+    /// one per criterion with its counts).
     Csv,
     /// xAPI 1.0.3 statements, a JSON array ready to POST to a learning record
     /// store (one transcript at a time; needs --learner-id).
@@ -82,6 +86,12 @@ pub struct ScoreArgs {
     /// Leave the parsed transcript out of JSON output.
     #[arg(long)]
     no_transcript: bool,
+    /// Print one summary of all the files (or --batch lines) instead of each
+    /// result: per criterion how many met, partially met, not met and not
+    /// applicable, the grades, who has a criterion to check before failing, and
+    /// what could not be scored (--format json, text, csv or html).
+    #[arg(long)]
+    summary: bool,
     /// Score request lines in the service's batch format (NDJSON, `-` for standard
     /// input) instead of transcript files; each result line says its `line` and `id`.
     /// Each line carries its own rubric, roles, scenario, date and overrides.
@@ -135,15 +145,7 @@ fn parse_override(value: &str) -> Result<AssessorOverride, String> {
 const FILES_PER_ROUND: usize = 64;
 
 pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
-    let bytes = if path == Path::new("-") {
-        let mut buffer = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
-            .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
-        buffer
-    } else {
-        std::fs::read(path)
-            .map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))?
-    };
+    let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|e| {
         CliError::input(format!(
             "{}: not UTF-8 text (invalid byte at offset {}): save the transcript as UTF-8",
@@ -151,6 +153,19 @@ pub(super) fn read_input(path: &Path) -> Result<String, CliError> {
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// A file's bytes (`-` reads standard input).
+fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
+    if path == Path::new("-") {
+        let mut buffer = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
+            .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
+        Ok(buffer)
+    } else {
+        std::fs::read(path)
+            .map_err(|e| CliError::input(format!("{}: cannot read: {e}", path.display())))
+    }
 }
 
 /// Reads a scenario brief: JSON when the file says so by name or content, else TOML.
@@ -230,6 +245,9 @@ pub fn run(args: ScoreArgs) -> Result<(), CliError> {
             .build()
             .map_err(|e| CliError::internal(format!("cannot start scoring threads: {e}")))
     };
+    if args.summary {
+        return summary::run(&args, &rubrics, &pool()?);
+    }
     if let Some(batch) = &args.batch {
         if !matches!(args.format, OutputFormat::Json) {
             return Err(CliError::input(
@@ -333,14 +351,7 @@ impl Files<'_> {
     /// run goes on; the exit status is then 2.
     fn run_batch(&self, pool: &rayon::ThreadPool) -> Result<(), CliError> {
         let files = &self.args.files;
-        let progress = if std::io::stderr().is_terminal() {
-            ProgressBar::new(files.len() as u64).with_style(
-                ProgressStyle::with_template("{bar:40} {pos}/{len} files, {per_sec}, eta {eta}")
-                    .map_err(|e| CliError::internal(e.to_string()))?,
-            )
-        } else {
-            ProgressBar::hidden()
-        };
+        let progress = progress_bar(files.len())?;
         if self.args.format == OutputFormat::Csv {
             write_out(&report::csv_header())?;
         }
@@ -394,4 +405,16 @@ impl Files<'_> {
         };
         (record, ok)
     }
+}
+
+/// A progress bar over `files` on stderr when it is a terminal, else a hidden one.
+fn progress_bar(files: usize) -> Result<ProgressBar, CliError> {
+    Ok(if std::io::stderr().is_terminal() {
+        ProgressBar::new(files as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} files, {per_sec}, eta {eta}")
+                .map_err(|e| CliError::internal(e.to_string()))?,
+        )
+    } else {
+        ProgressBar::hidden()
+    })
 }

@@ -1,11 +1,12 @@
 //! `rolemark score --batch FILE`: score request lines in the service's batch
 //! format (`POST /v1/score/batch`), scored on every core and answered line by
 //! line in the same shape, `{"line", "id"?, "assessment" | "error"}`, through
-//! the same [`assess::score_line`] as the service.
+//! the same [`assess::score_line`] as the service; or, with `--summary`,
+//! folded into one cohort summary through [`each_answer`].
 
 use super::rubric_choice::CliRubrics;
 use super::{write_out, CliError};
-use crate::assess::{self, TranscriptLimits};
+use crate::assess::{self, LineAnswer, TranscriptLimits};
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -21,6 +22,45 @@ pub(super) fn run(
     keep_transcript: bool,
     pool: &rayon::ThreadPool,
 ) -> Result<(), CliError> {
+    let (mut answered, mut failed) = (0, 0);
+    each_answer(
+        path,
+        rubrics,
+        pool,
+        |mut answer| {
+            if !keep_transcript {
+                if let Some(assessment) = &mut answer.result.assessment {
+                    assessment.transcript = None;
+                }
+            }
+            let ok = answer.result.error.is_none();
+            (answer.result.to_line(), ok)
+        },
+        |(record, ok)| {
+            answered += 1;
+            failed += usize::from(!ok);
+            write_out(&String::from_utf8_lossy(&record))
+        },
+    )?;
+    if failed > 0 {
+        return Err(CliError::input(format!(
+            "{failed} of {answered} request lines could not be scored: see their error records"
+        )));
+    }
+    Ok(())
+}
+
+/// Scores every request line of `path` (`-` for standard input) on `pool`,
+/// `shape`s each answer there too, and hands the shaped answers to `take` in
+/// line order, a round at a time, so memory holds one round however long the
+/// batch.
+pub(super) fn each_answer<T: Send>(
+    path: &Path,
+    rubrics: &CliRubrics,
+    pool: &rayon::ThreadPool,
+    shape: impl Fn(LineAnswer) -> T + Sync,
+    mut take: impl FnMut(T) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     let source: Box<dyn Read> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
@@ -30,7 +70,7 @@ pub(super) fn run(
         )
     };
     let mut reader = BufReader::new(source);
-    let (mut answered, mut failed, mut number) = (0, 0, 0);
+    let mut number = 0;
     loop {
         let mut round: Vec<(usize, Vec<u8>)> = Vec::with_capacity(LINES_PER_ROUND);
         while round.len() < LINES_PER_ROUND {
@@ -53,32 +93,22 @@ pub(super) fn run(
         if round.is_empty() {
             break;
         }
-        let records: Vec<(Vec<u8>, bool)> = pool.install(|| {
+        let shaped: Vec<T> = pool.install(|| {
             round
                 .par_iter()
                 .map(|(number, line)| {
-                    let mut answer =
-                        assess::score_line(*number, line, rubrics, &TranscriptLimits::NONE);
-                    if !keep_transcript {
-                        if let Some(assessment) = &mut answer.result.assessment {
-                            assessment.transcript = None;
-                        }
-                    }
-                    let ok = answer.result.error.is_none();
-                    (answer.result.to_line(), ok)
+                    shape(assess::score_line(
+                        *number,
+                        line,
+                        rubrics,
+                        &TranscriptLimits::NONE,
+                    ))
                 })
                 .collect()
         });
-        for (record, ok) in records {
-            answered += 1;
-            failed += usize::from(!ok);
-            write_out(&String::from_utf8_lossy(&record))?;
+        for answer in shaped {
+            take(answer)?;
         }
-    }
-    if failed > 0 {
-        return Err(CliError::input(format!(
-            "{failed} of {answered} request lines could not be scored: see their error records"
-        )));
     }
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! The body of a batch response: request lines read one at a time as they
-//! arrive, each answered through [`assess::score_line`] as soon as it is whole.
+//! arrive, each answered through [`assess::score_line`] as soon as it is whole;
+//! or, for a summary, each folded into a [`CohortSummary`] that is the body
+//! once the last line is in.
 
-use crate::assess::{self, BatchResult, LineAnswer, Problem};
+use crate::assess::{self, LineAnswer, Problem, SummaryRendering};
 use crate::http::body::unreadable;
 use crate::http::state::AppState;
+use crate::report::cohort::CohortSummary;
 use actix_web::rt::time::{sleep, Sleep};
 use actix_web::web;
 use bytes::{Bytes, BytesMut};
@@ -32,6 +35,9 @@ pub struct BatchLines {
     /// the client but a line dribbled in a byte at a time does.
     line_deadline: Option<Pin<Box<Sleep>>>,
     state: std::sync::Arc<AppState>,
+    /// Set for a summary: lines are counted here instead of answered, and it is
+    /// taken, rendered, as the whole body when the input ends.
+    summary: Option<(CohortSummary, SummaryRendering)>,
 }
 
 impl BatchLines {
@@ -47,6 +53,21 @@ impl BatchLines {
             stopped: false,
             line_deadline: None,
             state,
+            summary: None,
+        }
+    }
+
+    /// The response body of a batch request that asked for a summary: the same
+    /// lines scored the same way, answered with one summary in `rendering`.
+    /// Memory holds the line being read and the counts, however long the batch.
+    pub fn summarising(
+        payload: web::Payload,
+        state: std::sync::Arc<AppState>,
+        rendering: SummaryRendering,
+    ) -> BatchLines {
+        BatchLines {
+            summary: Some((CohortSummary::new(), rendering)),
+            ..BatchLines::new(payload, state)
         }
     }
 }
@@ -62,18 +83,20 @@ impl Stream for BatchLines {
         let lines = self.get_mut();
         loop {
             if lines.stopped {
-                return Poll::Ready(None);
+                return Poll::Ready(lines.finish().map(Ok));
             }
             if let Some(bytes) = lines.next_ready() {
                 return Poll::Ready(Some(Ok(bytes)));
             }
-            if lines.input_done {
-                return Poll::Ready(None);
+            if lines.input_done || lines.stopped {
+                return Poll::Ready(lines.finish().map(Ok));
             }
             match Pin::new(&mut lines.payload).poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => lines.take(&chunk),
                 Poll::Ready(Some(Err(e))) => {
-                    return Poll::Ready(Some(Ok(lines.stop_with(unreadable(e)))));
+                    if let Some(bytes) = lines.stop_with(unreadable(e)) {
+                        return Poll::Ready(Some(Ok(bytes)));
+                    }
                 }
                 Poll::Ready(None) => lines.input_done = true,
                 Poll::Pending => {
@@ -89,7 +112,9 @@ impl Stream for BatchLines {
                         timeout_secs,
                         &format!("line {} of the batch", lines.line),
                     );
-                    return Poll::Ready(Some(Ok(lines.stop_with(problem))));
+                    if let Some(bytes) = lines.stop_with(problem) {
+                        return Poll::Ready(Some(Ok(bytes)));
+                    }
                 }
             }
         }
@@ -99,10 +124,18 @@ impl Stream for BatchLines {
 impl BatchLines {
     /// Answers a failure to read the body as the last line: nothing after it can
     /// be trusted to be whole.
-    fn stop_with(&mut self, problem: Problem) -> Bytes {
+    fn stop_with(&mut self, problem: Problem) -> Option<Bytes> {
         self.input_done = true;
         self.stopped = true;
         self.refuse(problem)
+    }
+
+    /// The summary, rendered, the first time the input is over; then nothing.
+    fn finish(&mut self) -> Option<Bytes> {
+        let (summary, rendering) = self.summary.take()?;
+        Some(Bytes::from(assess::render_summary(
+            rendering, &summary, false,
+        )))
     }
 
     fn take(&mut self, mut chunk: &[u8]) {
@@ -121,6 +154,11 @@ impl BatchLines {
     /// The next output line that can be produced without reading more input.
     fn next_ready(&mut self) -> Option<Bytes> {
         loop {
+            // A summary answers no line on its own, so this loop goes on past
+            // the line that stopped the batch unless told here.
+            if self.stopped {
+                return None;
+            }
             let line = if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
                 let mut line = self.buffer.split_to(end + 1);
                 line.truncate(end);
@@ -135,7 +173,10 @@ impl BatchLines {
                     limit as u64,
                     format!("line {} is over the limit of {limit} bytes", self.line),
                 );
-                return Some(self.refuse(problem));
+                match self.refuse(problem) {
+                    Some(bytes) => return Some(bytes),
+                    None => continue,
+                }
             } else if self.input_done && !self.buffer.is_empty() {
                 self.buffer.split()
             } else {
@@ -149,7 +190,7 @@ impl BatchLines {
         }
     }
 
-    /// Scores one line; blank lines give no output.
+    /// Scores one line; blank lines give no output, nor does any line of a summary.
     fn score_line(&mut self, line: &[u8]) -> Option<Bytes> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -162,7 +203,7 @@ impl BatchLines {
                 max_line as u64,
                 format!("line {} is over the limit of {max_line} bytes", self.line),
             );
-            return Some(self.refuse(problem));
+            return self.refuse(problem);
         }
         let limit = self.state.limits.max_batch_lines;
         if self.scored >= limit {
@@ -175,38 +216,37 @@ impl BatchLines {
                     self.line
                 ),
             );
-            return Some(self.refuse(problem));
+            return self.refuse(problem);
         }
-        let LineAnswer {
-            result,
-            rubric_label,
-        } = assess::score_line(
+        let answer = assess::score_line(
             self.line,
             line,
             self.state.as_ref(),
             &self.state.transcript_limits(),
         );
-        if let Some(label) = rubric_label {
-            self.state.metrics.scored(&label);
+        if let Some(label) = &answer.rubric_label {
+            self.state.metrics.scored(label);
         }
-        Some(self.answer(result))
+        self.answer(answer)
     }
 
     /// Answers the current line with a problem.
-    fn refuse(&mut self, problem: Problem) -> Bytes {
-        self.answer(BatchResult {
-            line: self.line,
-            id: None,
-            assessment: None,
-            error: Some(problem),
-        })
+    fn refuse(&mut self, problem: Problem) -> Option<Bytes> {
+        self.answer(LineAnswer::refused(self.line, problem))
     }
 
-    fn answer(&mut self, result: BatchResult) -> Bytes {
+    /// The line's result line, or nothing when it is counted in a summary.
+    fn answer(&mut self, answer: LineAnswer) -> Option<Bytes> {
         self.scored += 1;
-        if let Some(problem) = &result.error {
+        if let Some(problem) = &answer.result.error {
             self.state.metrics.error(problem.code.code());
         }
-        Bytes::from(result.to_line())
+        match &mut self.summary {
+            Some((summary, _)) => {
+                assess::summarise_line(summary, &answer);
+                None
+            }
+            None => Some(Bytes::from(answer.result.to_line())),
+        }
     }
 }

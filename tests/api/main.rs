@@ -20,5 +20,6 @@ mod reports;
 mod request_ids;
 mod rubrics;
 mod score;
+mod summary;
 #[path = "../support/xapi.rs"]
 mod xapi_rules;

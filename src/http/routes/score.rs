@@ -195,6 +195,7 @@ async fn score_and_render(
     let Scored {
         assessment,
         rubric_label,
+        ..
     } = assess::score(&request, state.get_ref(), &state.transcript_limits())?;
     state.metrics.scored(&rubric_label);
     req.extensions_mut().insert(RubricUsed(rubric_label));
