@@ -267,3 +267,44 @@ test("when the service is unsure who the learner is, the roles step opens with i
   await page.waitForSelector("#results:not([hidden]) .criterion");
   await context.close();
 });
+
+test("the printed report keeps every digit of evidence numbers of ten and above", async () => {
+  // A role-play with more than ten pieces of evidence for one criterion.
+  const lines = [];
+  for (let i = 0; i < 14; i += 1) {
+    lines.push(`Customer: Question ${i}, where is my refund?`);
+    lines.push(`Agent: I'm so sorry, can I ask when you ordered it, item ${i}?`);
+  }
+  const response = await fetch(`${base}/v1/score`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "text/html" },
+    body: JSON.stringify({ rubric: "challenging-customers", transcript_text: lines.join("\n") }),
+  });
+  assert.equal(response.status, 200);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setContent(await response.text());
+  await page.emulateMedia({ media: "print" });
+  const clipped = await page.evaluate(() => {
+    const probe = document.createElement("span");
+    probe.style.position = "absolute";
+    const failures = [];
+    for (const list of document.querySelectorAll("ol.evidence-list")) {
+      const items = list.querySelectorAll(":scope > li");
+      if (items.length < 10) continue;
+      const tenth = items[9];
+      probe.style.font = getComputedStyle(tenth).font;
+      probe.textContent = `${items.length}. `;
+      document.body.appendChild(probe);
+      const markerWidth = probe.getBoundingClientRect().width;
+      probe.remove();
+      // The marker sits left of the item's box: it must not run off the page.
+      const room = tenth.getBoundingClientRect().left - document.documentElement.getBoundingClientRect().left;
+      if (room < markerWidth) failures.push({ room, markerWidth });
+    }
+    return { failures, lists: document.querySelectorAll("ol.evidence-list").length };
+  });
+  assert.ok(clipped.lists > 0, "the report lists evidence");
+  assert.deepEqual(clipped.failures, []);
+  await context.close();
+});
