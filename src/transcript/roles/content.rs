@@ -79,8 +79,10 @@ const SIGNAL_CHARS: usize = 600;
 
 /// Weight of a service greeting that opens the speaker's first turn.
 const OPENING_GREETING: u32 = 3;
-/// Agreeing evidence needed, in weight, over the disagreeing, to guess.
-const MIN_MARGIN: u32 = 3;
+/// Agreeing evidence needed, in weight, over the disagreeing, to guess: two
+/// (one firm sign, or two weak ones, all pointing one way); one weak sign is
+/// never enough.
+const MIN_MARGIN: u32 = 2;
 /// Share of all role evidence that must agree with a guess.
 const MIN_CONFIDENCE: f64 = 0.75;
 
