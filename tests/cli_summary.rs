@@ -366,9 +366,9 @@ fn a_batch_summary_agrees_with_its_lines_and_names_flagged_learners_by_their_id(
     let lines = [
         serde_json::json!({"id": "a", "learner_id": "C-0001", "transcript_text": transcript}),
         serde_json::json!({"id": "b", "learner_id": "C-0002", "transcript_text": transcript,
-            "overrides": [{"criterion": "empathy", "outcome": "met", "comment": "Heard on the recording."}]}),
+            "overrides": [{"criterion": "empathy", "outcome": "met", "comment": "Heard on the recording.", "assessor": "A. Assessor"}]}),
         serde_json::json!({"id": "c", "transcript_text": transcript,
-            "overrides": [{"criterion": "solution", "outcome": "partially_met", "comment": "Vague."}]}),
+            "overrides": [{"criterion": "solution", "outcome": "partially_met", "comment": "Vague.", "assessor": "A. Assessor"}]}),
         serde_json::json!({"id": "d", "rubric": "no-such-rubric", "transcript_text": transcript}),
     ]
     .map(|l| l.to_string());

@@ -79,6 +79,8 @@ fn assess(
             criterion: (*criterion).to_owned(),
             outcome: *outcome,
             comment: "Heard on the recording.".to_owned(),
+            assessor: "A. Assessor (AS-0107)".to_owned(),
+            at: Some("2026-11-27T14:05:00Z".to_owned()),
         })
         .collect();
     scorer

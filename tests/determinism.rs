@@ -218,16 +218,17 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 }
 
 /// sha256 of the service's assessment of `golden/good-angry.txt` against
-/// `challenging-customers`, as served (compact JSON, transcript included).
+/// `challenging-customers`, as served (compact JSON, transcript included), with
+/// the rolemark version in `audit.rolemark_version` written as `VERSION`.
 ///
-/// The golden files pin what is scored; this pins every byte, so a change in
-/// float formatting, field order or platform behaviour shows here even when the
-/// outcomes stay the same. It changes only when scoring or the assessment
-/// format changes on purpose. To regenerate: check with `cargo test --test golden`
+/// The golden files pin what is scored; this pins every other byte, so a change
+/// in float formatting, field order or platform behaviour shows here even when
+/// the outcomes stay the same. It changes only when scoring or the assessment
+/// format changes on purpose, not with a release. To regenerate: check with `cargo test --test golden`
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "4e6f28b8d640281bb74459d66aed6b0bc96463eb8d7b19ad600af48738959124";
+    "5d220cd053f34847eeb0ed09e0e67bbe3ba04b6c51fa7009913dbd9913c8ba64";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {
@@ -235,6 +236,13 @@ fn one_assessment_hashes_to_the_pinned_value() {
 
     let assessment = service.score("golden/good-angry.txt");
 
+    let version = format!(r#""rolemark_version":"{}""#, env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        assessment.matches(&version).count(),
+        1,
+        "the assessment names the rolemark that scored it, once"
+    );
+    let assessment = assessment.replace(&version, r#""rolemark_version":"VERSION""#);
     let got = format!("{:x}", Sha256::digest(assessment.as_bytes()));
     assert!(
         got == PINNED_ASSESSMENT_SHA256,

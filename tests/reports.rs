@@ -3,7 +3,7 @@
 
 mod support;
 
-use rolemark::engine::{Assessment, AssessorOverride, Outcome, Scorer};
+use rolemark::engine::{Assessment, AssessorOverride, Audit, Outcome, Scorer};
 use rolemark::report::{self, ReportContext, XapiContext};
 use rolemark::transcript::{self, RoleHints};
 use serde_json::{json, Value};
@@ -68,7 +68,23 @@ fn override_of(criterion: &str, outcome: Outcome, comment: &str) -> AssessorOver
         criterion: criterion.into(),
         outcome,
         comment: comment.into(),
+        assessor: "AS-0107".into(),
+        at: Some("2026-11-27T14:05:00Z".into()),
     }
+}
+
+/// What the score use-case records of the golden role-play for learner C-0042.
+fn golden_audit() -> Audit {
+    Audit {
+        learner_id: Some("C-0042".into()),
+        date: Some("2026-11-27".into()),
+        ..Audit::of_transcript(&std::fs::read_to_string(golden_path("good-angry.txt")).unwrap())
+    }
+}
+
+fn sha256_of_file(path: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(std::fs::read(path).unwrap()))
 }
 
 #[test]
@@ -89,6 +105,8 @@ fn an_override_keeps_the_system_outcome_and_regrades() {
     assert_eq!(empathy.final_outcome(), Outcome::NotMet);
     let record = empathy.assessor_override.as_ref().unwrap();
     assert_eq!(record.comment, "Empathy came after the fix.");
+    assert_eq!(record.assessor, "AS-0107");
+    assert_eq!(record.at.as_deref(), Some("2026-11-27T14:05:00Z"));
     assert_eq!(record.score, Some(0.0));
     assert_eq!(after.overall, system.overall, "the system's grade stays");
     let regraded = after.overall_after_overrides.as_ref().unwrap();
@@ -118,6 +136,23 @@ fn overrides_are_checked() {
                 override_of("empathy", Outcome::NotMet, "b"),
             ],
             "overridden twice",
+        ),
+        (
+            vec![AssessorOverride {
+                assessor: " ".into(),
+                ..override_of("empathy", Outcome::Met, "a")
+            }],
+            "override 1 (`empathy`): `assessor` is required",
+        ),
+        (
+            vec![
+                override_of("boundaries", Outcome::Met, "a"),
+                AssessorOverride {
+                    at: Some("2026-11-27 2pm".into()),
+                    ..override_of("empathy", Outcome::Met, "a")
+                },
+            ],
+            "override 2 (`empathy`): `at` should be an RFC 3339 time",
         ),
     ];
     for (overrides, expected) in cases {
@@ -151,7 +186,7 @@ fn a_partially_met_override_takes_the_middle_of_the_partial_range() {
 #[test]
 fn the_html_report_names_the_rubric_learner_date_and_quotes_exactly() {
     let assessment = overridden(
-        golden_assessment(),
+        golden_assessment().with_audit(golden_audit()),
         &[override_of(
             "boundaries",
             Outcome::Met,
@@ -162,24 +197,27 @@ fn the_html_report_names_the_rubric_learner_date_and_quotes_exactly() {
         &assessment,
         &ReportContext {
             source: Some("good-angry.txt".into()),
-            learner_id: Some("C-0042".into()),
             date: "2026-11-27".into(),
-            transcript_sha256: Some("ab".repeat(32)),
         },
     );
     assert!(page.starts_with("<!DOCTYPE html>"));
+    let audit = golden_audit();
+    let rubric_at_version = format!("{}@{}", assessment.rubric.id, assessment.rubric.version);
+    let scored_by = format!("rolemark {}", env!("CARGO_PKG_VERSION"));
     for expected in [
         "Priya",
         "C-0042",
         "2026-11-27",
         "good-angry.txt",
-        &assessment.rubric.id,
-        &assessment.rubric.version,
+        &rubric_at_version,
         &assessment.rubric.sha256,
-        &"ab".repeat(32),
+        &audit.transcript_sha256,
+        &scored_by,
         &assessment.overall.grade_label,
         "@page { size: A4",
         "Assessor override",
+        "By AS-0107 at <time datetime=\"2026-11-27T14:05:00Z\">",
+        "1 criterion, by AS-0107",
         // The comment is escaped, never markup.
         "Set a calm limit &lt;b&gt;twice&lt;/b&gt; &amp; kept going.",
     ] {
@@ -342,7 +380,7 @@ fn the_statement_checker_catches_broken_statements() {
         .unwrap();
     assert!(xapi_violations(&good).is_empty());
     type Breakage = (&'static str, fn(&mut Value));
-    let breakages: [Breakage; 6] = [
+    let breakages: [Breakage; 8] = [
         ("two identifiers", |s| {
             s["actor"]["mbox"] = json!("mailto:a@b.c")
         }),
@@ -356,6 +394,12 @@ fn the_statement_checker_catches_broken_statements() {
         }),
         ("an extension key that is no IRI", |s| {
             s["result"]["extensions"]["grade"] = json!(1)
+        }),
+        ("a timestamp that is only a date", |s| {
+            s["timestamp"] = json!("2026-11-27")
+        }),
+        ("a timestamp without an offset", |s| {
+            s["timestamp"] = json!("2026-11-27T00:00:00")
         }),
     ];
     for (what, breakage) in breakages {
@@ -383,6 +427,11 @@ fn cli_html_report_with_an_override() {
         "C-0042",
         "--override",
         "empathy=not_met:Empathy only after the solution.",
+        "--assessor",
+        "AS-0107",
+        // Timed, so that two runs give the same bytes.
+        "--overridden-at",
+        "2026-11-27T14:05:00Z",
         &golden,
     ];
     let page = stdout(&rolemark(&args));
@@ -390,6 +439,11 @@ fn cli_html_report_with_an_override() {
     assert!(
         page.contains("Assessor override") && page.contains("Empathy only after the solution.")
     );
+    assert!(
+        page.contains("By AS-0107 at"),
+        "the report says who and when"
+    );
+    assert!(page.contains(&sha256_of_file(&golden)));
     assert!(page.contains("After the assessor's overrides"));
     assert_eq!(
         page,
@@ -421,7 +475,7 @@ fn cli_csv_scores_many_files_under_one_header_with_error_rows() {
         .criteria()
         .len();
     assert_eq!(rows.len(), 2 * criteria + 1);
-    assert_eq!(text.matches("file,learner,rubric_id").count(), 1);
+    assert_eq!(text.matches("file,learner,learner_id,rubric_id").count(), 1);
     let error_rows: Vec<_> = rows.iter().filter(|r| r[0] == *missing).collect();
     assert_eq!(error_rows.len(), 1);
     assert!(error_rows[0][error_rows[0].len() - 1].contains("cannot read"));
@@ -456,7 +510,7 @@ fn cli_xapi_statements_are_valid_and_need_a_learner_id() {
     }
 
     let golden = golden_path("good-angry.txt");
-    let refusals: [(&[&str], &str); 8] = [
+    let refusals: [(&[&str], &str); 12] = [
         (&["--format", "xapi", &golden], "--learner-id"),
         (
             &["--format", "xapi", "--learner-id", "a", &golden, &golden],
@@ -464,11 +518,42 @@ fn cli_xapi_statements_are_valid_and_need_a_learner_id() {
         ),
         (&["--format", "html", &golden, &golden], "one transcript"),
         (
-            &["--override", "empathy=met:ok", &golden, &golden],
+            &[
+                "--override",
+                "empathy=met:ok",
+                "--assessor",
+                "a",
+                &golden,
+                &golden,
+            ],
             "one transcript",
         ),
         (&["--override", "empathy=great:ok", &golden], "outcome"),
-        (&["--override", "empathy=met: ", &golden], "comment"),
+        (
+            &["--override", "empathy=met: ", "--assessor", "a", &golden],
+            "comment",
+        ),
+        (
+            &["--override", "empathy=met:ok", &golden],
+            "--override needs --assessor NAME",
+        ),
+        (
+            &["--override", "empathy=met:ok", "--assessor", " ", &golden],
+            "--override needs --assessor NAME",
+        ),
+        (&["--assessor", "a", &golden], "give an --override"),
+        (
+            &[
+                "--override",
+                "empathy=met:ok",
+                "--assessor",
+                "a",
+                "--overridden-at",
+                "2026-11-27 14:05",
+                &golden,
+            ],
+            "RFC 3339",
+        ),
         (&["--date", "2026-02-30", &golden], "YYYY-MM-DD"),
         (
             &[
@@ -501,11 +586,15 @@ fn cli_text_report_shows_an_override_and_the_regraded_result() {
         "text",
         "--override",
         "empathy=not_met:Empathy only after the solution.",
+        "--assessor",
+        "AS-0107",
+        "--overridden-at",
+        "2026-11-27T14:05:00+01:00",
         &golden_path("good-angry.txt"),
     ]);
     let text = stdout(&out);
     assert!(
-        text.contains("assessor override: NOT MET (Empathy only after the solution.)"),
+        text.contains("assessor override: NOT MET (Empathy only after the solution.), by AS-0107 at 2026-11-27T13:05:00Z"),
         "{text}"
     );
     assert!(text.contains("After the assessor's overrides:"), "{text}");
@@ -544,4 +633,154 @@ fn feedback_and_references_reach_every_rendering() {
         json!(["KSB S6"])
     );
     assert!(xapi_violations(&statements[0]).is_empty());
+}
+
+#[test]
+fn xapi_statements_carry_a_timestamp_only_when_the_date_is_known() {
+    let dated = golden_assessment().with_audit(golden_audit());
+    let statements = report::xapi_statements(&dated, &xapi_context());
+    for statement in &statements {
+        assert_eq!(statement["timestamp"], "2026-11-27T00:00:00Z");
+        assert_eq!(
+            statement["context"]["extensions"]
+                ["https://rolemark.invalid/xapi/extensions/rolemark-version"],
+            env!("CARGO_PKG_VERSION")
+        );
+        assert_eq!(xapi_violations(statement), Vec::<String>::new());
+    }
+
+    let undated = golden_assessment().with_audit(Audit {
+        date: None,
+        ..golden_audit()
+    });
+    for statement in report::xapi_statements(&undated, &xapi_context()) {
+        assert!(statement.get("timestamp").is_none(), "{statement:#}");
+    }
+    // The timestamp says when, not which: the statement ids stay the same.
+    let ids = |a: &Assessment| -> Vec<Value> {
+        report::xapi_statements(a, &xapi_context())
+            .iter()
+            .map(|s| s["id"].clone())
+            .collect()
+    };
+    assert_eq!(ids(&dated), ids(&undated));
+}
+
+#[test]
+fn cli_json_records_learner_date_transcript_digest_and_rolemark_version() {
+    let golden = golden_path("good-angry.txt");
+    let out = rolemark(&[
+        "score",
+        "--rubric",
+        "challenging-customers",
+        "--learner-id",
+        "C-0042",
+        "--date",
+        "2026-11-27",
+        "--override",
+        "empathy=not_met:Empathy only after the solution.",
+        "--assessor",
+        "AS-0107",
+        "--overridden-at",
+        "2026-11-27T14:05:00Z",
+        &golden,
+    ]);
+    let assessment: Value = serde_json::from_str(&stdout(&out)).unwrap();
+
+    let audit = &assessment["audit"];
+    assert_eq!(audit["learner_id"], "C-0042");
+    assert_eq!(audit["date"], "2026-11-27");
+    // What `sha256sum` prints for the file.
+    assert_eq!(audit["transcript_sha256"], sha256_of_file(&golden));
+    assert_eq!(audit["rolemark_version"], env!("CARGO_PKG_VERSION"));
+    let empathy = assessment["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "empathy")
+        .unwrap();
+    assert_eq!(
+        empathy["assessor_override"],
+        json!({
+            "outcome": "not_met", "score": 0.0, "comment": "Empathy only after the solution.",
+            "assessor": "AS-0107", "at": "2026-11-27T14:05:00Z",
+        })
+    );
+}
+
+#[test]
+fn cli_text_report_names_the_learner_day_transcript_and_rolemark() {
+    let golden = golden_path("good-angry.txt");
+    let text = stdout(&rolemark(&[
+        "score",
+        "--rubric",
+        "challenging-customers",
+        "--format",
+        "text",
+        "--learner-id",
+        "C-0042",
+        "--date",
+        "2026-11-27",
+        &golden,
+    ]));
+    let rubric = registry().get("challenging-customers").unwrap();
+    for expected in [
+        "Learner id: C-0042\n".to_owned(),
+        "Date: 2026-11-27\n".to_owned(),
+        format!(
+            "Transcript sha256: {} (rolemark {})\n",
+            &sha256_of_file(&golden)[..12],
+            env!("CARGO_PKG_VERSION")
+        ),
+        format!("({}@{}, sha256 ", rubric.id(), rubric.version()),
+    ] {
+        assert!(text.contains(&expected), "{expected:?} in {text}");
+    }
+}
+
+#[test]
+fn cli_csv_carries_the_learner_id_and_who_overrode_when() {
+    let out = rolemark(&[
+        "score",
+        "--rubric",
+        "challenging-customers",
+        "--format",
+        "csv",
+        "--learner-id",
+        "C-0042",
+        "--override",
+        "empathy=not_met:Empathy only after the solution.",
+        "--assessor",
+        "AS-0107",
+        "--overridden-at",
+        "2026-11-27T14:05:00Z",
+        &golden_path("good-angry.txt"),
+    ]);
+    let text = stdout(&out);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let header: Vec<&str> = headers.iter().collect();
+    assert_eq!(&header[..3], ["file", "learner", "learner_id"]);
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no {name} column"))
+    };
+    assert_eq!(column("assessor"), column("assessor_comment") + 1);
+    assert_eq!(column("assessor_at"), column("assessor") + 1);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(&row[column("learner_id")], "C-0042");
+        let overridden = &row[column("criterion_id")] == "empathy";
+        let (who, when) = if overridden {
+            ("AS-0107", "2026-11-27T14:05:00Z")
+        } else {
+            ("", "")
+        };
+        assert_eq!(&row[column("assessor")], who);
+        assert_eq!(&row[column("assessor_at")], when);
+    }
+    assert!(rows.iter().any(|r| &r[column("criterion_id")] == "empathy"));
 }

@@ -91,9 +91,7 @@ fn every_rendering_shows_the_review() {
 
     let context = ReportContext {
         source: None,
-        learner_id: None,
         date: "2026-12-04".into(),
-        transcript_sha256: None,
     };
     let html = report::render_html(&assessment, &context);
     assert!(html.contains("Check before you fail"), "{html}");

@@ -49,8 +49,8 @@ pub struct RenderSettings {
     pub xapi_account_home: String,
 }
 
-/// Renders a scored request. The transcript's digest is worked out only for the
-/// renderings that print it.
+/// Renders a scored request. The renderings read whose assessment it is, and of
+/// which transcript, from the assessment's `audit`.
 pub fn render(
     rendering: Rendering,
     request: &ScoreRequest<'_>,
@@ -64,9 +64,7 @@ pub fn render(
             assessment,
             &ReportContext {
                 source: settings.source.clone(),
-                learner_id: request.learner_id().map(str::to_owned),
                 date: request.date().map_or_else(report::today, str::to_owned),
-                transcript_sha256: Some(report::transcript_digest(request.transcript())),
             },
         ),
         Rendering::Csv => {
@@ -91,7 +89,10 @@ pub fn render(
                 base: settings.xapi_base.clone(),
                 account_home: settings.xapi_account_home.clone(),
                 learner_id: learner_id.to_owned(),
-                transcript_sha256: report::transcript_digest(request.transcript()),
+                transcript_sha256: assessment.audit.as_ref().map_or_else(
+                    || report::transcript_digest(request.transcript()),
+                    |audit| audit.transcript_sha256.clone(),
+                ),
             };
             json(
                 &report::xapi_statements(assessment, &context),

@@ -1,12 +1,13 @@
 //! Scoring a checked request: choose the rubric, read the transcript, hold it to
-//! the limits, score it, apply the assessor's overrides. The one path every
-//! transport takes.
+//! the limits, score it, apply the assessor's overrides and record the audit
+//! facts. The one path every transport takes.
 
 use super::codes::ErrorCode;
 use super::problem::Problem;
 use super::request::{RubricChoice, ScoreRequest};
-use crate::engine::{Assessment, Rubric, Scorer};
+use crate::engine::{Assessment, AssessorOverride, Audit, Rubric, Scorer};
 use crate::transcript::{self, ParseOptions, Transcript};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Where a transport finds the rubrics a request names.
@@ -125,10 +126,18 @@ pub fn score(
     if !request.include_transcript {
         scorer = scorer.without_transcript();
     }
+    let audit = Audit {
+        learner_id: request.learner_id.clone(),
+        date: request.date.clone(),
+        ..Audit::of_transcript(&request.transcript)
+    };
     let assessment = scorer
         .apply_overrides(
-            scorer.score(&transcript).with_input(report),
-            &request.overrides,
+            scorer
+                .score(&transcript)
+                .with_input(report)
+                .with_audit(audit),
+            &timed(&request.overrides),
         )
         .map_err(|e| Problem::new(ErrorCode::InvalidOverride, e.to_string()))?;
     Ok(Scored {
@@ -136,4 +145,26 @@ pub fn score(
         rubric_label,
         rubric,
     })
+}
+
+/// The overrides, each with a time: those the client sent without one are
+/// stamped with the time of scoring. The one place the clock reaches an
+/// assessment, and only when overrides come untimed: clients that want
+/// byte-identical records send `at`.
+fn timed(overrides: &[AssessorOverride]) -> Cow<'_, [AssessorOverride]> {
+    if overrides.iter().all(|o| o.at.is_some()) {
+        return Cow::Borrowed(overrides);
+    }
+    // To the second: finer would claim a precision the record does not need.
+    let now = jiff::Timestamp::now();
+    let now = now.round(jiff::Unit::Second).unwrap_or(now).to_string();
+    Cow::Owned(
+        overrides
+            .iter()
+            .map(|o| AssessorOverride {
+                at: o.at.clone().or_else(|| Some(now.clone())),
+                ..o.clone()
+            })
+            .collect(),
+    )
 }

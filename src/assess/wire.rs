@@ -66,14 +66,17 @@ pub struct ScoreRequestDto {
     /// (default false: consecutive cues of one speaker merge into one turn).
     pub keep_cues: Option<bool>,
     /// The assessor's judgements: each replaces the system's outcome of one
-    /// criterion and needs a comment; the system's outcome stays beside it and
-    /// `overall_after_overrides` grades the assessment with them.
+    /// criterion and needs a comment and the `assessor` (name or id); `at`, when
+    /// it was made, defaults to the time of scoring. The system's outcome stays
+    /// beside it and `overall_after_overrides` grades the assessment with them.
     pub overrides: Option<Vec<AssessorOverride>>,
-    /// The learner's id in your records (candidate or enrolment number): shown on
-    /// the printable report, and the actor of xAPI statements (required there).
+    /// The learner's id in your records (candidate or enrolment number): kept in
+    /// the assessment's `audit`, shown on the reports and in CSV, and the actor
+    /// of xAPI statements (required there).
     pub learner_id: Option<String>,
-    /// The day of the assessment, `YYYY-MM-DD`, for the printable report
-    /// (default: today, UTC).
+    /// The day of the assessment, `YYYY-MM-DD`: kept in the assessment's
+    /// `audit` and the `timestamp` of xAPI statements. When left out the record
+    /// has no date and the printable report shows the day it is made (UTC).
     #[schema(example = "2026-11-27")]
     pub date: Option<String>,
     /// The role-play's scenario brief: the organisation's policies, the

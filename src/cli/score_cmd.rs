@@ -77,9 +77,18 @@ pub struct ScoreArgs {
     xapi_account_home: Option<String>,
     /// The assessor's judgement of a criterion, replacing the system's outcome
     /// (which is kept beside it): CRITERION=OUTCOME:COMMENT, OUTCOME one of met,
-    /// partially_met, not_met, not_applicable (repeatable; one transcript only).
+    /// partially_met, not_met, not_applicable (repeatable; one transcript only;
+    /// needs --assessor).
     #[arg(long = "override", value_name = "CRITERION=OUTCOME:COMMENT", value_parser = parse_override)]
     overrides: Vec<AssessorOverride>,
+    /// Who made the --override judgements: the assessor's name or id, kept with
+    /// each override (required with --override).
+    #[arg(long, value_name = "NAME")]
+    assessor: Option<String>,
+    /// When the --override judgements were made, RFC 3339 with an offset
+    /// (default: the time of scoring; give it for byte-identical records).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    overridden_at: Option<String>,
     /// Threads scoring several files at once (default: one per core).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
@@ -100,7 +109,7 @@ pub struct ScoreArgs {
         value_name = "FILE",
         conflicts_with_all = [
             "files", "learner", "roles", "input_format", "keep_cues", "scenario", "date",
-            "learner_id", "overrides"
+            "learner_id", "overrides", "assessor", "overridden_at"
         ]
     )]
     batch: Option<PathBuf>,
@@ -137,7 +146,45 @@ fn parse_override(value: &str) -> Result<AssessorOverride, String> {
         criterion: criterion.trim().to_owned(),
         outcome,
         comment: comment.trim().to_owned(),
+        // Both come from --assessor and --overridden-at, for every override.
+        assessor: String::new(),
+        at: None,
     })
+}
+
+fn parse_time(value: &str) -> Result<String, String> {
+    value
+        .parse::<jiff::Timestamp>()
+        .map(|_| value.to_owned())
+        .map_err(|_| "should be an RFC 3339 time with its offset, e.g. 2026-11-27T14:05:00Z".into())
+}
+
+/// The --override judgements with who made them and when, or why they cannot
+/// be recorded.
+fn attributed_overrides(args: &ScoreArgs) -> Result<Vec<AssessorOverride>, CliError> {
+    let assessor = args.assessor.as_deref().map(str::trim);
+    if args.overrides.is_empty() {
+        if assessor.is_some() || args.overridden_at.is_some() {
+            return Err(CliError::input(
+                "--assessor and --overridden-at describe --override judgements: give an --override, or leave them out",
+            ));
+        }
+        return Ok(Vec::new());
+    }
+    let assessor = assessor.filter(|a| !a.is_empty()).ok_or_else(|| {
+        CliError::input(
+            "--override needs --assessor NAME: the name or id of the assessor who made the judgement",
+        )
+    })?;
+    Ok(args
+        .overrides
+        .iter()
+        .map(|o| AssessorOverride {
+            assessor: assessor.to_owned(),
+            at: args.overridden_at.clone(),
+            ..o.clone()
+        })
+        .collect())
 }
 
 /// Files scored together before their lines are written: enough to keep every
@@ -214,6 +261,7 @@ impl TryFrom<&ScoreArgs> for ScoreRequest<'static> {
             })?),
         };
         let scenario = args.scenario.as_deref().map(read_scenario).transpose()?;
+        let overrides = attributed_overrides(args)?;
         let request = ScoreRequest::new("")
             .with_format(format)
             .with_roles(RoleHints {
@@ -222,7 +270,7 @@ impl TryFrom<&ScoreArgs> for ScoreRequest<'static> {
             })
             .keeping_cues(args.keep_cues)
             .including_transcript(!args.no_transcript)
-            .with_overrides(args.overrides.clone())
+            .with_overrides(overrides)
             .with_learner_id(args.learner_id.clone())
             // Both were checked when read, so neither can fail here.
             .with_date(args.date.as_deref())

@@ -13,6 +13,7 @@
 
 mod address;
 mod analysis;
+mod audit;
 pub mod eval;
 mod evidence;
 mod examples;
@@ -20,6 +21,7 @@ mod explain;
 mod extend;
 pub mod internals;
 mod lexicon;
+mod overrides;
 mod question_form;
 mod review;
 pub(crate) mod rubric;
@@ -33,9 +35,11 @@ mod timing;
 mod who;
 mod words;
 
+pub use audit::{sha256_hex, Audit, ROLEMARK_VERSION};
 pub use evidence::{Evidence, Polarity, Quote, RuleKind};
 pub use examples::{ExampleFailure, ExampleReport, ExchangeReader};
 pub use explain::{CueFound, CueUse, Explanation};
+pub use overrides::{AssessorOverride, OverrideError, OverrideRecord};
 pub use review::ReviewNote;
 pub use rubric::{
     Band, BaseRubric, Behaviour, CompileLimits, Criterion, Lexicon, Rubric, RubricError,
@@ -43,6 +47,6 @@ pub use rubric::{
 };
 pub use scenario::{Scenario, ScenarioError};
 pub use score::{
-    Assessment, AssessorOverride, BehaviourResult, CriterionResult, Outcome, Overall,
-    OverrideError, OverrideRecord, RubricRef, Scorer, TranscriptView,
+    Assessment, BehaviourResult, CriterionResult, Outcome, Overall, RubricRef, Scorer,
+    TranscriptView,
 };

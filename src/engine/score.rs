@@ -1,7 +1,9 @@
 //! Scoring: a compiled rubric applied to a transcript gives an [`Assessment`].
 
 use super::analysis::Analysis;
+use super::audit::Audit;
 use super::evidence::{Evidence, Polarity, RuleKind};
+use super::overrides::OverrideRecord;
 use super::rubric::{Criterion, Rubric};
 use super::rules::{Evaluator, RuleOutcome};
 use crate::transcript::{ParseReport, Transcript, Turn};
@@ -43,52 +45,6 @@ impl Outcome {
             Outcome::NotApplicable => "Not applicable",
         }
     }
-}
-
-/// An assessor's judgement that replaces the system's outcome of one criterion.
-/// The system's own outcome, score and evidence stay in the record beside it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssessorOverride {
-    /// The criterion id.
-    pub criterion: String,
-    /// The outcome that replaces the system's.
-    pub outcome: Outcome,
-    /// Why the assessor disagrees with the system: required, so that the record
-    /// explains itself to a moderator.
-    pub comment: String,
-}
-
-/// Why a set of overrides cannot be applied. Messages name criterion ids and
-/// positions only: comments are the assessor's words about a learner.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum OverrideError {
-    /// The override names a criterion the rubric does not have.
-    #[error("override {index}: the rubric has no criterion `{criterion}`: use one of {known}")]
-    UnknownCriterion {
-        /// 1-based position of the override in the list.
-        index: usize,
-        /// The criterion id it names.
-        criterion: String,
-        /// The rubric's criterion ids, comma-separated.
-        known: String,
-    },
-    /// The override gives no comment.
-    #[error("override {index} (`{criterion}`): a comment saying why is required")]
-    MissingComment {
-        /// 1-based position of the override in the list.
-        index: usize,
-        /// The criterion id it names.
-        criterion: String,
-    },
-    /// A criterion is overridden more than once.
-    #[error("override {index}: criterion `{criterion}` is overridden twice")]
-    Duplicate {
-        /// 1-based position of the second override in the list.
-        index: usize,
-        /// The criterion id both name.
-        criterion: String,
-    },
 }
 
 /// Which rubric produced a result.
@@ -207,21 +163,10 @@ fn held_back(
 }
 
 /// The rubric's feedback, when `outcome` calls for it.
-fn feedback_for(criterion: &Criterion, outcome: Outcome) -> Option<String> {
+pub(super) fn feedback_for(criterion: &Criterion, outcome: Outcome) -> Option<String> {
     matches!(outcome, Outcome::NotMet | Outcome::PartiallyMet)
         .then(|| criterion.feedback.clone())
         .flatten()
-}
-
-/// An override as kept in the assessment, next to the system's outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct OverrideRecord {
-    /// The assessor's outcome.
-    pub outcome: Outcome,
-    /// The score the criterion carries into `overall_after_overrides`.
-    pub score: Option<f64>,
-    /// Why the assessor disagrees with the system.
-    pub comment: String,
 }
 
 impl CriterionResult {
@@ -276,6 +221,11 @@ pub struct Overall {
 pub struct Assessment {
     /// The rubric that produced the assessment.
     pub rubric: RubricRef,
+    /// Whose role-play, on what day, which transcript and which rolemark: what
+    /// an awarding body files. Always present in what the service and the
+    /// command line return (library callers add it with `with_audit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit: Option<Audit>,
     /// The system's judgement, before any assessor override.
     pub overall: Overall,
     /// The judgement once the assessor's overrides are applied; present only
@@ -309,6 +259,13 @@ impl Assessment {
         self.input = Some(report);
         self
     }
+
+    /// Records whose assessment it is and of which transcript; the scorer sees
+    /// only the parsed transcript, so the caller that received it says.
+    pub fn with_audit(mut self, audit: Audit) -> Assessment {
+        self.audit = Some(audit);
+        self
+    }
 }
 
 /// The transcript as scored, so that evidence turn indices can be looked up.
@@ -321,12 +278,12 @@ pub struct TranscriptView {
 /// Scores transcripts against one compiled rubric. Cheap to share across threads.
 #[derive(Debug, Clone, Copy)]
 pub struct Scorer<'r> {
-    rubric: &'r Rubric,
+    pub(super) rubric: &'r Rubric,
     include_transcript: bool,
     scenario: Option<&'r super::Scenario>,
 }
 
-fn round(value: f64) -> f64 {
+pub(super) fn round(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
 }
 
@@ -410,6 +367,7 @@ impl<'r> Scorer<'r> {
                 sha256: rubric.sha256.clone(),
                 extends: rubric.extends.clone(),
             },
+            audit: None,
             overall,
             overall_after_overrides: None,
             review,
@@ -551,70 +509,7 @@ impl<'r> Scorer<'r> {
         }
     }
 
-    /// Records the assessor's overrides next to the system's outcomes and grades
-    /// the assessment again with them. An overridden criterion scores 1 when met,
-    /// 0 when not met, its own score when the system also found it partially met
-    /// (else the middle of the rubric's partially-met range), and drops out of the
-    /// weighted mean when not applicable.
-    pub fn apply_overrides(
-        &self,
-        mut assessment: Assessment,
-        overrides: &[AssessorOverride],
-    ) -> Result<Assessment, OverrideError> {
-        if overrides.is_empty() {
-            return Ok(assessment);
-        }
-        let scoring = &self.rubric.scoring;
-        let mut graded = assessment.criteria.clone();
-        for (position, given) in overrides.iter().enumerate() {
-            let index = position + 1;
-            let Some(at) = graded.iter().position(|c| c.id == given.criterion) else {
-                let known: Vec<&str> = graded.iter().map(|c| c.id.as_str()).collect();
-                return Err(OverrideError::UnknownCriterion {
-                    index,
-                    criterion: given.criterion.clone(),
-                    known: known.join(", "),
-                });
-            };
-            if given.comment.trim().is_empty() {
-                return Err(OverrideError::MissingComment {
-                    index,
-                    criterion: given.criterion.clone(),
-                });
-            }
-            if assessment.criteria[at].assessor_override.is_some() {
-                return Err(OverrideError::Duplicate {
-                    index,
-                    criterion: given.criterion.clone(),
-                });
-            }
-            let criterion = &mut graded[at];
-            criterion.score = match given.outcome {
-                Outcome::Met => Some(1.0),
-                Outcome::NotMet => Some(0.0),
-                Outcome::NotApplicable => None,
-                Outcome::PartiallyMet if criterion.outcome == Outcome::PartiallyMet => {
-                    criterion.score
-                }
-                Outcome::PartiallyMet => {
-                    Some(round((scoring.partially_met_at + scoring.met_at) / 2.0))
-                }
-            };
-            criterion.outcome = given.outcome;
-            assessment.criteria[at].feedback =
-                feedback_for(&self.rubric.criteria[at], given.outcome);
-            assessment.criteria[at].assessor_override = Some(OverrideRecord {
-                outcome: given.outcome,
-                score: criterion.score,
-                comment: given.comment.clone(),
-            });
-        }
-        assessment.overall_after_overrides =
-            Some(self.overall(&graded, assessment.overall.red_flags));
-        Ok(assessment)
-    }
-
-    fn overall(&self, criteria: &[CriterionResult], red_flags: usize) -> Overall {
+    pub(super) fn overall(&self, criteria: &[CriterionResult], red_flags: usize) -> Overall {
         let scoring = &self.rubric.scoring;
         let (weighted, weights) = criteria
             .iter()

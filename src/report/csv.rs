@@ -1,11 +1,14 @@
-//! CSV for spreadsheets: one row per transcript per criterion.
+//! CSV for spreadsheets: one row per transcript per criterion. `learner` is
+//! the learner's speaker label(s), `learner_id` the id in the centre's records;
+//! `assessor` and `assessor_at` say who overrode a criterion and when.
 
 use super::learner_names;
 use crate::engine::{Assessment, CriterionResult, Overall, Polarity};
 
-const HEADER: [&str; 24] = [
+const HEADER: [&str; 27] = [
     "file",
     "learner",
+    "learner_id",
     "rubric_id",
     "rubric_version",
     "rubric_sha256",
@@ -17,6 +20,8 @@ const HEADER: [&str; 24] = [
     "score",
     "assessor_outcome",
     "assessor_comment",
+    "assessor",
+    "assessor_at",
     "evidence_for",
     "evidence_against",
     "evidence_turns",
@@ -103,14 +108,25 @@ fn criterion_row(
             format!("[turn {}{mark}] {}", e.quote.turn, e.quote.quote)
         })
         .collect();
-    let (assessor_outcome, assessor_comment) = match &c.assessor_override {
-        Some(o) => (o.outcome.as_str().to_owned(), o.comment.clone()),
-        None => (String::new(), String::new()),
+    let (assessor_outcome, assessor_comment, assessor, assessor_at) = match &c.assessor_override {
+        Some(o) => (
+            o.outcome.as_str().to_owned(),
+            o.comment.clone(),
+            o.assessor.clone(),
+            o.at.clone().unwrap_or_default(),
+        ),
+        None => Default::default(),
     };
+    let learner_id = assessment
+        .audit
+        .as_ref()
+        .and_then(|a| a.learner_id.clone())
+        .unwrap_or_default();
     let turns: Vec<String> = turns.iter().map(ToString::to_string).collect();
     vec![
         file.to_owned(),
         learner.to_owned(),
+        learner_id,
         r.id.clone(),
         r.version.clone(),
         r.sha256.clone(),
@@ -122,6 +138,8 @@ fn criterion_row(
         c.score.map(|s| s.to_string()).unwrap_or_default(),
         assessor_outcome,
         assessor_comment,
+        assessor,
+        assessor_at,
         count(Polarity::For).to_string(),
         count(Polarity::Against).to_string(),
         turns.join(" "),

@@ -85,6 +85,8 @@ fn criterion_block(c: &CriterionResult) -> Markup {
                 div.override {
                     p { strong { "Assessor override: " } (o.outcome.label())
                         " (the system found: " (c.outcome.label()) ")" }
+                    p.by { "By " (o.assessor)
+                        @if let Some(at) = &o.at { " at " time datetime=(at) { (at) } } }
                     p { "Comment: " (o.comment) }
                 }
             }
@@ -121,6 +123,19 @@ pub fn render_html(assessment: &Assessment, context: &ReportContext) -> String {
     } else {
         learners.join(", ")
     };
+    let audit = assessment.audit.as_ref();
+    let mut assessors: Vec<&str> = Vec::new();
+    let mut overridden = 0;
+    for o in assessment
+        .criteria
+        .iter()
+        .filter_map(|c| c.assessor_override.as_ref())
+    {
+        overridden += 1;
+        if !assessors.contains(&o.assessor.as_str()) {
+            assessors.push(&o.assessor);
+        }
+    }
     let behaviours: Vec<_> = assessment
         .customer_behaviour
         .iter()
@@ -144,10 +159,15 @@ pub fn render_html(assessment: &Assessment, context: &ReportContext) -> String {
                     table.meta {
                         tbody {
                             tr { th scope="row" { "Learner" } td { (learner) } }
-                            @if let Some(id) = &context.learner_id {
+                            @if let Some(id) = audit.and_then(|a| a.learner_id.as_ref()) {
                                 tr { th scope="row" { "Learner id" } td { (id) } }
                             }
-                            tr { th scope="row" { "Date" } td { (context.date) } }
+                            tr { th scope="row" { "Date" } td {
+                                (context.date)
+                                @if audit.is_some_and(|a| a.date.is_none()) {
+                                    " (the day of this report: no assessment date was given)"
+                                }
+                            } }
                             @if let Some(source) = &context.source {
                                 tr { th scope="row" { "Transcript" } td { (source) } }
                             }
@@ -158,11 +178,20 @@ pub fn render_html(assessment: &Assessment, context: &ReportContext) -> String {
                                     @if let Some(guess) = &input.roles_guessed { "; roles guessed: " (guess.reason) }
                                 } }
                             }
-                            @if let Some(digest) = &context.transcript_sha256 {
-                                tr { th scope="row" { "Transcript sha256" } td { code.hash { (digest) } } }
+                            @if let Some(audit) = audit {
+                                tr { th scope="row" { "Transcript sha256" } td { code.hash { (audit.transcript_sha256) } } }
                             }
-                            tr { th scope="row" { "Rubric" } td { (r.title) " (" code { (r.id) } ", version " (r.version) ")" } }
+                            tr { th scope="row" { "Rubric" } td { (r.title) " (" code { (r.id) "@" (r.version) } ")" } }
                             tr { th scope="row" { "Rubric sha256" } td { code.hash { (r.sha256) } } }
+                            @if let Some(audit) = audit {
+                                tr { th scope="row" { "Scored by" } td { "rolemark " (audit.rolemark_version) } }
+                            }
+                            @if !assessors.is_empty() {
+                                tr { th scope="row" { "Assessor overrides" } td {
+                                    (overridden) " " (if overridden == 1 { "criterion" } else { "criteria" })
+                                    ", by " (assessors.join(", "))
+                                } }
+                            }
                         }
                     }
                     @if let Some(scenario) = &assessment.scenario {

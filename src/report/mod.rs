@@ -18,18 +18,15 @@ pub use xapi::{
 use crate::engine::{Assessment, Evidence};
 use crate::transcript::Role;
 
-/// What a report says about the occasion that the assessment alone does not know.
+/// What a report says that the assessment alone does not know. Whose
+/// assessment it is and of which transcript is in the assessment's `audit`.
 #[derive(Debug, Clone, Default)]
 pub struct ReportContext {
     /// Where the transcript came from (a file name), when known.
     pub source: Option<String>,
-    /// The learner's id in the centre's records (candidate or enrolment number).
-    pub learner_id: Option<String>,
-    /// The day of the assessment, `YYYY-MM-DD`.
+    /// The day to print, `YYYY-MM-DD`: the audit's date when the request gave
+    /// one, else the day the report is made.
     pub date: String,
-    /// sha256 of the transcript as received, so a record can be matched to its
-    /// transcript without keeping the transcript.
-    pub transcript_sha256: Option<String>,
 }
 
 /// Today's date in UTC, `YYYY-MM-DD`: the default assessment date.
@@ -55,11 +52,10 @@ pub fn parse_date(value: &str) -> Result<String, InvalidDate> {
 #[error("the date should be a real day written YYYY-MM-DD, e.g. 2026-11-27")]
 pub struct InvalidDate;
 
-/// sha256 of a transcript's text, hex.
+/// sha256 of a transcript's text, hex: the assessment's
+/// `audit.transcript_sha256`.
 pub fn transcript_digest(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::engine::sha256_hex(text.as_bytes())
 }
 
 /// `mm:ss` from the start of the recording (`h:mm:ss` past an hour).

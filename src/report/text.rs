@@ -44,6 +44,12 @@ fn evidence_line(e: &Evidence) -> String {
     line
 }
 
+/// The first twelve hex digits of a sha256: enough to tell records apart at a
+/// glance; the JSON and the HTML report carry it whole.
+fn short(sha256: &str) -> &str {
+    &sha256[..12.min(sha256.len())]
+}
+
 /// Renders the assessment as plain text, one block per criterion.
 pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
     let mut out = String::new();
@@ -52,13 +58,27 @@ pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
     if let Some(source) = source {
         let _ = writeln!(out, "Transcript: {source}");
     }
+    if let Some(audit) = &assessment.audit {
+        if let Some(id) = &audit.learner_id {
+            let _ = writeln!(out, "Learner id: {id}");
+        }
+        if let Some(date) = &audit.date {
+            let _ = writeln!(out, "Date: {date}");
+        }
+        let _ = writeln!(
+            out,
+            "Transcript sha256: {} (rolemark {})",
+            short(&audit.transcript_sha256),
+            audit.rolemark_version
+        );
+    }
     let _ = writeln!(
         out,
-        "Rubric: {} ({} {}, sha256 {})",
+        "Rubric: {} ({}@{}, sha256 {})",
         r.title,
         r.id,
         r.version,
-        &r.sha256[..12.min(r.sha256.len())]
+        short(&r.sha256)
     );
     if let Some(input) = &assessment.input {
         let _ = writeln!(
@@ -143,11 +163,16 @@ pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
             c.weight
         );
         if let Some(o) = &c.assessor_override {
+            let at =
+                o.at.as_deref()
+                    .map(|at| format!(" at {at}"))
+                    .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    assessor override: {} ({})",
+                "    assessor override: {} ({}), by {}{at}",
                 outcome_label(o.outcome),
-                o.comment
+                o.comment,
+                o.assessor
             );
         }
         for e in &c.evidence {

@@ -125,6 +125,12 @@ pub fn statements(assessment: &Assessment, context: &XapiContext) -> Vec<Value> 
             context.extension("transcript-sha256"),
             json!(context.transcript_sha256),
         );
+        if let Some(audit) = &assessment.audit {
+            extensions.insert(
+                context.extension("rolemark-version"),
+                json!(audit.rolemark_version),
+            );
+        }
         let mut value = json!({
             "registration": context.uuid(assessment, "registration"),
             "language": "en-GB",
@@ -137,8 +143,17 @@ pub fn statements(assessment: &Assessment, context: &XapiContext) -> Vec<Value> 
         }
         value
     };
-    // The LRS stamps `timestamp` and `stored` when it receives them.
+    let timestamp = assessment
+        .audit
+        .as_ref()
+        .and_then(|a| a.date.as_deref())
+        .map(start_of_day);
+    // Without a date the LRS stamps `timestamp` with the time it receives them;
+    // it always stamps `stored`.
     let finish = |mut statement: Value| {
+        if let Some(timestamp) = &timestamp {
+            statement["timestamp"] = json!(timestamp);
+        }
         statement["version"] = json!(XAPI_VERSION);
         statement
     };
@@ -179,6 +194,13 @@ pub fn statements(assessment: &Assessment, context: &XapiContext) -> Vec<Value> 
     out
 }
 
+/// A statement `timestamp` (when the experience happened) for an assessment
+/// day: the record knows the day, not the hour, so the start of the day in
+/// UTC, as the full date-time that xAPI and learning record stores require.
+fn start_of_day(date: &str) -> String {
+    format!("{date}T00:00:00Z")
+}
+
 /// The criterion as an activity; the standards it evidences go in an extension
 /// so that an e-portfolio can file the statement under them.
 fn criterion_definition(c: &CriterionResult, context: &XapiContext) -> Value {
@@ -212,7 +234,12 @@ fn criterion_result(c: &CriterionResult, assessment: &Assessment, context: &Xapi
     }
     if let Some(o) = &c.assessor_override {
         // xAPI forbids null values, so a missing score is left out.
-        let mut record = json!({ "system_outcome": c.outcome, "comment": o.comment });
+        let mut record = json!({
+            "system_outcome": c.outcome, "comment": o.comment, "assessor": o.assessor,
+        });
+        if let Some(at) = &o.at {
+            record["at"] = json!(at);
+        }
         if let Some(score) = c.score {
             record["system_score"] = json!(score);
         }

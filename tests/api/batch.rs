@@ -453,8 +453,11 @@ fn cli_batch_and_http_batch_give_byte_identical_results_for_the_same_lines() {
         "id": "override",
         "rubric": "challenging-customers",
         "transcript_text": short_roleplay("o"),
+        // Timed by the client: an untimed override takes the time of scoring,
+        // which two processes need not share.
         "overrides": [
-            {"criterion": "empathy", "outcome": "not_met", "comment": "Empathy only after the fix."}
+            {"criterion": "empathy", "outcome": "not_met", "comment": "Empathy only after the fix.",
+             "assessor": "AS-0107", "at": "2026-11-27T14:05:00Z"}
         ],
     });
     let roles_line = json!({
@@ -469,7 +472,7 @@ fn cli_batch_and_http_batch_give_byte_identical_results_for_the_same_lines() {
         roles_line.to_string(),
         line("heat", "h"),
         json!({"id": "bad-override", "rubric": "heat", "transcript_text": short_roleplay("x"),
-               "overrides": [{"criterion": "nope", "outcome": "met", "comment": "?"}]})
+               "overrides": [{"criterion": "nope", "outcome": "met", "comment": "?", "assessor": "AS-0107"}]})
         .to_string(),
         json!({"id": "unknown", "rubric": "nope", "transcript_text": short_roleplay("u")})
             .to_string(),
@@ -487,7 +490,20 @@ fn cli_batch_and_http_batch_give_byte_identical_results_for_the_same_lines() {
         results[0]["assessment"]["scenario"]["organisation"],
         "Northway Energy"
     );
+    let audit = &results[0]["assessment"]["audit"];
+    assert_eq!(audit["learner_id"], "C-1042");
+    assert_eq!(audit["date"], "2026-11-27");
+    assert_eq!(audit["rolemark_version"], env!("CARGO_PKG_VERSION"));
     assert!(results[1]["assessment"]["overall_after_overrides"].is_object());
+    let empathy = results[1]["assessment"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "empathy")
+        .unwrap()
+        .clone();
+    assert_eq!(empathy["assessor_override"]["assessor"], "AS-0107");
+    assert_eq!(empathy["assessor_override"]["at"], "2026-11-27T14:05:00Z");
     assert_eq!(results[4]["error"]["code"], "invalid-override");
     assert_eq!(results[5]["error"]["code"], "unknown-rubric");
     assert_eq!(results[6]["error"]["code"], "invalid-json");

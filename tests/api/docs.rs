@@ -118,3 +118,68 @@ fn the_committed_openapi_document_matches_the_code() {
         );
     }
 }
+
+/// The record fields an awarding body files are in the published schema: the
+/// assessment's `audit`, and who overrode a criterion and when.
+#[test]
+fn the_openapi_document_describes_the_audit_record_and_who_overrode_when() {
+    let document = spawn_app().get("/openapi.json").json();
+    let schemas = &document["components"]["schemas"];
+    let properties = |schema: &str| -> Vec<String> {
+        let found = schemas[schema]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no properties in schema {schema}"));
+        found.keys().cloned().collect()
+    };
+    let required = |schema: &str| -> Vec<String> {
+        schemas[schema]["required"]
+            .as_array()
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|n| n.as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let has = |names: Vec<String>, name: &str| names.iter().any(|n| n == name);
+
+    assert!(
+        schemas["Assessment"]["properties"]["audit"]
+            .to_string()
+            .contains("#/components/schemas/Audit"),
+        "{}",
+        schemas["Assessment"]["properties"]["audit"]
+    );
+    for field in [
+        "learner_id",
+        "date",
+        "transcript_sha256",
+        "rolemark_version",
+    ] {
+        assert!(has(properties("Audit"), field), "Audit.{field}");
+    }
+    for field in ["transcript_sha256", "rolemark_version"] {
+        assert!(has(required("Audit"), field), "Audit.{field} is required");
+    }
+    for field in ["assessor", "at"] {
+        assert!(
+            has(properties("AssessorOverride"), field),
+            "AssessorOverride.{field}"
+        );
+        assert!(
+            has(properties("OverrideRecord"), field),
+            "OverrideRecord.{field}"
+        );
+    }
+    // A client that leaves the assessor out is refused, so the schema says so.
+    assert!(has(required("AssessorOverride"), "assessor"));
+    assert!(!has(required("AssessorOverride"), "at"));
+    assert!(has(required("OverrideRecord"), "assessor"));
+    for field in ["learner_id", "date", "overrides"] {
+        assert!(
+            has(properties("ScoreRequest"), field),
+            "ScoreRequest.{field}"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! Each test spawns its own server (its own actix `System` on a background thread),
 //! so tests share no state: counters, caches and limits are the test's own.
 
-use rolemark::engine::{Rubric, Scorer};
+use rolemark::engine::{Audit, Rubric, Scorer};
 use rolemark::http::{Application, Limits, ServeConfig};
 use rolemark::rubrics::Registry;
 use rolemark::transcript::{self, Format, ParseOptions, Role, RoleHints};
@@ -332,8 +332,12 @@ pub fn engine_json_with(
     if !include_transcript {
         scorer = scorer.without_transcript();
     }
-    serde_json::to_string(&scorer.score(&transcript).with_input(report))
-        .expect("assessment serialises")
+    // The service records the transcript as it was sent: `input` here.
+    let assessment = scorer
+        .score(&transcript)
+        .with_input(report)
+        .with_audit(Audit::of_transcript(input));
+    serde_json::to_string(&assessment).expect("assessment serialises")
 }
 
 /// [`engine_json_with`] for an embedded rubric.

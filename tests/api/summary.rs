@@ -49,10 +49,10 @@ fn cohort_body() -> String {
         json!({"id": "a", "learner_id": "C-0001", "rubric": "heat", "transcript_text": short_roleplay("a"), "include_transcript": false}),
         json!({"id": "b", "rubric": "challenging-customers", "transcript_text": short_roleplay("b")}),
         json!({"id": "c", "rubric": "heat", "transcript_text": "Customer: Hello.\nAgent: Hi.",
-            "overrides": [{"criterion": "hear", "outcome": "met", "comment": "Listened in silence."}]}),
+            "overrides": [{"criterion": "hear", "outcome": "met", "comment": "Listened in silence.", "assessor": "A. Assessor"}]}),
         json!({"id": "d", "learner_id": "C-0004", "rubric_source": THIN_EVIDENCE, "transcript_text": HELD_DOWN}),
         json!({"id": "e", "learner_id": "C-0005", "rubric_source": THIN_EVIDENCE, "transcript_text": HELD_DOWN,
-            "overrides": [{"criterion": "empathy", "outcome": "met", "comment": "Heard on the recording."}]}),
+            "overrides": [{"criterion": "empathy", "outcome": "met", "comment": "Heard on the recording.", "assessor": "A. Assessor"}]}),
         json!({"id": "f", "rubric": "nope", "transcript_text": short_roleplay("f")}),
         json!({"id": "g", "rubric": "heat", "transcript": {"turns": []}}),
     ]

@@ -180,7 +180,7 @@ test("evidence is reachable by keyboard and takes the reader to its turn", async
   await context.close();
 });
 
-test("an override needs a comment, shows as such, and is kept in both downloads", async () => {
+test("an override needs a comment and an assessor, shows as such, and is kept in both downloads", async () => {
   const { context, page } = await openPage();
   await scoreFixture(page);
   const expected = await serviceAssessment();
@@ -196,9 +196,15 @@ test("an override needs a comment, shows as such, and is kept in both downloads"
   const comment = "Apologised, but only after arguing with the customer.";
   await card.locator("textarea").fill(comment);
   await card.locator("button.apply-override").click();
+  assert.match(await card.locator(".form-error").textContent(), /assessor/);
+  assert.equal(await page.locator(".override-note").count(), 0);
+
+  const assessor = "A. Assessor (AS-0107)";
+  await page.fill("#assessor", assessor);
+  await card.locator("button.apply-override").click();
   await page.waitForSelector(`#criterion-${target.id} .override-note`);
   const note = await page.textContent(`#criterion-${target.id} .override-note`);
-  assert.ok(note.includes("Not met") && note.includes(comment), note);
+  assert.ok(note.includes("Not met") && note.includes(comment) && note.includes(assessor), note);
   assert.equal(await page.textContent(`#criterion-${target.id} .outcome`), "Not met");
   assert.ok((await page.textContent("#overall")).includes("With your overrides"));
 
@@ -206,15 +212,18 @@ test("an override needs a comment, shows as such, and is kept in both downloads"
   const record = JSON.parse(readFileSync(await jsonDownload.path(), "utf8"));
   const kept = record.criteria.find((c) => c.id === target.id);
   assert.equal(kept.outcome, target.outcome, "the system's outcome stays in the record");
-  assert.deepEqual({ outcome: kept.assessor_override.outcome, comment: kept.assessor_override.comment },
-    { outcome: "not_met", comment });
+  assert.deepEqual({ outcome: kept.assessor_override.outcome, comment: kept.assessor_override.comment,
+    assessor: kept.assessor_override.assessor }, { outcome: "not_met", comment, assessor });
+  assert.match(kept.assessor_override.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
   assert.ok(record.overall_after_overrides, "the record grades with the override");
+  assert.equal(record.audit.transcript_sha256.length, 64);
 
   const [reportDownload] = await Promise.all([page.waitForEvent("download"), page.click("#download-report")]);
   const reportPath = path.join(artifacts, "report.html");
   await reportDownload.saveAs(reportPath);
   const report = readFileSync(reportPath, "utf8");
   assert.ok(report.includes("Assessor override") && report.includes(comment));
+  assert.ok(report.includes(kept.assessor_override.at), "the report shows the time the record has");
   assert.ok(report.includes(expected.rubric.sha256));
 
   const reportPage = await context.newPage();
@@ -241,11 +250,13 @@ test("xAPI statements from the service pass Learning Locker's statement validati
       transcript_text: readFileSync(fixture, "utf8"),
       roles: { "Priya Shah": "learner", "Mr. Davis": "customer" },
       learner_id: "candidate-0042",
+      date: "2026-11-27",
     }),
   });
   assert.equal(response.status, 200);
   const statements = await response.json();
   assert.equal(statements.length, 13, "twelve criteria and the whole assessment");
+  assert.ok(statements.every((s) => s.timestamp === "2026-11-27T00:00:00Z"), "dated statements carry a timestamp");
   for (const statement of statements) {
     assert.deepEqual(validateStatement(statement), [], JSON.stringify(statement.object.id));
   }
@@ -265,5 +276,46 @@ test("when the service is unsure who the learner is, the roles step opens with i
   // Confirming the guess scores with it.
   await page.click("#rescore");
   await page.waitForSelector("#results:not([hidden]) .criterion");
+  await context.close();
+});
+
+test("the printed report keeps every digit of evidence numbers of ten and above", async () => {
+  // A role-play with more than ten pieces of evidence for one criterion.
+  const lines = [];
+  for (let i = 0; i < 14; i += 1) {
+    lines.push(`Customer: Question ${i}, where is my refund?`);
+    lines.push(`Agent: I'm so sorry, can I ask when you ordered it, item ${i}?`);
+  }
+  const response = await fetch(`${base}/v1/score`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "text/html" },
+    body: JSON.stringify({ rubric: "challenging-customers", transcript_text: lines.join("\n") }),
+  });
+  assert.equal(response.status, 200);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setContent(await response.text());
+  await page.emulateMedia({ media: "print" });
+  const clipped = await page.evaluate(() => {
+    const probe = document.createElement("span");
+    probe.style.position = "absolute";
+    const failures = [];
+    for (const list of document.querySelectorAll("ol.evidence-list")) {
+      const items = list.querySelectorAll(":scope > li");
+      if (items.length < 10) continue;
+      const tenth = items[9];
+      probe.style.font = getComputedStyle(tenth).font;
+      probe.textContent = `${items.length}. `;
+      document.body.appendChild(probe);
+      const markerWidth = probe.getBoundingClientRect().width;
+      probe.remove();
+      // The marker sits left of the item's box: it must not run off the page.
+      const room = tenth.getBoundingClientRect().left - document.documentElement.getBoundingClientRect().left;
+      if (room < markerWidth) failures.push({ room, markerWidth });
+    }
+    return { failures, lists: document.querySelectorAll("ol.evidence-list").length };
+  });
+  assert.ok(clipped.lists > 0, "the report lists evidence");
+  assert.deepEqual(clipped.failures, []);
   await context.close();
 });

@@ -35,6 +35,11 @@ pub fn xapi_violations(statement: &Value) -> Vec<String> {
         Some(id) if !is_uuid(id) => broken.push("statement.id is not a UUID".into()),
         _ => {}
     }
+    if let Some(timestamp) = fields.get("timestamp") {
+        if !timestamp.as_str().is_some_and(is_timestamp) {
+            broken.push("statement.timestamp is not an ISO 8601 date-time with its offset".into());
+        }
+    }
     if let Some(version) = fields.get("version") {
         if !version.as_str().is_some_and(|v| v.starts_with("1.0.")) {
             broken.push("statement.version does not start with 1.0.".into());
@@ -83,6 +88,12 @@ fn no_nulls(value: &Value, at: &str, broken: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+/// A date and time of day with an offset (`Z` or `±hh:mm`), as LRSs take a
+/// timestamp; a bare date is ISO 8601 too but no statement timestamp.
+fn is_timestamp(text: &str) -> bool {
+    text.contains('T') && text.parse::<jiff::Timestamp>().is_ok()
 }
 
 fn is_uuid(value: &Value) -> bool {

@@ -13,7 +13,7 @@ const ROLES = ["learner", "customer", "other"];
 const state = {
   assessment: null,
   roles: null,        // speaker -> role, once the assessor has confirmed or changed them
-  overrides: new Map(), // criterion id -> { outcome, comment }
+  overrides: new Map(), // criterion id -> { outcome, comment, assessor, at }
   request: null,      // the last score request, re-sent for downloads
 };
 
@@ -135,8 +135,10 @@ function scoreRequest() {
   const learnerId = $("learner-id").value.trim();
   if (learnerId) request.learner_id = learnerId;
   if (state.overrides.size > 0) {
+    // Each keeps the time it was applied, so a re-sent request (the report
+    // download) records the same override as the record on screen.
     request.overrides = [...state.overrides].map(([criterion, o]) =>
-      ({ criterion, outcome: o.outcome, comment: o.comment }));
+      ({ criterion, outcome: o.outcome, comment: o.comment, assessor: o.assessor, at: o.at }));
   }
   return request;
 }
@@ -325,7 +327,15 @@ function overrideForm(criterion) {
       comment.focus();
       return;
     }
-    state.overrides.set(id, { outcome: outcome.value, comment: comment.value.trim() });
+    const assessor = $("assessor").value.trim();
+    if (!assessor) {
+      message.textContent = "Enter your name or assessor id under “Assessor name or id”: an override records who made it.";
+      $("assessor").focus();
+      return;
+    }
+    state.overrides.set(id, {
+      outcome: outcome.value, comment: comment.value.trim(), assessor, at: new Date().toISOString(),
+    });
     score().then(() => focusCriterion(id));
   };
   const remove = () => {
@@ -355,7 +365,8 @@ function renderCriteria(assessment) {
       }),
       c.assessor_override ? element("p", { class: "override-note" },
         element("strong", { text: "Overridden by the assessor: " }),
-        `${OUTCOME_LABELS[c.assessor_override.outcome]} (rolemark found: ${OUTCOME_LABELS[c.outcome]}). `,
+        `${OUTCOME_LABELS[c.assessor_override.outcome]} (rolemark found: ${OUTCOME_LABELS[c.outcome]}), `,
+        `by ${c.assessor_override.assessor}${c.assessor_override.at ? ` at ${c.assessor_override.at}` : ""}. `,
         `Comment: ${c.assessor_override.comment}`) : null,
       c.marking_points.length ? element("details", {},
         element("summary", { text: "Marking points" }),

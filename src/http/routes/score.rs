@@ -8,8 +8,8 @@ use crate::assess::{
 use crate::assess::{TranscriptInput, TurnInput};
 use crate::engine::Assessment;
 use crate::engine::{
-    AssessorOverride, BehaviourResult, CriterionResult, Evidence, Outcome, Overall, OverrideRecord,
-    Polarity, Quote, RubricRef, Scenario, TranscriptView,
+    AssessorOverride, Audit, BehaviourResult, CriterionResult, Evidence, Outcome, Overall,
+    OverrideRecord, Polarity, Quote, RubricRef, Scenario, TranscriptView,
 };
 use crate::http::body::{is_json, media_type, read_body, refuse_unread};
 use crate::http::responses;
@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         TranscriptInput,
         TurnInput,
         Assessment,
+        Audit,
         Overall,
         RubricRef,
         BehaviourResult,
@@ -73,9 +74,11 @@ pub struct RawScoreQuery {
     /// Keep every caption cue or segment as its own turn (default false: consecutive
     /// cues of one speaker merge into one turn).
     keep_cues: Option<bool>,
-    /// The learner's id in your records, for the printable report and xAPI.
+    /// The learner's id in your records: kept in the assessment's `audit`, and
+    /// the actor of xAPI statements.
     learner_id: Option<String>,
-    /// The day of the assessment, `YYYY-MM-DD`, for the printable report.
+    /// The day of the assessment, `YYYY-MM-DD`: kept in the assessment's
+    /// `audit`, and the `timestamp` of xAPI statements.
     date: Option<String>,
 }
 

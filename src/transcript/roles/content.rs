@@ -65,8 +65,11 @@ pub fn greeting_signal(text: &str) -> Option<&'static str> {
             && !before.trim().is_empty()
             && (after.is_empty() || after.starts_with(['.', ',', '!', ';', '-', '–', '—']))
     });
-    speaking.then_some("… speaking")
+    speaking.then_some(SPEAKING)
 }
+
+/// The greeting signal of a name followed by "speaking".
+const SPEAKING: &str = "… speaking";
 
 /// Turns read for role signals: who is who shows in the opening exchanges, and
 /// a bound keeps a long transcript's guess cheap.
@@ -76,8 +79,10 @@ const SIGNAL_CHARS: usize = 600;
 
 /// Weight of a service greeting that opens the speaker's first turn.
 const OPENING_GREETING: u32 = 3;
-/// Agreeing evidence needed, in weight, over the disagreeing, to guess.
-const MIN_MARGIN: u32 = 3;
+/// Agreeing evidence needed, in weight, over the disagreeing, to guess: two
+/// (one firm sign, or two weak ones, all pointing one way); one weak sign is
+/// never enough.
+const MIN_MARGIN: u32 = 2;
 /// Share of all role evidence that must agree with a guess.
 const MIN_CONFIDENCE: f64 = 0.75;
 
@@ -89,6 +94,20 @@ const STAFF_ACTS: &[(&str, u32)] = &[
     ("what can i do for you", 1),
     ("thank you for calling", 2),
     ("thanks for calling", 2),
+    ("thanks for messaging", 2),
+    ("thank you for messaging", 2),
+    ("thanks for getting in touch", 2),
+    ("thank you for getting in touch", 2),
+    ("thanks for coming in", 2),
+    ("thanks for joining", 1),
+    ("returning your call", 2),
+    ("you left a message", 2),
+    ("you rang earlier", 2),
+    ("you rang us", 2),
+    ("you called us", 2),
+    ("you reported", 1),
+    ("you've been in touch", 1),
+    ("you contacted us", 1),
     ("thank you for contacting", 2),
     ("thank you for holding", 2),
     ("thanks for holding", 2),
@@ -203,6 +222,20 @@ const STAFF_ACTS: &[(&str, u32)] = &[
     ("i've raised", 1),
     ("your reference is", 1),
     ("i'll sort", 1),
+    ("is that right", 1),
+    ("is that correct", 1),
+    ("you'll get", 1),
+    ("you'll receive", 1),
+    ("you should get", 1),
+    ("two options", 1),
+    ("couple of options", 1),
+    ("on us", 1),
+    ("i'll get someone", 1),
+    ("i'll send someone", 1),
+    ("i can send", 1),
+    ("we can send", 1),
+    ("i'll email you", 1),
+    ("i'll text you", 1),
     ("i'm on it", 1),
     ("i'll get that sorted", 1),
     ("i'll get this sorted", 1),
@@ -348,6 +381,22 @@ const CUSTOMER_ACTS: &[(&str, u32)] = &[
     ("i've emailed", 1),
     ("i emailed", 1),
     ("i've just had", 1),
+    ("thanks for calling back", 2),
+    ("thank you for calling back", 2),
+    ("thanks for ringing back", 2),
+    ("thanks for getting back to me", 2),
+    ("thank you for getting back to me", 2),
+    ("let me check my", 1),
+    ("let me find my", 1),
+    ("bear with me while i find", 1),
+    ("off you", 1),
+    ("your lads", 1),
+    ("your men", 1),
+    ("your guys", 1),
+    ("your van", 1),
+    ("your email", 1),
+    ("your letter", 1),
+    ("your text", 1),
     ("i brought", 1),
     ("i dropped", 1),
     ("i sent", 1),
@@ -460,6 +509,8 @@ pub(super) struct RoleEvidence {
     customer_acts: Vec<&'static str>,
     /// Characters said, to break ties between silent bystanders and a customer.
     said: usize,
+    /// "your" less "my" in the opening turns (see [`pronoun_balance`]).
+    pronouns: i64,
 }
 
 impl RoleEvidence {
@@ -473,6 +524,21 @@ impl RoleEvidence {
         if !self.staff_acts.contains(&act) {
             self.staff_acts.push(act);
             self.staff += weight;
+        }
+    }
+
+    /// The pronoun balance as one act: a lean of two either way is a sign,
+    /// of four a firm one.
+    fn weigh_pronouns(&mut self) {
+        let weight = match self.pronouns.unsigned_abs() {
+            0..=1 => return,
+            2..=3 => 1,
+            _ => 2,
+        };
+        if self.pronouns > 0 {
+            self.add_staff("speaks of \"your\" things", weight);
+        } else {
+            self.add_customer("speaks of \"my\" things", weight);
         }
     }
 
@@ -501,11 +567,30 @@ pub(super) fn read_speakers<'a>(
         }
         if !std::mem::replace(&mut spoken[speaker], true) && turn < GREETING_WINDOW {
             if let Some(greeting) = greeting_signal(text) {
-                found.add_staff(greeting, OPENING_GREETING);
+                // "Pete speaking." also answers a phone at home: a weaker sign.
+                let weight = if greeting == SPEAKING {
+                    1
+                } else {
+                    OPENING_GREETING
+                };
+                found.add_staff(greeting, weight);
             }
         }
         let normal = normalise(text, SIGNAL_CHARS);
-        for hit in automaton.find_overlapping_iter(&normal) {
+        let words: Vec<&str> = normal.split_whitespace().collect();
+        found.pronouns += pronoun_balance(&words);
+        if turn < GREETING_WINDOW && introduces_from_organisation(&words) {
+            found.add_staff("it's <name> from <organisation>", 2);
+        }
+        let hits: Vec<_> = automaton.find_overlapping_iter(&normal).collect();
+        // A phrase inside a longer one found at the same place is the longer
+        // one's: "thanks for calling back" is the customer's, not a greeting.
+        let inside_another = |hit: &aho_corasick::Match| {
+            hits.iter().any(|other| {
+                other.start() <= hit.start() && other.end() >= hit.end() && other.len() > hit.len()
+            })
+        };
+        for hit in hits.iter().filter(|hit| !inside_another(hit)) {
             match acts[hit.pattern().as_usize()] {
                 Act::Staff(index) => {
                     let (phrase, weight) = STAFF_ACTS[index];
@@ -518,7 +603,66 @@ pub(super) fn read_speakers<'a>(
             }
         }
     }
+    for found in &mut evidence {
+        found.weigh_pronouns();
+    }
     evidence
+}
+
+/// Words after "from" that place a person at home rather than at work.
+const HOME_PLACES: &[&str] = &["flat", "number", "no", "house", "apartment", "home", "room"];
+
+/// "It's Shauna at Swift Move", "this is Dan from the lettings team", "I'm Zara
+/// with Northway": a name, then the organisation it speaks for.
+fn introduces_from_organisation(words: &[&str]) -> bool {
+    (0..words.len()).any(|i| {
+        let after_name = match words[i..] {
+            ["it's" | "i'm", _, ..] => i + 2,
+            ["this", "is", _, ..] => i + 3,
+            _ => return false,
+        };
+        let rest = &words[after_name.min(words.len())..];
+        let rest = match rest {
+            ["calling", tail @ ..] | ["ringing", tail @ ..] => tail,
+            _ => rest,
+        };
+        matches!(rest, ["from" | "at" | "with", place, ..] if !HOME_PLACES.contains(place))
+    })
+}
+
+/// "my" words that staff use of themselves as often as customers do.
+const STAFF_MY: &[&str] = &[
+    "name",
+    "manager",
+    "colleague",
+    "colleagues",
+    "supervisor",
+    "team",
+    "apologies",
+    "pleasure",
+    "screen",
+    "system",
+    "end",
+    "side",
+];
+
+/// "your" less "my": the one serving speaks of the other's account, order and
+/// booking, the one served of their own things.
+fn pronoun_balance(words: &[&str]) -> i64 {
+    let mut balance = 0;
+    for (i, word) in words.iter().enumerate() {
+        match *word {
+            "your" | "yours" => balance += 1,
+            "my" | "mine" => {
+                let next = words.get(i + 1).copied().unwrap_or("");
+                if !STAFF_MY.contains(&next) {
+                    balance -= 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    balance
 }
 
 /// The learner (and customer) the words point to, and how sure that is.

@@ -181,12 +181,19 @@ pub fn assign_roles_reported(
     }
 
     settle_two_party(&mut speakers);
-    let evidence = content::read_speakers(
-        raw.iter()
-            .zip(&turn_speaker)
-            .map(|(turn, &speaker)| (speaker, turn.text.as_str())),
-        speakers.len(),
-    );
+    // Read only when labels and hints leave something to settle: most
+    // transcripts say who is who, and their scoring should not pay for this.
+    let evidence = std::cell::OnceCell::new();
+    let evidence = || -> &[content::RoleEvidence] {
+        evidence.get_or_init(|| {
+            content::read_speakers(
+                raw.iter()
+                    .zip(&turn_speaker)
+                    .map(|(turn, &speaker)| (speaker, turn.text.as_str())),
+                index_of.len(),
+            )
+        })
+    };
     let learner_known = |speakers: &[Speaker]| {
         speakers.iter().any(|s| s.role == Some(Role::Learner))
             || raw
@@ -196,10 +203,10 @@ pub fn assign_roles_reported(
     let guess = if learner_known(&speakers) {
         None
     } else {
-        Some(guess_learner(&evidence, &mut speakers)?)
+        Some(guess_learner(evidence(), &mut speakers)?)
     };
     settle_two_party(&mut speakers);
-    settle_customer(&evidence, &mut speakers, &raw)?;
+    settle_customer(evidence, &mut speakers, &raw)?;
 
     let turns: Vec<Turn> = raw
         .into_iter()
@@ -378,8 +385,8 @@ fn guess_learner(
 }
 
 /// Rule 6: the customer, when no label, hint or guess has settled one.
-fn settle_customer(
-    evidence: &[content::RoleEvidence],
+fn settle_customer<'a>(
+    evidence: impl FnOnce() -> &'a [content::RoleEvidence],
     speakers: &mut [Speaker],
     raw: &[RawTurn],
 ) -> Result<(), TranscriptError> {
@@ -390,7 +397,11 @@ fn settle_customer(
     let candidates: Vec<usize> = (0..speakers.len())
         .filter(|&s| speakers[s].role.is_none())
         .collect();
-    match content::most_customer_like(evidence, &candidates) {
+    if candidates.len() == 1 {
+        speakers[candidates[0]].role = Some(Role::Customer);
+        return Ok(());
+    }
+    match content::most_customer_like(evidence(), &candidates) {
         Some(customer) => {
             speakers[customer].role = Some(Role::Customer);
             Ok(())
