@@ -566,7 +566,11 @@ pub(super) fn read_speakers<'a>(
         if !std::mem::replace(&mut spoken[speaker], true) && turn < GREETING_WINDOW {
             if let Some(greeting) = greeting_signal(text) {
                 // "Pete speaking." also answers a phone at home: a weaker sign.
-                let weight = if greeting == SPEAKING { 1 } else { OPENING_GREETING };
+                let weight = if greeting == SPEAKING {
+                    1
+                } else {
+                    OPENING_GREETING
+                };
                 found.add_staff(greeting, weight);
             }
         }
@@ -581,9 +585,7 @@ pub(super) fn read_speakers<'a>(
         // one's: "thanks for calling back" is the customer's, not a greeting.
         let inside_another = |hit: &aho_corasick::Match| {
             hits.iter().any(|other| {
-                other.start() <= hit.start()
-                    && other.end() >= hit.end()
-                    && other.len() > hit.len()
+                other.start() <= hit.start() && other.end() >= hit.end() && other.len() > hit.len()
             })
         };
         for hit in hits.iter().filter(|hit| !inside_another(hit)) {
