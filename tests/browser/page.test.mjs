@@ -8,7 +8,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -28,9 +29,9 @@ let server;
 let base;
 let browser;
 
-function startServer() {
+function startServer(extra = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ["serve", "--bind", "127.0.0.1:0", "--workers", "2"], {
+    const child = spawn(binary, ["serve", "--bind", "127.0.0.1:0", "--workers", "2", ...extra], {
       env: { ...process.env, RUST_LOG: "info" },
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -62,31 +63,91 @@ after(async () => {
   if (server) server.kill("SIGTERM");
 });
 
-// A page that records every request it makes and every console error.
-async function openPage(viewport = { width: 1280, height: 900 }) {
+// A page that records every request it makes and every console error; on the
+// shared server it waits for the rubrics and chooses one.
+async function openPage(viewport = { width: 1280, height: 900 }, address = base) {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
-  const seen = { requests: [], errors: [] };
-  page.on("request", (request) => seen.requests.push(request.url()));
+  const seen = { requests: [], errors: [], sent: [] };
+  page.on("request", (request) => {
+    seen.requests.push(request.url());
+    if (request.url().includes("/v1/")) {
+      seen.sent.push({ url: request.url(), method: request.method(),
+        authorization: request.headers().authorization, body: request.postData() });
+    }
+  });
   page.on("console", (message) => { if (message.type() === "error") seen.errors.push(message.text()); });
   page.on("pageerror", (error) => seen.errors.push(String(error)));
-  await page.goto(`${base}/`);
-  await page.waitForSelector("#rubric option[value=challenging-customers]", { state: "attached" });
-  await page.selectOption("#rubric", "challenging-customers");
+  await page.goto(`${address}/`);
+  if (address === base) {
+    await page.waitForSelector("#rubric option[value=challenging-customers]", { state: "attached" });
+    await page.selectOption("#rubric", "challenging-customers");
+  }
   return { context, page, seen };
 }
 
-// Drops the fixture on the page as a user dragging it from the desktop would.
-async function dropFile(page, file) {
-  const content = readFileSync(file, "utf8");
-  const name = path.basename(file);
-  const transfer = await page.evaluateHandle(([text, fileName]) => {
+// Drops a file on the page as a user dragging it from the desktop would.
+async function dropText(page, fileName, text, type) {
+  const transfer = await page.evaluateHandle(([content, name, kind]) => {
     const data = new DataTransfer();
-    data.items.add(new File([text], fileName, { type: "text/vtt" }));
+    data.items.add(new File([content], name, { type: kind }));
     return data;
-  }, [content, name]);
+  }, [text, fileName, type]);
   await page.dispatchEvent("#drop-zone", "dragover", { dataTransfer: transfer });
   await page.dispatchEvent("#drop-zone", "drop", { dataTransfer: transfer });
+}
+
+async function dropFile(page, file) {
+  await dropText(page, path.basename(file), readFileSync(file, "utf8"), "text/vtt");
+}
+
+// What the reader sees: computed styles and boxes, not the `hidden` attribute.
+async function visible(page, selector) {
+  return page.locator(selector).isVisible();
+}
+
+const DOWNLOAD_BUTTONS = ["#download-json", "#download-report", "#download-csv", "#download-xapi"];
+
+// Nothing of a result is left to see or to download.
+async function assertNoResult(page, when) {
+  assert.equal(await visible(page, "#results"), false, `${when}: the results panel is hidden`);
+  for (const button of DOWNLOAD_BUTTONS) {
+    assert.equal(await visible(page, button), false, `${when}: ${button} is hidden`);
+  }
+  assert.equal(await page.locator(".override-note").count(), 0, `${when}: no override is left`);
+  assert.equal(await page.locator(".criterion").count(), 0, `${when}: no marking point is left`);
+  assert.equal(await page.locator("#turns li").count(), 0, `${when}: no transcript is left`);
+  assert.equal(await page.textContent("#overall"), "", `${when}: no grade is left`);
+}
+
+// Overrides the first marking point, as an assessor would.
+async function overrideFirst(page) {
+  const card = page.locator(".criterion").first();
+  await card.locator(".override-form summary").click();
+  await card.locator("select").selectOption("not_applicable");
+  await card.locator("textarea").fill("Out of scope for this role-play.");
+  await page.fill("#assessor", "AS-0107");
+  await card.locator("button.apply-override").click();
+  await page.waitForSelector(".override-note");
+}
+
+// A small CSV reader (quoted cells may hold commas, quotes and line breaks).
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = "", quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(cell); cell = ""; }
+    else if (c === "\n") { row.push(cell.replace(/\r$/, "")); rows.push(row); row = []; cell = ""; }
+    else cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
 }
 
 // Drops the VTT, says who the learner is (its speakers are named, not labelled),
@@ -234,6 +295,7 @@ test("an override needs a comment and an assessor, shows as such, and is kept in
 
 test("the page reads on a narrow screen without sideways scrolling", async () => {
   const { context, page } = await openPage({ width: 390, height: 844 });
+  await page.click("#scenario summary");
   await scoreFixture(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
@@ -317,5 +379,187 @@ test("the printed report keeps every digit of evidence numbers of ten and above"
   });
   assert.ok(clipped.lists > 0, "the report lists evidence");
   assert.deepEqual(clipped.failures, []);
+  await context.close();
+});
+
+test("before any scoring, no result, download or key field shows", async () => {
+  const { context, page } = await openPage();
+  for (const selector of ["#results", ...DOWNLOAD_BUTTONS, "#api-key-form", "#api-key", "#roles", "#error"]) {
+    assert.equal(await visible(page, selector), false, `${selector} is not shown`);
+  }
+  assert.equal(await page.$eval("#results", (r) => getComputedStyle(r).display), "none");
+  assert.equal(await page.$eval("#api-key-form", (f) => getComputedStyle(f).display), "none");
+  // What the assessor fills in does show.
+  for (const selector of ["#rubric", "#transcript", "#learner", "#learner-id", "#date", "#assessor", "#scenario summary", "#score"]) {
+    assert.ok(await visible(page, selector), `${selector} is shown`);
+  }
+  await context.close();
+});
+
+test("a new transcript that needs roles, or cannot be read, clears the earlier result, its overrides and downloads", async () => {
+  const { context, page } = await openPage();
+  await scoreFixture(page);
+  await overrideFirst(page);
+  assert.ok(await visible(page, ".override-note"));
+  for (const button of ["#download-json", "#download-report", "#download-csv"]) {
+    assert.ok(await visible(page, button), `${button} shows with a result`);
+  }
+
+  // A file whose speakers cannot be told apart: the page asks, and shows nothing older.
+  await dropText(page, "second.txt", "Sam Lee: Hello.\nJo Park: Hi.", "text/plain");
+  await page.waitForSelector('#roles-list select[data-speaker="Sam Lee"]');
+  await assertNoResult(page, "a new file that needs roles");
+  const note = await page.textContent("#roles-note");
+  assert.doesNotMatch(note, /as you set them|were read from|were guessed/, note);
+
+  // Confirming the roles scores the new transcript, with no override carried over.
+  await page.selectOption('#roles-list select[data-speaker="Sam Lee"]', "learner");
+  await page.selectOption('#roles-list select[data-speaker="Jo Park"]', "customer");
+  await page.click("#rescore");
+  await page.waitForSelector("#results:not([hidden]) .criterion");
+  assert.equal(await page.locator(".override-note").count(), 0, "the old override is not applied to the new transcript");
+  assert.ok((await page.textContent("#turns")).includes("Sam Lee"));
+
+  // A file that cannot be read: the problem shows, and nothing of the last result.
+  await scoreFixture(page);
+  await overrideFirst(page);
+  await dropText(page, "broken.vtt", "WEBVTT\n\n00:00:01.000 --> nonsense\nHello.\n", "text/vtt");
+  await page.waitForSelector("#error:not([hidden])");
+  assert.match(await page.textContent("#error"), /cue timing/);
+  await assertNoResult(page, "a file that cannot be read");
+  assert.equal(await visible(page, "#roles"), false, "the earlier roles and their note are gone");
+
+  // Scoring again that fails takes the result away as well: here a half-typed date.
+  await scoreFixture(page);
+  await overrideFirst(page);
+  await page.focus("#date");
+  await page.keyboard.type("11");
+  await page.click("#score");
+  await page.waitForSelector("#error:not([hidden])");
+  assert.match(await page.textContent("#error"), /not a whole date/);
+  await assertNoResult(page, "a score that failed");
+  await page.fill("#date", "");
+
+  // Pasting over a scored transcript clears its result too.
+  await scoreFixture(page);
+  await page.fill("#transcript", "Customer: It broke.\nAgent: I am so sorry.");
+  await assertNoResult(page, "a pasted transcript");
+  await context.close();
+});
+
+test("with API keys, the page asks for a key, loads the rubrics and scores with it, and says when a key is refused", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "rolemark-keys-"));
+  const keys = path.join(dir, "api-keys");
+  writeFileSync(keys, "# API keys for the browser test, one a line\nkey-for-the-page-0042\n");
+  const keyed = await startServer(["--api-keys-file", keys]);
+  try {
+    const { context, page, seen } = await openPage(undefined, keyed.address);
+    await page.locator("#api-key").waitFor({ state: "visible" });
+    assert.match(await page.textContent("#api-key-message"), /needs an API key/);
+    assert.equal(await page.locator("#rubric option[value=challenging-customers]").count(), 0);
+    assert.equal(await visible(page, "#error"), false, "the key field says it; no second alarm");
+
+    // A wrong key is refused, and the page says so.
+    await page.fill("#api-key", "not-the-key");
+    await page.press("#api-key", "Enter");
+    await page.waitForFunction(() => /refused/.test(document.getElementById("api-key-message").textContent));
+    assert.equal(await page.locator("#rubric option[value=challenging-customers]").count(), 0);
+
+    // The right one loads the rubrics, and every call after it carries it.
+    await page.fill("#api-key", "key-for-the-page-0042");
+    await page.click("#api-key-use");
+    await page.waitForSelector("#rubric option[value=challenging-customers]", { state: "attached" });
+    assert.equal(await visible(page, "#api-key-message"), false, "no refusal is left");
+    await page.selectOption("#rubric", "challenging-customers");
+    await page.fill("#transcript", "Customer: My refund is six weeks late.\nAgent: I'm so sorry, can I take your order number?");
+    await page.click("#score");
+    await page.waitForSelector("#results:not([hidden]) .criterion");
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#download-csv")]);
+    assert.match(readFileSync(await csv.path(), "utf8"), /^file,learner,learner_id,/);
+
+    const calls = seen.sent.filter((call) => call.url.startsWith(keyed.address));
+    const withKey = calls.slice(calls.findIndex((call) => call.authorization === "Bearer key-for-the-page-0042"));
+    assert.ok(withKey.some((call) => call.url.endsWith("/v1/rubrics")), "the rubric list was loaded with the key");
+    assert.equal(withKey.filter((call) => call.url.endsWith("/v1/score")).length, 2, "the score and the CSV");
+    for (const call of withKey) assert.equal(call.authorization, "Bearer key-for-the-page-0042", call.url);
+    assert.ok(calls.some((call) => call.authorization === "Bearer not-the-key"), "the wrong key was tried");
+    await context.close();
+  } finally {
+    keyed.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the learner's name, learner id, date and scenario brief typed on the page reach the JSON, CSV and xAPI downloads", async () => {
+  const { context, page, seen } = await openPage();
+  await page.fill("#learner", "Priya Shah");
+  await page.fill("#learner-id", "C-0042");
+  await page.fill("#date", "2026-11-27");
+  await page.click("#scenario summary");
+  await page.fill("#scenario-title", "Late refund");
+  await page.fill("#scenario-organisation", "Northway Energy");
+  await page.fill("#scenario-policies", "Northway Promise\n\n  fair billing code  \n");
+  await page.fill("#scenario-authority-limit", "Ask a team leader");
+  await page.fill("#scenario-customer-demand", "A £120 refund");
+  await page.fill("#scenario-resolutions", "Refund within the limit\nEscalate the rest to a team leader");
+
+  // The service checks the brief, and the page shows its own words.
+  await dropFile(page, fixture);
+  await page.waitForSelector("#error:not([hidden])");
+  assert.match(await page.textContent("#error"), /`authority_limit` names no amount of money/);
+  assert.equal(await visible(page, "#results"), false);
+
+  await page.fill("#scenario-authority-limit", "Refunds up to £50");
+  await page.click("#score");
+  // The learner's name says who is who: no roles step.
+  await page.waitForSelector("#results:not([hidden]) .criterion");
+  const brief = {
+    title: "Late refund",
+    organisation: "Northway Energy",
+    policies: ["Northway Promise", "fair billing code"],
+    authority_limit: "Refunds up to £50",
+    customer_demand: "A £120 refund",
+    expected_resolutions: ["Refund within the limit", "Escalate the rest to a team leader"],
+  };
+  const scores = seen.sent.filter((call) => call.url.endsWith("/v1/score"));
+  const sent = JSON.parse(scores[scores.length - 1].body);
+  assert.deepEqual({ learner: sent.learner, learner_id: sent.learner_id, date: sent.date, scenario: sent.scenario },
+    { learner: "Priya Shah", learner_id: "C-0042", date: "2026-11-27", scenario: brief });
+
+  const [json] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
+  const record = JSON.parse(readFileSync(await json.path(), "utf8"));
+  assert.equal(record.audit.learner_id, "C-0042");
+  assert.equal(record.audit.date, "2026-11-27");
+  for (const [field, value] of Object.entries(brief)) assert.deepEqual(record.scenario[field], value, field);
+  const learners = new Set(record.transcript.turns.filter((t) => t.role === "learner").map((t) => t.speaker));
+  assert.deepEqual([...learners], ["Priya Shah"]);
+
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#download-csv")]);
+  const [header, ...rows] = parseCsv(readFileSync(await csv.path(), "utf8"));
+  const column = header.indexOf("learner_id");
+  assert.ok(column >= 0, header.join(","));
+  assert.equal(rows.length, record.criteria.length, "one row per marking point");
+  for (const row of rows) assert.equal(row[column], "C-0042");
+
+  // xAPI needs the learner id: without one the button waits and says why.
+  await page.fill("#learner-id", "");
+  assert.ok(await page.locator("#download-xapi").isDisabled());
+  assert.ok(await visible(page, "#xapi-hint"));
+  await page.fill("#learner-id", "C-0042");
+  assert.ok(await page.locator("#download-xapi").isEnabled());
+  assert.equal(await visible(page, "#xapi-hint"), false);
+  const [xapi] = await Promise.all([page.waitForEvent("download"), page.click("#download-xapi")]);
+  const statements = JSON.parse(readFileSync(await xapi.path(), "utf8"));
+  assert.equal(statements.length, record.criteria.length + 1, "one a marking point and one for the whole");
+  for (const statement of statements) {
+    assert.equal(statement.actor.account.name, "C-0042");
+    assert.equal(statement.timestamp, "2026-11-27T00:00:00Z");
+    assert.deepEqual(validateStatement(statement), []);
+  }
+
+  // The learner id and date label the record: a change after scoring reaches the next download.
+  await page.fill("#date", "2026-11-28");
+  const [later] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
+  assert.equal(JSON.parse(readFileSync(await later.path(), "utf8")).audit.date, "2026-11-28");
   await context.close();
 });

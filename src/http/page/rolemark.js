@@ -1,5 +1,6 @@
 // The assessor's page: everything it shows comes from the service's own API
-// (/v1/rubrics, /v1/score); nothing is fetched from anywhere else.
+// (/v1/rubrics, /v1/score, /v1/score/xapi); nothing is fetched from anywhere else,
+// and nothing typed or dropped here is stored in the browser.
 "use strict";
 
 const FORMATS = ["json", "text", "vtt", "srt", "whisper", "aws-transcribe", "deepgram",
@@ -10,11 +11,18 @@ const OUTCOME_LABELS = {
 };
 const ROLES = ["learner", "customer", "other"];
 
+// Invariant: `assessment` and `request` are the result on screen and the request
+// that made it, or both null when nothing is shown; the downloads re-send `request`.
 const state = {
   assessment: null,
   roles: null,        // speaker -> role, once the assessor has confirmed or changed them
   overrides: new Map(), // criterion id -> { outcome, comment, assessor, at }
-  request: null,      // the last score request, re-sent for downloads
+  request: null,
+  ticket: 0,          // bumped by every score and every new transcript: older replies are dropped
+  busy: false,        // a score is on its way for the current ticket
+  scoring: Promise.resolve(), // the score in flight, which a download waits for
+  rubricsLoad: 0,     // likewise for the rubric list
+  keyInFlight: null,  // the API key the rubric list is being loaded with
 };
 
 const $ = (id) => document.getElementById(id);
@@ -56,12 +64,29 @@ function setStatus(message) {
   $("status").textContent = message;
 }
 
+function apiKey() {
+  return $("api-key").value.trim();
+}
+
+// The key typed on the page goes with every call to the service.
 function headers(extra = {}) {
-  const key = $("api-key").value.trim();
+  const key = apiKey();
   return key ? { ...extra, Authorization: `Bearer ${key}` } : extra;
 }
 
-// A problem+json reply becomes one readable sentence; a 401 reveals the key field.
+// The key field shows only once the service has asked for a key (a 401), so a
+// service without keys never shows it.
+function askForKey() {
+  const refused = Boolean(apiKey());
+  $("api-key-form").hidden = false;
+  $("api-key-message").textContent = refused
+    ? "The service refused this API key. Check it and enter it again."
+    : "This service needs an API key. Enter it here to load the rubrics and score.";
+  $("api-key").focus();
+  return refused ? "The service refused the API key." : "The service needs an API key.";
+}
+
+// A problem+json reply becomes one readable sentence, the service's own `detail`.
 async function failure(response) {
   let detail = `${response.status} ${response.statusText}`;
   let problem = null;
@@ -69,12 +94,10 @@ async function failure(response) {
     problem = await response.json();
     if (problem.detail) detail = problem.detail;
   } catch (_) { /* not JSON: keep the status line */ }
-  if (response.status === 401) {
-    $("api-key-field").hidden = false;
-    detail += " Enter the service's API key and try again.";
-  }
+  if (response.status === 401) detail = askForKey();
   const error = new Error(detail);
   error.problem = problem;
+  error.status = response.status;
   return error;
 }
 
@@ -86,18 +109,48 @@ async function getJson(path) {
 
 async function loadRubrics() {
   const select = $("rubric");
+  const load = ++state.rubricsLoad;
+  const before = select.value;
+  state.keyInFlight = apiKey();
   try {
     // Every version is listed; the latest goes by its id, older ones are pinned.
     const rubrics = await getJson("/v1/rubrics");
+    if (load !== state.rubricsLoad) return;
+    const value = (r) => (r.latest === false ? `${r.id}@${r.version}` : r.id);
     select.replaceChildren(...rubrics.map((r) => element("option", {
-      value: r.latest === false ? `${r.id}@${r.version}` : r.id,
+      value: value(r),
       text: `${r.title} (${r.id} ${r.version}${r.latest === false ? ", an earlier version" : ""})`,
+      selected: value(r) === before,
     })));
+    if (before && select.value !== before) clearResult();
+    if (!$("api-key-form").hidden) {
+      $("api-key-message").textContent = "";
+      setStatus("The service accepted the API key; the rubrics are loaded.");
+    }
+    showError("");
     await showMarkingPoints();
   } catch (error) {
-    select.replaceChildren(element("option", { value: "", text: "Rubrics could not be loaded" }));
-    showError(`The rubrics could not be loaded: ${error.message}`);
+    if (load !== state.rubricsLoad) return;
+    select.replaceChildren(element("option", {
+      value: "",
+      text: error.status === 401 ? "Rubrics load once the service accepts your API key" : "Rubrics could not be loaded",
+    }));
+    clearResult();
+    if (error.status !== 401) showError(`The rubrics could not be loaded: ${error.message}`);
+  } finally {
+    if (load === state.rubricsLoad) state.keyInFlight = null;
   }
+}
+
+// Enter, the button and leaving the field all use the key; one load per key at a time.
+function useKey(event) {
+  if (event) event.preventDefault();
+  if (apiKey() === state.keyInFlight) return;
+  if (!apiKey()) {
+    $("api-key-message").textContent = "Enter the API key first.";
+    return;
+  }
+  loadRubrics();
 }
 
 async function showMarkingPoints() {
@@ -112,16 +165,89 @@ async function showMarkingPoints() {
       element("ul", {}, (c.marking_points || []).map((p) => element("li", { text: p })))))));
 }
 
+// Forgets the result on screen and all that came with it (overrides, roles note,
+// downloads), so nothing of an earlier transcript can be recorded against a new one.
+function clearResult() {
+  state.assessment = null;
+  state.request = null;
+  state.overrides.clear();
+  $("results").hidden = true;
+  for (const id of ["overall", "behaviour", "criteria", "turns"]) $(id).replaceChildren();
+  $("roles").hidden = true;
+  $("roles-note").textContent = "";
+  $("roles-list").replaceChildren();
+}
+
+// A new transcript, chosen, dropped or typed: nothing earlier applies to it, and a
+// reply still on its way for the old one is dropped.
+function newTranscript() {
+  state.ticket += 1;
+  state.busy = false;
+  state.roles = null;
+  clearResult();
+  showError("");
+  setStatus("");
+  $("file-name").textContent = "";
+}
+
 async function readFile(file) {
   if (!file) return;
+  newTranscript();
   const text = await file.text();
   $("transcript").value = text;
   const extension = file.name.includes(".") ? file.name.split(".").pop().toLowerCase() : "";
   $("format").value = EXTENSION_FORMATS[extension] || "";
   $("file-name").textContent = `Loaded ${file.name} (${text.length} characters).`;
-  state.roles = null;
-  state.overrides.clear();
   if ($("rubric").value) await score();
+}
+
+// Something that changes what is scored, changed after scoring: the result on
+// screen no longer answers the form, so it goes, and is scored again.
+function scoredInputChanged({ forgetRoles = false, keepOverrides = false } = {}) {
+  const shown = state.assessment !== null || state.busy;
+  const overrides = new Map(keepOverrides ? state.overrides : []);
+  state.ticket += 1;
+  state.busy = false;
+  if (forgetRoles) state.roles = null;
+  clearResult();
+  state.overrides = overrides;
+  if (shown) score();
+}
+
+// The brief as the assessor typed it: empty fields are left out, lists are one
+// entry a line; null when nothing was typed.
+function scenarioBrief() {
+  const text = (id) => $(id).value.trim();
+  const lines = (id) => $(id).value.split("\n").map((line) => line.trim()).filter(Boolean);
+  const fields = {
+    title: text("scenario-title"),
+    organisation: text("scenario-organisation"),
+    policies: lines("scenario-policies"),
+    authority_limit: text("scenario-authority-limit"),
+    customer_demand: text("scenario-customer-demand"),
+    expected_resolutions: lines("scenario-resolutions"),
+  };
+  const brief = Object.fromEntries(Object.entries(fields).filter(([, value]) => value.length > 0));
+  return Object.keys(brief).length > 0 ? brief : null;
+}
+
+// The learner id and date: they label the record and change no outcome, so the
+// downloads take them as they stand when clicked.
+function recordFields() {
+  const fields = {};
+  const learnerId = $("learner-id").value.trim();
+  if (learnerId) fields.learner_id = learnerId;
+  if ($("date").validity.badInput) {
+    $("date").focus();
+    throw new Error("The date of the assessment is not a whole date: give the day, month and year, or clear it.");
+  }
+  if ($("date").value) fields.date = $("date").value;
+  return fields;
+}
+
+function withRecordFields(request) {
+  const { learner_id: _id, date: _date, ...rest } = request;
+  return { ...rest, ...recordFields() };
 }
 
 function scoreRequest() {
@@ -131,9 +257,12 @@ function scoreRequest() {
   };
   const format = $("format").value;
   if (format) request.format = format;
+  const learner = $("learner").value.trim();
+  if (learner) request.learner = learner;
   if (state.roles) request.roles = state.roles;
-  const learnerId = $("learner-id").value.trim();
-  if (learnerId) request.learner_id = learnerId;
+  Object.assign(request, recordFields());
+  const scenario = scenarioBrief();
+  if (scenario) request.scenario = scenario;
   if (state.overrides.size > 0) {
     // Each keeps the time it was applied, so a re-sent request (the report
     // download) records the same override as the record on screen.
@@ -143,8 +272,8 @@ function scoreRequest() {
   return request;
 }
 
-async function post(request, accept) {
-  const response = await fetch("/v1/score", {
+async function post(request, accept, path = "/v1/score") {
+  const response = await fetch(path, {
     method: "POST",
     headers: headers({ "Content-Type": "application/json", Accept: accept }),
     body: JSON.stringify(request),
@@ -153,27 +282,53 @@ async function post(request, accept) {
   return response;
 }
 
-async function score() {
+function score() {
+  const run = scoreNow();
+  state.scoring = run.catch(() => {});
+  return run;
+}
+
+// Whatever the outcome, the screen then shows this score's answer and nothing
+// older: the result, or the question about roles, or the problem.
+async function scoreNow() {
+  const ticket = ++state.ticket;
   showError("");
-  if (!$("rubric").value) return showError("Choose a rubric first.");
+  const refuse = (message) => {
+    clearResult();
+    setStatus("");
+    showError(message);
+  };
+  if (!$("rubric").value) return refuse("Choose a rubric first.");
   if (!$("transcript").value.trim()) {
-    return showError("Paste a transcript, or choose or drop a transcript file.");
+    return refuse("Paste a transcript, or choose or drop a transcript file.");
+  }
+  let request;
+  try {
+    request = scoreRequest();
+  } catch (error) {
+    return refuse(error.message);
   }
   setStatus("Scoring…");
+  state.busy = true;
   try {
-    const request = scoreRequest();
     const assessment = await (await post(request, "application/json")).json();
+    if (ticket !== state.ticket) return;
+    state.busy = false;
     state.request = request;
     state.assessment = assessment;
     render(assessment);
     setStatus(`Scored against ${assessment.rubric.title}.`);
   } catch (error) {
+    if (ticket !== state.ticket) return;
+    state.busy = false;
+    clearResult();
     setStatus("");
     const problem = error.problem;
     const aboutRoles = ["no-learner", "no-customer", "invalid-roles"];
     if (problem && aboutRoles.includes(problem.code) && Array.isArray(problem.speakers)) {
       askForRoles(problem.speakers, error.message, problem.suggested);
-    } else {
+    } else if (error.status !== 401) {
+      // A 401 has already said so beside the key field, where the answer goes.
       showError(error.message);
     }
   }
@@ -183,7 +338,6 @@ async function score() {
 // service suggests as the learner comes preselected (and, of two, the other as
 // the customer), so confirming the likely answer is one click.
 function askForRoles(speakerLabels, detail, suggested) {
-  $("results").hidden = true;
   const preselected = (label) => {
     if (state.roles && state.roles[label]) return state.roles[label];
     if (!suggested) return "";
@@ -247,8 +401,16 @@ function swapRoles() {
 
 function rescore() {
   const roles = chosenRoles();
-  if (!Object.values(roles).includes("learner")) {
+  const chosen = Object.keys(roles).find((speaker) => roles[speaker] === "learner");
+  if (!chosen) {
     showError("Choose which speaker is the learner.");
+    return Promise.resolve();
+  }
+  // Both say who the learner is; the service would refuse two different answers.
+  const named = $("learner").value.trim();
+  if (named && named.toLowerCase() !== chosen.toLowerCase()) {
+    showError(`You chose ${chosen} as the learner, but “Learner’s name” says ${named}: ` +
+      "change one of them so that they agree, or clear the name.");
     return Promise.resolve();
   }
   state.roles = roles;
@@ -443,7 +605,15 @@ function render(assessment) {
   renderBehaviour(assessment);
   renderCriteria(assessment);
   renderTurns(assessment);
+  updateXapi();
   $("results").hidden = false;
+}
+
+// xAPI statements name the learner by id: the button waits for one.
+function updateXapi() {
+  const missing = !$("learner-id").value.trim();
+  $("download-xapi").disabled = missing;
+  $("xapi-hint").hidden = !missing;
 }
 
 function save(blob, name) {
@@ -461,31 +631,48 @@ function fileStem() {
   return `${learner}-${a.rubric.id}`;
 }
 
-function downloadJson() {
-  if (!state.assessment) return;
-  const text = JSON.stringify(state.assessment, null, 2) + "\n";
-  save(new Blob([text], { type: "application/json" }), `${fileStem()}.json`);
-}
+// Each download is the service's answer to the request behind the result on
+// screen, with the learner id and date as they stand now.
+const DOWNLOADS = {
+  json: { what: "record", path: "/v1/score", accept: "application/json", suffix: ".json" },
+  report: { what: "report", path: "/v1/score", accept: "text/html", suffix: "-report.html" },
+  csv: { what: "CSV", path: "/v1/score", accept: "text/csv", suffix: ".csv" },
+  xapi: { what: "xAPI statements", path: "/v1/score/xapi", accept: "application/json", suffix: "-xapi.json" },
+};
 
-async function downloadReport() {
+async function download(kind) {
+  const { what, path, accept, suffix } = DOWNLOADS[kind];
+  // A click that left a changed field has just set off a new score: that comes first.
+  await state.scoring;
   if (!state.request) return;
   showError("");
   try {
-    const response = await post(state.request, "text/html");
-    save(await response.blob(), `${fileStem()}-report.html`);
+    const response = await post(withRecordFields(state.request), accept, path);
+    const blob = accept === "application/json"
+      ? new Blob([JSON.stringify(await response.json(), null, 2) + "\n"], { type: accept })
+      : await response.blob();
+    save(blob, `${fileStem()}${suffix}`);
   } catch (error) {
-    showError(`The report could not be made: ${error.message}`);
+    showError(`The ${what} could not be made: ${error.message}`);
   }
 }
 
 function setUp() {
   $("format").append(...FORMATS.map((f) => element("option", { value: f, text: f })));
   $("rubric").addEventListener("change", () => {
-    state.overrides.clear();
+    scoredInputChanged();
     showMarkingPoints().catch((error) => showError(error.message));
   });
+  $("api-key-form").addEventListener("submit", useKey);
+  $("api-key").addEventListener("change", () => useKey());
   $("transcript-file").addEventListener("change", (event) => readFile(event.target.files[0]));
-  $("transcript").addEventListener("input", () => { state.roles = null; state.overrides.clear(); });
+  $("transcript").addEventListener("input", newTranscript);
+  $("format").addEventListener("change", () => scoredInputChanged({ forgetRoles: true }));
+  $("learner").addEventListener("change", () => scoredInputChanged({ forgetRoles: true }));
+  for (const field of $("scenario").querySelectorAll("input, textarea")) {
+    field.addEventListener("change", () => scoredInputChanged({ keepOverrides: true }));
+  }
+  $("learner-id").addEventListener("input", updateXapi);
   // A file dropped anywhere on the page is read, never opened by the browser.
   const zone = $("drop-zone");
   document.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("dragging"); });
@@ -498,8 +685,10 @@ function setUp() {
   $("score").addEventListener("click", score);
   $("swap-roles").addEventListener("click", swapRoles);
   $("rescore").addEventListener("click", rescore);
-  $("download-json").addEventListener("click", downloadJson);
-  $("download-report").addEventListener("click", downloadReport);
+  for (const kind of Object.keys(DOWNLOADS)) {
+    $(`download-${kind}`).addEventListener("click", () => download(kind));
+  }
+  updateXapi();
   loadRubrics();
 }
 
