@@ -563,3 +563,42 @@ test("the learner's name, learner id, date and scenario brief typed on the page 
   assert.equal(JSON.parse(readFileSync(await later.path(), "utf8")).audit.date, "2026-11-28");
   await context.close();
 });
+
+test("several dropped files are scored as a cohort, counted per criterion, each learner openable", async () => {
+  const { context, page } = await openPage();
+  const files = ["good-angry.txt", "abusive-good.txt", "confused.txt"].map((f) => path.join(root, "tests/golden", f));
+  const transfer = await page.evaluateHandle((all) => {
+    const data = new DataTransfer();
+    for (const [text, name] of all) data.items.add(new File([text], name, { type: "text/plain" }));
+    return data;
+  }, files.map((f) => [readFileSync(f, "utf8"), path.basename(f)]));
+  await page.dispatchEvent("#drop-zone", "drop", { dataTransfer: transfer });
+  await page.waitForFunction(() => document.querySelector("#cohort-progress").textContent.startsWith("Scored"));
+  assert.equal(await page.textContent("#cohort-progress"), "Scored 3 of 3.");
+  // The table agrees with what the service says of each file.
+  const expected = new Map();
+  const assessments = [];
+  for (const file of files) {
+    const response = await fetch(`${base}/v1/score`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ rubric: "challenging-customers", transcript_text: readFileSync(file, "utf8") }),
+    });
+    const assessment = await response.json();
+    assessments.push(assessment);
+    for (const c of assessment.criteria) {
+      if (!expected.has(c.id)) expected.set(c.id, { met: 0, partially_met: 0, not_met: 0, not_applicable: 0 });
+      expected.get(c.id)[c.outcome] += 1;
+    }
+  }
+  const shown = await page.$$eval("#cohort-criteria tbody tr", (rows) => rows.map((row) =>
+    [row.dataset.criterion, [...row.querySelectorAll("td")].map((td) => Number(td.textContent))]));
+  assert.deepEqual(shown, [...expected].map(([id, c]) => [id, [c.met, c.partially_met, c.not_met, c.not_applicable]]));
+  // Opening the second learner shows that learner's outcomes.
+  await page.locator("#cohort-learners button").nth(1).click();
+  await page.waitForSelector("#results:not([hidden]) .criterion");
+  const labels = { met: "Met", partially_met: "Partially met", not_met: "Not met", not_applicable: "Not applicable" };
+  const badges = await page.$$eval(".criterion .outcome", (all) => all.map((b) => b.textContent));
+  assert.deepEqual(badges, assessments[1].criteria.map((c) => labels[c.outcome]));
+  await context.close();
+});

@@ -188,6 +188,77 @@ function newTranscript() {
   showError("");
   setStatus("");
   $("file-name").textContent = "";
+  $("cohort").hidden = true;
+}
+
+// One file is one transcript on the form; several are a cohort, each scored as
+// the form stands (rubric, learner name, record fields, brief) and tabled.
+function readFiles(files) {
+  if (files.length > 1) return scoreCohort([...files]);
+  $("cohort").hidden = true;
+  return readFile(files[0]);
+}
+
+async function scoreCohort(files) {
+  newTranscript();
+  const ticket = state.ticket;
+  $("transcript").value = "";
+  $("cohort").hidden = false;
+  $("cohort-criteria").tBodies[0].replaceChildren();
+  $("cohort-learners").replaceChildren();
+  if (!$("rubric").value) return showError("Choose a rubric first.");
+  const results = [];
+  for (const [index, file] of files.entries()) {
+    $("cohort-progress").textContent = `Scoring ${index + 1} of ${files.length}…`;
+    const text = await file.text();
+    const extension = file.name.includes(".") ? file.name.split(".").pop().toLowerCase() : "";
+    let request;
+    try {
+      request = { ...scoreRequest(), transcript_text: text };
+      delete request.roles;
+      delete request.overrides;
+      const format = EXTENSION_FORMATS[extension];
+      if (format) request.format = format; else delete request.format;
+      const assessment = await (await post(request, "application/json")).json();
+      results.push({ name: file.name, request, assessment });
+    } catch (error) {
+      results.push({ name: file.name, request, problem: error.message });
+    }
+    if (ticket !== state.ticket) return;
+  }
+  const scored = results.filter((r) => r.assessment).length;
+  $("cohort-progress").textContent = `Scored ${scored} of ${files.length}.`;
+  renderCohort(results);
+}
+
+const OUTCOMES = ["met", "partially_met", "not_met", "not_applicable"];
+
+// Counts per criterion, from the outcomes the service gave each learner.
+function renderCohort(results) {
+  const counts = new Map();
+  for (const { assessment } of results) {
+    if (!assessment) continue;
+    for (const c of assessment.criteria) {
+      if (!counts.has(c.id)) counts.set(c.id, { title: c.title, met: 0, partially_met: 0, not_met: 0, not_applicable: 0 });
+      counts.get(c.id)[c.outcome] += 1;
+    }
+  }
+  $("cohort-criteria").tBodies[0].replaceChildren(...[...counts].map(([id, row]) =>
+    element("tr", { "data-criterion": id },
+      element("th", { scope: "row", text: row.title }),
+      ...OUTCOMES.map((o) => element("td", { text: String(row[o]) })))));
+  $("cohort-learners").replaceChildren(...results.map((r) => {
+    if (!r.assessment) return element("li", { text: `${r.name}: not scored (${r.problem})` });
+    const open = element("button", { type: "button", class: "open-learner", text: `${r.name}: ${r.assessment.overall.grade_label}` });
+    open.addEventListener("click", () => {
+      clearResult();
+      state.request = r.request;
+      state.assessment = r.assessment;
+      render(r.assessment);
+      setStatus(`Showing ${r.name}.`);
+    });
+    return element("li", {}, open);
+  }));
 }
 
 async function readFile(file) {
@@ -665,7 +736,7 @@ function setUp() {
   });
   $("api-key-form").addEventListener("submit", useKey);
   $("api-key").addEventListener("change", () => useKey());
-  $("transcript-file").addEventListener("change", (event) => readFile(event.target.files[0]));
+  $("transcript-file").addEventListener("change", (event) => readFiles(event.target.files));
   $("transcript").addEventListener("input", newTranscript);
   $("format").addEventListener("change", () => scoredInputChanged({ forgetRoles: true }));
   $("learner").addEventListener("change", () => scoredInputChanged({ forgetRoles: true }));
@@ -680,7 +751,7 @@ function setUp() {
   document.addEventListener("drop", (event) => {
     event.preventDefault();
     zone.classList.remove("dragging");
-    if (event.dataTransfer && event.dataTransfer.files.length) readFile(event.dataTransfer.files[0]);
+    if (event.dataTransfer && event.dataTransfer.files.length) readFiles(event.dataTransfer.files);
   });
   $("score").addEventListener("click", score);
   $("swap-roles").addEventListener("click", swapRoles);
