@@ -6,6 +6,12 @@
 const FORMATS = ["json", "text", "vtt", "srt", "whisper", "aws-transcribe", "deepgram",
   "assemblyai", "teams-txt", "zoom-txt"];
 const EXTENSION_FORMATS = { vtt: "vtt", srt: "srt" };
+
+// The format a file's extension names, or "" to let the service detect it.
+function formatOf(fileName) {
+  const extension = fileName.includes(".") ? fileName.split(".").pop().toLowerCase() : "";
+  return EXTENSION_FORMATS[extension] || "";
+}
 const OUTCOME_LABELS = {
   met: "Met", partially_met: "Partially met", not_met: "Not met", not_applicable: "Not applicable",
 };
@@ -211,13 +217,12 @@ async function scoreCohort(files) {
   for (const [index, file] of files.entries()) {
     $("cohort-progress").textContent = `Scoring ${index + 1} of ${files.length}…`;
     const text = await file.text();
-    const extension = file.name.includes(".") ? file.name.split(".").pop().toLowerCase() : "";
     let request;
     try {
       request = { ...scoreRequest(), transcript_text: text };
       delete request.roles;
       delete request.overrides;
-      const format = EXTENSION_FORMATS[extension];
+      const format = formatOf(file.name);
       if (format) request.format = format; else delete request.format;
       const assessment = await (await post(request, "application/json")).json();
       results.push({ name: file.name, request, assessment });
@@ -266,8 +271,7 @@ async function readFile(file) {
   newTranscript();
   const text = await file.text();
   $("transcript").value = text;
-  const extension = file.name.includes(".") ? file.name.split(".").pop().toLowerCase() : "";
-  $("format").value = EXTENSION_FORMATS[extension] || "";
+  $("format").value = formatOf(file.name);
   $("file-name").textContent = `Loaded ${file.name} (${text.length} characters).`;
   if ($("rubric").value) await score();
 }

@@ -738,22 +738,27 @@ pub(super) fn most_customer_like(evidence: &[RoleEvidence], candidates: &[usize]
     })
 }
 
-/// The acts that carried a guess, for people: fixed phrases, never transcript text.
+/// The acts that carried a guess: the learner's staff acts and the customer's
+/// customer acts, fixed phrases from the lists, never transcript text.
+pub(super) fn carrying_acts<'e>(
+    evidence: &'e [RoleEvidence],
+    guess: &ContentGuess,
+) -> (&'e [&'static str], &'e [&'static str]) {
+    let customer = guess
+        .customer
+        .map_or(&[][..], |c| &evidence[c].customer_acts[..]);
+    (&evidence[guess.learner].staff_acts, customer)
+}
+
+/// The same acts for clients, each naming whose it is: `learner: "<act>"`,
+/// `customer: "<act>"`.
 pub(super) fn reasons(evidence: &[RoleEvidence], guess: &ContentGuess) -> Vec<String> {
-    let mut reasons: Vec<String> = evidence[guess.learner]
-        .staff_acts
+    let (staff, customer) = carrying_acts(evidence, guess);
+    staff
         .iter()
         .map(|act| format!("learner: \"{act}\""))
-        .collect();
-    if let Some(customer) = guess.customer {
-        reasons.extend(
-            evidence[customer]
-                .customer_acts
-                .iter()
-                .map(|act| format!("customer: \"{act}\"")),
-        );
-    }
-    reasons
+        .chain(customer.iter().map(|act| format!("customer: \"{act}\"")))
+        .collect()
 }
 
 #[cfg(test)]

@@ -346,21 +346,10 @@ fn guess_learner(
     let signals = content::reasons(evidence, &guess);
     let learner = speakers[guess.learner].label.clone();
     let customer = guess.customer.map(|s| speakers[s].label.clone());
-    let (said_by_learner, said_by_customer): (Vec<String>, Vec<String>) = signals
-        .iter()
-        .cloned()
-        .partition(|signal| signal.starts_with("learner: "));
-    let unlabelled = |signals: Vec<String>| -> Vec<String> {
-        signals
-            .into_iter()
-            .map(|signal| match signal.split_once(": ") {
-                Some((_, act)) => act.to_string(),
-                None => signal,
-            })
-            .collect()
-    };
-    let (said_by_learner, said_by_customer) =
-        (unlabelled(said_by_learner), unlabelled(said_by_customer));
+    let (staff_acts, customer_acts) = content::carrying_acts(evidence, &guess);
+    let quoted =
+        |acts: &[&str]| -> Vec<String> { acts.iter().map(|act| format!("\"{act}\"")).collect() };
+    let (said_by_learner, said_by_customer) = (quoted(staff_acts), quoted(customer_acts));
     let mut reason = format!(
         "the speaker labels do not say who is who; {} speaks for the organisation",
         quote_label(&learner)
@@ -397,6 +386,7 @@ fn settle_customer<'a>(
     let candidates: Vec<usize> = (0..speakers.len())
         .filter(|&s| speakers[s].role.is_none())
         .collect();
+    // One speaker left is the customer whatever they say: no need to read it.
     if candidates.len() == 1 {
         speakers[candidates[0]].role = Some(Role::Customer);
         return Ok(());
