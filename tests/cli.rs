@@ -1,33 +1,9 @@
 //! The real `rolemark` binary: exit codes, messages and output formats.
 
-use std::io::Write;
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn rolemark(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolemark"))
-        .args(args)
-        .current_dir(std::env::temp_dir())
-        .output()
-        .expect("binary runs")
-}
-
-fn rolemark_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rolemark"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
+use support::cli::{rolemark, rolemark_stdin, stderr, temp_file};
 
 /// A golden role-play.
 fn fixture(name: &str) -> String {
@@ -52,18 +28,6 @@ fn heat_report(path: &str) -> String {
     let out = rolemark(&["score", "--rubric", "heat", "--format", "text", path]);
     assert!(out.status.success(), "{}", stderr(&out));
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn temp_file(name: &str, content: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("rolemark-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path.display().to_string()
 }
 
 #[test]
@@ -386,7 +350,7 @@ fn a_batch_scores_every_good_file_in_order_and_records_the_bad_ones() {
     for i in 0..70 {
         files.push(temp_file(
             &format!("batch-{i:02}.txt"),
-            &format!("Customer: My order {i} is late.\nAgent: I'm so sorry, I understand how frustrating that is."),
+            format!("Customer: My order {i} is late.\nAgent: I'm so sorry, I understand how frustrating that is."),
         ));
     }
     files[5] = temp_file("batch-bad.txt", "no speaker labels on this line at all");

@@ -2,46 +2,13 @@
 //! batch lines agrees with each one's own result, is the same byte for byte
 //! however many threads score it, and refuses what it cannot do in one line.
 
+mod support;
+
 use rolemark::rubrics::Registry;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn rolemark(args: &[&str]) -> Output {
-    rolemark_stdin(args, "")
-}
-
-fn rolemark_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rolemark"))
-        .args(args)
-        .current_dir(std::env::temp_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn temp_file(name: &str, content: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("rolemark-cli-summary-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path.display().to_string()
-}
+use support::cli::{rolemark, rolemark_stdin, stderr, temp_file};
 
 /// Every golden role-play, in name order.
 fn golden_files() -> Vec<String> {

@@ -4,6 +4,7 @@
 // Each test file is its own crate and uses only part of this module.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod xapi;
 
 use rolemark::engine::{Assessment, Evidence, Quote, Scorer};
