@@ -447,6 +447,23 @@ test("a new transcript that needs roles, or cannot be read, clears the earlier r
   await context.close();
 });
 
+test("while scoring again with other roles, the earlier result cannot be read, overridden or downloaded", async () => {
+  const { context, page } = await openPage();
+  await scoreFixture(page);
+  await overrideFirst(page);
+  // Hold the next score on its way, as a slow network would.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/v1/score*", async (route) => { await held; await route.continue(); });
+  await page.click("#swap-roles");
+  await assertNoResult(page, "a score on its way");
+  assert.ok(await visible(page, "#roles"), "the roles step stays, to be changed again");
+  release();
+  await page.waitForSelector("#results:not([hidden]) .criterion");
+  assert.equal(await page.locator(".override-note").count(), 0, "the override made under other roles is gone");
+  await context.close();
+});
+
 test("with API keys, the page asks for a key, loads the rubrics and scores with it, and says when a key is refused", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "rolemark-keys-"));
   const keys = path.join(dir, "api-keys");

@@ -174,14 +174,20 @@ async function showMarkingPoints() {
 // Forgets the result on screen and all that came with it (overrides, roles note,
 // downloads), so nothing of an earlier transcript can be recorded against a new one.
 function clearResult() {
-  state.assessment = null;
-  state.request = null;
+  withdrawResult();
   state.overrides.clear();
-  $("results").hidden = true;
-  for (const id of ["overall", "behaviour", "criteria", "turns"]) $(id).replaceChildren();
   $("roles").hidden = true;
   $("roles-note").textContent = "";
   $("roles-list").replaceChildren();
+}
+
+// Takes the result away but keeps the roles step, which the new score uses, and
+// the overrides, which a caller that changed only the record may carry over.
+function withdrawResult() {
+  state.assessment = null;
+  state.request = null;
+  $("results").hidden = true;
+  for (const id of ["overall", "behaviour", "criteria", "turns"]) $(id).replaceChildren();
 }
 
 // A new transcript, chosen, dropped or typed: nothing earlier applies to it, and a
@@ -385,6 +391,9 @@ async function scoreNow() {
   }
   setStatus("Scoring…");
   state.busy = true;
+  // The result on screen answered the earlier input (other roles, say): while the
+  // new one is on its way, it must not be read, overridden or downloaded.
+  withdrawResult();
   try {
     const assessment = await (await post(request, "application/json")).json();
     if (ticket !== state.ticket) return;
