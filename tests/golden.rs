@@ -160,13 +160,13 @@ fn complaint_handling_separates_good_from_poor_handling() {
     let good = score("complaint-handling", "good-angry.txt", "Priya");
     let poor = score("complaint-handling", "defensive.txt", "Agent");
     assert!(
-        good.overall.score > 0.7,
-        "good scored {}",
+        good.overall.score.unwrap_or_default() > 0.7,
+        "good scored {:?}",
         good.overall.score
     );
     assert!(
-        poor.overall.score < 0.35,
-        "poor scored {}",
+        poor.overall.score.unwrap_or_default() < 0.35,
+        "poor scored {:?}",
         poor.overall.score
     );
     assert_ne!(good.overall.grade, poor.overall.grade);
@@ -178,8 +178,17 @@ fn grades_rank_good_above_poor_handling() {
     let defensive = score("challenging-customers", "defensive.txt", "Agent");
     let abusive_bad = score("challenging-customers", "abusive-bad.txt", "Jordan");
     let abusive_good = score("challenging-customers", "abusive-good.txt", "Callum");
-    assert_eq!(defensive.overall.grade, "not-yet-competent");
-    assert_eq!(abusive_bad.overall.grade, "not-yet-competent");
-    assert!(good.overall.score > 0.8 && abusive_good.overall.score > 0.8);
+    assert_eq!(
+        defensive.overall.grade.as_deref(),
+        Some("not-yet-competent")
+    );
+    assert_eq!(
+        abusive_bad.overall.grade.as_deref(),
+        Some("not-yet-competent")
+    );
+    assert!(
+        good.overall.score.unwrap_or_default() > 0.8
+            && abusive_good.overall.score.unwrap_or_default() > 0.8
+    );
     assert!(defensive.overall.red_flags > 0 && abusive_bad.overall.red_flags > 0);
 }

@@ -231,6 +231,36 @@ fn untimed_transcripts_leave_timing_rules_out_of_the_score() {
 }
 
 #[test]
+fn a_window_in_seconds_does_not_apply_to_an_untimed_transcript() {
+    let rubric = Rubric::compile(
+        &RUBRIC.replace(
+            "[[criteria]]\nid = \"interrupts\"",
+            "[[criteria]]\nid = \"early-apology\"\ntitle = \"Apologises in the first minute\"\nrule = { says = { cues = [\"apology\"], in = { to_seconds = 60.0 } } }\n\n[[criteria]]\nid = \"interrupts\"",
+        ),
+    )
+    .expect("test rubric compiles");
+    let untimed = score_with(
+        &rubric,
+        "Customer: My card was charged twice.\nAgent: Sorry, I can look at that.",
+    );
+    assert_eq!(
+        criterion(&untimed, "early-apology").outcome,
+        Outcome::NotApplicable
+    );
+    assert_eq!(criterion(&untimed, "early-apology").score, None);
+    // Timed, the same words in the window meet it, and outside it do not.
+    let apology_at = |start: f64| {
+        let timed = timed(&[
+            ("Customer", 0.0, 4.0, "My card was charged twice."),
+            ("Agent", start, start + 3.0, "Sorry, I can look at that."),
+        ]);
+        criterion(&score_with(&rubric, &timed), "early-apology").outcome
+    };
+    assert_eq!(apology_at(5.0), Outcome::Met);
+    assert_eq!(apology_at(95.0), Outcome::NotMet);
+}
+
+#[test]
 fn timing_red_flags_cost_the_penalty_per_turn_and_quote_against() {
     let a = score(&timed(&[
         (

@@ -160,7 +160,7 @@ fn agreement(set: &str) -> Measures {
         if matches!(quality.as_str(), "good" | "excellent") && !assessment.overall.passed {
             disagreements.push(format!(
                 "{file}: a {quality} learner graded {}",
-                assessment.overall.grade
+                assessment.overall.grade_label
             ));
         }
     }

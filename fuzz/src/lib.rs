@@ -344,11 +344,18 @@ pub fn check_quotes(transcript: &Transcript, assessment: &Assessment) {
         assert_eq!(quote.role, turn.role);
     }
     let unit = |score: f64| (0.0..=1.0).contains(&score);
+    let overall = &assessment.overall;
     assert!(
-        unit(assessment.overall.score),
-        "overall score {}",
-        assessment.overall.score
+        overall.score.is_none_or(unit),
+        "overall score {:?}",
+        overall.score
     );
+    // Not assessable exactly when no criterion applied.
+    assert_eq!(
+        overall.assessable,
+        assessment.criteria.iter().any(|c| c.score.is_some())
+    );
+    assert_eq!(overall.assessable, overall.grade.is_some());
     for criterion in &assessment.criteria {
         if let Some(score) = criterion.score {
             assert!(unit(score), "criterion {} scores {score}", criterion.id);

@@ -51,6 +51,8 @@ error_codes! {
     EmptyBody => ("empty-body", 400, "Bad request"),
     /// The request is not valid JSON of the expected shape.
     InvalidJson => ("invalid-json", 400, "Bad request"),
+    /// A JSON body that mixes a score request's fields with a transcript export's.
+    AmbiguousBody => ("ambiguous-body", 400, "Bad request"),
     /// The query string cannot be read.
     InvalidQuery => ("invalid-query", 400, "Bad request"),
     /// A query string beside a body that carries its own options.

@@ -14,6 +14,7 @@
 
 mod batch;
 mod codes;
+mod json_body;
 mod problem;
 mod render;
 mod request;
@@ -23,6 +24,7 @@ mod wire;
 
 pub use batch::{score_line, LineAnswer};
 pub use codes::ErrorCode;
+pub use json_body::{classify as classify_json_body, JsonBody};
 pub use problem::Problem;
 pub use render::{render, RenderSettings, Rendering};
 pub use request::{parse_format, RubricChoice, ScoreRequest};

@@ -33,6 +33,25 @@ pub struct TurnInput {
     end: Option<f64>,
 }
 
+/// Every field of [`ScoreRequestDto`] by its JSON name: a body with any other
+/// top-level field is not a score request (see `json_body`).
+pub const SCORE_REQUEST_FIELDS: [&str; 14] = [
+    "id",
+    "rubric",
+    "rubric_source",
+    "transcript",
+    "transcript_text",
+    "format",
+    "learner",
+    "roles",
+    "include_transcript",
+    "keep_cues",
+    "overrides",
+    "learner_id",
+    "date",
+    "scenario",
+];
+
 /// A request to score one transcript.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -168,7 +187,30 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
 
 #[cfg(test)]
 mod tests {
-    use super::without_values;
+    use super::{without_values, ScoreRequestDto, SCORE_REQUEST_FIELDS};
+
+    #[test]
+    fn the_field_list_is_the_score_requests_fields() {
+        let schema = serde_json::to_value(<ScoreRequestDto as utoipa::PartialSchema>::schema())
+            .expect("a schema serialises");
+        let mut documented: Vec<&str> = schema["properties"]
+            .as_object()
+            .expect("the score request schema has properties")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        documented.sort_unstable();
+        let mut listed = SCORE_REQUEST_FIELDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, documented);
+        for name in SCORE_REQUEST_FIELDS {
+            let body = format!("{{\"{name}\": null}}");
+            assert!(
+                serde_json::from_str::<ScoreRequestDto>(&body).is_ok(),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn serde_messages_lose_the_values_the_client_sent() {

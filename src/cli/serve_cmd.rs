@@ -123,7 +123,8 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         request_timeout_secs: args.request_timeout_secs,
         ..Limits::default()
     };
-    let test_panic_route = std::env::var(TEST_PANIC_ROUTE_VAR).is_ok_and(|v| v == "1");
+    let test_panic_route = cfg!(feature = "test-panic-route")
+        && std::env::var(TEST_PANIC_ROUTE_VAR).is_ok_and(|v| v == "1");
     if test_panic_route {
         log::warn!("{TEST_PANIC_ROUTE_VAR}=1: POST /v1/__panic panics on purpose; for tests only");
     }

@@ -48,5 +48,5 @@ pub use rubric::{
 pub use scenario::{Scenario, ScenarioError};
 pub use score::{
     Assessment, BehaviourResult, CriterionResult, Outcome, Overall, RubricRef, Scorer,
-    TranscriptView,
+    TranscriptView, NOT_ASSESSABLE,
 };

@@ -15,6 +15,13 @@ pub struct AssessorOverride {
     pub outcome: Outcome,
     /// Why the assessor disagrees with the system: required, so that the record
     /// explains itself to a moderator.
+    // Defaulted so that a missing comment is refused as an invalid override
+    // (422, naming the override) like an empty one, not as malformed JSON.
+    #[serde(default)]
+    #[schema(
+        required = true,
+        example = "Listened in silence: the transcript cannot show it."
+    )]
     pub comment: String,
     /// Who made the judgement: the assessor's name or id in the centre's
     /// records. Required, so that the record says whose judgement it is.

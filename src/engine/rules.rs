@@ -480,6 +480,14 @@ impl Evaluator<'_, '_> {
         unless: &Unless,
     ) -> RuleOutcome {
         let a = self.analysis;
+        // Seconds cannot be told in a transcript without times: the rule has
+        // nothing to judge, as a timing rule has not, rather than finding no one
+        // saying anything.
+        if matches!(window, Window::Seconds(..))
+            && !a.transcript.turns.iter().any(|t| t.start.is_some())
+        {
+            return RuleOutcome::default();
+        }
         let ruled_out = self.ruled_out(unless);
         let mut turns = BTreeSet::new();
         let mut sentences = HashSet::default();

@@ -191,14 +191,22 @@ pub struct BehaviourResult {
     pub evidence: Vec<Evidence>,
 }
 
+/// What an assessment with no applicable criterion is graded as people read it.
+pub const NOT_ASSESSABLE: &str = "Not assessable";
+
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 /// The overall judgement: score, grade, and how many criteria had each outcome.
 pub struct Overall {
-    /// Weighted mean of applicable criteria, 0..1.
-    pub score: f64,
-    /// The grade's name.
-    pub grade: String,
-    /// The grade as people read it.
+    /// Whether any criterion applied. When none did (nothing in the transcript
+    /// called for any marking point), there is nothing to grade: `score` and
+    /// `grade` are null, `grade_label` says "Not assessable" and `passed` is
+    /// false, rather than a score of 0 failing the learner for what was not there.
+    pub assessable: bool,
+    /// Weighted mean of applicable criteria, 0..1; null when not assessable.
+    pub score: Option<f64>,
+    /// The grade's name; null when not assessable.
+    pub grade: Option<String>,
+    /// The grade as people read it, or "Not assessable".
     pub grade_label: String,
     /// Whether the grade is above the rubric's lowest band.
     pub passed: bool,
@@ -358,7 +366,9 @@ impl<'r> Scorer<'r> {
             .map(|c| self.criterion(&evaluator, c, &mut red_flag_turns))
             .collect();
         let overall = self.overall(&criteria, red_flag_turns.len());
-        let review = super::review::review_notes(rubric, &criteria, overall.score);
+        let review = overall.score.map_or_else(Vec::new, |score| {
+            super::review::review_notes(rubric, &criteria, score)
+        });
         Assessment {
             rubric: RubricRef {
                 id: rubric.id.clone(),
@@ -515,26 +525,36 @@ impl<'r> Scorer<'r> {
             .iter()
             .filter_map(|c| c.score.map(|s| (s * c.weight, c.weight)))
             .fold((0.0, 0.0), |(a, b), (s, w)| (a + s, b + w));
-        let score = if weights > 0.0 {
-            round(weighted / weights)
-        } else {
-            0.0
-        };
-        let mut band = scoring.band_for(score);
+        let count = |o: Outcome| criteria.iter().filter(|c| c.outcome == o).count();
         let capped_by: Vec<String> = criteria
             .iter()
             .filter(|c| c.required && c.outcome == Outcome::NotMet)
             .map(|c| c.id.clone())
             .collect();
-        if !capped_by.is_empty() {
-            band = band.min(scoring.required_cap);
-        }
-        let count = |o: Outcome| criteria.iter().filter(|c| c.outcome == o).count();
+        // Assessable when some criterion was judged; an override of a criterion
+        // to not applicable can take that away again.
+        let applicable = criteria.iter().any(|c| c.score.is_some());
+        let graded = applicable.then(|| {
+            let score = if weights > 0.0 {
+                round(weighted / weights)
+            } else {
+                0.0
+            };
+            let mut band = scoring.band_for(score);
+            if !capped_by.is_empty() {
+                band = band.min(scoring.required_cap);
+            }
+            (score, band)
+        });
         Overall {
-            score,
-            grade: scoring.bands[band].grade.clone(),
-            grade_label: scoring.bands[band].label.clone(),
-            passed: band > 0,
+            assessable: graded.is_some(),
+            score: graded.map(|(score, _)| score),
+            grade: graded.map(|(_, band)| scoring.bands[band].grade.clone()),
+            grade_label: graded.map_or_else(
+                || NOT_ASSESSABLE.to_owned(),
+                |(_, band)| scoring.bands[band].label.clone(),
+            ),
+            passed: graded.is_some_and(|(_, band)| band > 0),
             capped_by,
             met: count(Outcome::Met),
             partially_met: count(Outcome::PartiallyMet),

@@ -4,12 +4,12 @@
 use super::auth::require_api_key;
 use super::observe::observe;
 use super::problem::http_error;
-use super::routes::{only, ROOMS};
+use super::routes::ROOMS;
 use super::state::AppState;
 use crate::assess::{ErrorCode, Problem};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{header, Method};
+use actix_web::http::header;
 use actix_web::middleware::{from_fn, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, App, Error, ResponseError};
 
@@ -24,6 +24,7 @@ pub(super) fn app(
         InitError = (),
     >,
 > {
+    #[cfg(feature = "test-panic-route")]
     let test_panic_route = state.test_panic_route;
     let mut app = App::new()
         .app_data(state)
@@ -35,11 +36,12 @@ pub(super) fn app(
     }
     let document = super::openapi::api_doc();
     app = app.configure(|cfg| super::routes::docs::configure(cfg, document));
+    #[cfg(feature = "test-panic-route")]
     if test_panic_route {
-        app = app.service(only(
+        app = app.service(super::routes::only(
             "/v1/__panic",
-            Method::POST,
-            super::panic::panic_for_tests,
+            actix_web::http::Method::POST,
+            super::test_panic::panic_for_tests,
         ));
     }
     app.default_service(web::to(|| async {

@@ -77,7 +77,8 @@ pub struct ServeConfig {
     pub xapi_account_home: Option<String>,
     /// Test-only: registers `POST /v1/__panic` and the batch rubric id `__panic`,
     /// which panic, so tests can check that a panic stays inside its request.
-    /// `rolemark serve` sets it only from `ROLEMARK_TEST_PANIC_ROUTE=1`.
+    /// `rolemark serve` sets it only from `ROLEMARK_TEST_PANIC_ROUTE=1`, and
+    /// only builds with the `test-panic-route` feature (test builds) act on it.
     #[doc(hidden)]
     pub test_panic_route: bool,
 }

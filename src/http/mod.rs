@@ -24,6 +24,8 @@ mod responses;
 mod routes;
 mod startup;
 mod state;
+#[cfg(feature = "test-panic-route")]
+mod test_panic;
 
 pub use config::{Limits, ServeConfig};
 pub use panic::install_private_panic_hook;

@@ -6,7 +6,7 @@
 use crate::assess::{self, LineAnswer, Problem, SummaryRendering};
 use crate::http::body::unreadable;
 use crate::http::state::AppState;
-use crate::report::cohort::CohortSummary;
+use crate::report::{self, cohort::CohortSummary};
 use actix_web::rt::time::{sleep, Sleep};
 use actix_web::web;
 use bytes::{Bytes, BytesMut};
@@ -35,9 +35,19 @@ pub struct BatchLines {
     /// the client but a line dribbled in a byte at a time does.
     line_deadline: Option<Pin<Box<Sleep>>>,
     state: std::sync::Arc<AppState>,
-    /// Set for a summary: lines are counted here instead of answered, and it is
+    output: Output,
+}
+
+/// What a batch answers with.
+enum Output {
+    /// A result line (NDJSON) per request line.
+    Lines,
+    /// CSV: one row per criterion of each scored line, a row for each failed
+    /// one, under one header (sent before the first row, or alone at the end).
+    Csv { header_sent: bool },
+    /// One summary: lines are counted here instead of answered, and it is
     /// taken, rendered, as the whole body when the input ends.
-    summary: Option<(CohortSummary, SummaryRendering)>,
+    Summary(Option<Box<(CohortSummary, SummaryRendering)>>),
 }
 
 impl BatchLines {
@@ -53,7 +63,16 @@ impl BatchLines {
             stopped: false,
             line_deadline: None,
             state,
-            summary: None,
+            output: Output::Lines,
+        }
+    }
+
+    /// The response body of a batch request that asked for CSV: the same lines
+    /// scored the same way, each answered with its rows.
+    pub fn as_csv(payload: web::Payload, state: std::sync::Arc<AppState>) -> BatchLines {
+        BatchLines {
+            output: Output::Csv { header_sent: false },
+            ..BatchLines::new(payload, state)
         }
     }
 
@@ -66,7 +85,7 @@ impl BatchLines {
         rendering: SummaryRendering,
     ) -> BatchLines {
         BatchLines {
-            summary: Some((CohortSummary::new(), rendering)),
+            output: Output::Summary(Some(Box::new((CohortSummary::new(), rendering)))),
             ..BatchLines::new(payload, state)
         }
     }
@@ -130,12 +149,21 @@ impl BatchLines {
         self.refuse(problem)
     }
 
-    /// The summary, rendered, the first time the input is over; then nothing.
+    /// The summary, rendered, the first time the input is over (or a CSV
+    /// header, when no line gave a row); then nothing.
     fn finish(&mut self) -> Option<Bytes> {
-        let (summary, rendering) = self.summary.take()?;
-        Some(Bytes::from(assess::render_summary(
-            rendering, &summary, false,
-        )))
+        match &mut self.output {
+            Output::Lines => None,
+            Output::Csv { header_sent } => {
+                (!std::mem::replace(header_sent, true)).then(|| Bytes::from(report::csv_header()))
+            }
+            Output::Summary(summary) => {
+                let (summary, rendering) = *summary.take()?;
+                Some(Bytes::from(assess::render_summary(
+                    rendering, &summary, false,
+                )))
+            }
+        }
     }
 
     fn take(&mut self, mut chunk: &[u8]) {
@@ -241,12 +269,38 @@ impl BatchLines {
         if let Some(problem) = &answer.result.error {
             self.state.metrics.error(problem.code.code());
         }
-        match &mut self.summary {
-            Some((summary, _)) => {
-                assess::summarise_line(summary, &answer);
+        match &mut self.output {
+            Output::Summary(summary) => {
+                if let Some(summary) = summary {
+                    assess::summarise_line(&mut summary.0, &answer);
+                }
                 None
             }
-            None => Some(Bytes::from(answer.result.to_line())),
+            Output::Lines => Some(Bytes::from(answer.result.to_line())),
+            Output::Csv { header_sent } => {
+                let mut rows = if std::mem::replace(header_sent, true) {
+                    String::new()
+                } else {
+                    report::csv_header()
+                };
+                rows.push_str(&csv_rows(&answer));
+                Some(Bytes::from(rows))
+            }
         }
+    }
+}
+
+/// A line's CSV rows, named by its `id`, else by its line number as the
+/// result line would be.
+fn csv_rows(answer: &LineAnswer) -> String {
+    let result = &answer.result;
+    let name = result
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("line {}", result.line));
+    match (&result.assessment, &result.error) {
+        (Some(assessment), _) => report::csv_rows(&name, assessment),
+        (None, Some(problem)) => report::csv_error_row(&name, &problem.detail),
+        (None, None) => String::new(),
     }
 }

@@ -1,12 +1,10 @@
 //! Panics: contained to the request that hit one, and logged without what they said.
 
-use super::body;
-use super::state::AppState;
 use crate::assess::Problem;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{web, Error, HttpResponse, ResponseError};
+use actix_web::{Error, ResponseError};
 use std::panic::AssertUnwindSafe;
 
 /// Turns a panic in a handler into a 500 problem for that request alone. Without
@@ -31,23 +29,6 @@ pub(super) async fn contain_panics(
             Ok(ServiceResponse::new(request, response).map_into_right_body())
         }
     }
-}
-
-/// Test-only (see [`ServeConfig::test_panic_route`]): panics with the body in the
-/// message, as a careless bug might, to show that neither the reply nor the log
-/// repeats it.
-pub(super) async fn panic_for_tests(
-    req: actix_web::HttpRequest,
-    mut payload: web::Payload,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, Problem> {
-    let limit = body::BodyLimit {
-        name: "max_body_bytes",
-        max_bytes: state.limits.max_body_bytes,
-        timeout_secs: state.limits.request_timeout_secs,
-    };
-    let body = body::read_limited(&req, &mut payload, limit).await?;
-    panic!("test panic: {}", String::from_utf8_lossy(&body));
 }
 
 /// Logs where a panic happened but not what it said: a formatted panic message

@@ -147,8 +147,14 @@ fn criterion_row(
         c.looked_for.join(" | "),
         c.feedback.clone().unwrap_or_default(),
         c.references.join(" | "),
-        overall.grade.clone(),
-        overall.score.to_string(),
+        overall
+            .grade
+            .clone()
+            .unwrap_or_else(|| "not-assessable".to_owned()),
+        overall
+            .score
+            .map(|score| score.to_string())
+            .unwrap_or_default(),
         assessment
             .review
             .iter()

@@ -60,10 +60,16 @@ fn overall_block(o: &Overall, heading: &str) -> Markup {
     html! {
         div.overall {
             h3 { (heading) }
-            p.grade { "Grade: " strong { (o.grade_label) } " (" (o.grade) ", " (if o.passed { "pass" } else { "not yet a pass" }) ")" }
-            p { "Score " (percent(o.score)) ": met " (o.met) ", partially met " (o.partially_met)
-                ", not met " (o.not_met) ", not applicable " (o.not_applicable)
-                "; learner turns with a red flag: " (o.red_flags) }
+            @if let (Some(grade), Some(score)) = (&o.grade, o.score) {
+                p.grade { "Grade: " strong { (o.grade_label) } " (" (grade) ", " (if o.passed { "pass" } else { "not yet a pass" }) ")" }
+                p { "Score " (percent(score)) ": met " (o.met) ", partially met " (o.partially_met)
+                    ", not met " (o.not_met) ", not applicable " (o.not_applicable)
+                    "; learner turns with a red flag: " (o.red_flags) }
+            } @else {
+                p.grade { "Grade: " strong { (o.grade_label) } }
+                p { "No marking point applied to this transcript (" (o.not_applicable)
+                    " not applicable), so there is nothing to grade: check the rubric and who is the learner." }
+            }
             @if !o.capped_by.is_empty() {
                 p { "Grade capped because required criteria were not met: " (o.capped_by.join(", ")) }
             }

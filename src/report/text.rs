@@ -98,14 +98,20 @@ pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
     }
     let _ = writeln!(
         out,
-        "Overall: {:.2}, {} (met {}, partially met {}, not met {}, not applicable {}; red flags {})",
-        o.score, o.grade_label, o.met, o.partially_met, o.not_met, o.not_applicable, o.red_flags
+        "Overall: {}{} (met {}, partially met {}, not met {}, not applicable {}; red flags {})",
+        score_shown(o.score),
+        o.grade_label,
+        o.met,
+        o.partially_met,
+        o.not_met,
+        o.not_applicable,
+        o.red_flags
     );
     if let Some(after) = &assessment.overall_after_overrides {
         let _ = writeln!(
             out,
-            "After the assessor's overrides: {:.2}, {}{}",
-            after.score,
+            "After the assessor's overrides: {}{}{}",
+            score_shown(after.score),
             after.grade_label,
             if after.capped_by.is_empty() {
                 String::new()
@@ -189,4 +195,9 @@ pub fn render_text(assessment: &Assessment, source: Option<&str>) -> String {
         }
     }
     out
+}
+
+/// A score followed by a comma, or nothing when there was nothing to score.
+fn score_shown(score: Option<f64>) -> String {
+    score.map_or_else(String::new, |score| format!("{score:.2}, "))
 }

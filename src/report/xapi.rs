@@ -269,10 +269,12 @@ fn overall_result(assessment: &Assessment, overall: &Overall, context: &XapiCont
             json!({ "grade": assessment.overall.grade, "score": assessment.overall.score }),
         );
     }
-    json!({
-        "score": score(overall.score),
-        "success": overall.passed,
-        "completion": true,
-        "extensions": extensions,
-    })
+    // Not assessable: no score and no success either way, since nothing was
+    // judged; the grade extension says why.
+    let mut result = json!({ "completion": true, "extensions": extensions });
+    if let Some(scaled) = overall.score {
+        result["score"] = score(scaled);
+        result["success"] = json!(overall.passed);
+    }
+    result
 }

@@ -547,3 +547,106 @@ fn cli_batch(body: &str) -> std::process::Output {
         .unwrap();
     cli.wait_with_output().unwrap()
 }
+
+fn batch_with_accept(
+    app: &crate::helpers::TestApp,
+    accept: &str,
+    body: &str,
+) -> crate::helpers::Reply {
+    app.post_with(
+        "/v1/score/batch",
+        Some("application/x-ndjson"),
+        &[("Accept", accept)],
+        body.as_bytes(),
+    )
+}
+
+#[test]
+fn batch_answers_in_csv_when_asked_a_row_per_criterion_and_one_per_failed_line() {
+    let app = spawn_app();
+    let body = [
+        line("a", "a"),
+        json!({"rubric": "nope", "transcript_text": short_roleplay("b")}).to_string(),
+        line("c", "c"),
+    ]
+    .join("\n");
+    let reply = batch_with_accept(&app, "text/csv", &body);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(
+        reply.content_type().starts_with("text/csv"),
+        "{}",
+        reply.content_type()
+    );
+    let mut reader = csv::Reader::from_reader(reply.text().as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+    let criteria = crate::helpers::registry()
+        .get("heat")
+        .unwrap()
+        .criteria()
+        .len();
+    assert_eq!(
+        rows.len(),
+        2 * criteria + 1,
+        "every criterion of a and c, one row for line 2"
+    );
+    let named: Vec<&str> = rows.iter().map(|r| &r[column("file")]).collect();
+    assert!(named[..criteria].iter().all(|n| *n == "a"), "{named:?}");
+    assert_eq!(named[criteria], "line 2");
+    assert!(
+        rows[criteria][column("error")].contains("nope"),
+        "{:?}",
+        rows[criteria]
+    );
+    assert!(named[criteria + 1..].iter().all(|n| *n == "c"), "{named:?}");
+    // The same outcomes as the result lines.
+    let lines = app.batch(&body).ndjson();
+    for (at, criterion) in lines[0]["assessment"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(
+            rows[at][column("criterion_id")],
+            criterion["id"].as_str().unwrap().to_owned()
+        );
+        assert_eq!(
+            rows[at][column("outcome")],
+            criterion["outcome"].as_str().unwrap().to_owned()
+        );
+    }
+}
+
+#[test]
+fn batch_negotiates_its_line_rendering() {
+    let app = spawn_app();
+    let body = line("a", "a");
+    // NDJSON for NDJSON, JSON and anything; CSV only when it ranks first.
+    for accept in [
+        "application/x-ndjson",
+        "application/json",
+        "*/*",
+        "text/csv;q=0.5, application/x-ndjson",
+    ] {
+        let reply = batch_with_accept(&app, accept, &body);
+        assert_eq!(reply.status, 200, "{accept}: {}", reply.text());
+        assert_eq!(reply.content_type(), "application/x-ndjson", "{accept}");
+    }
+    let reply = batch_with_accept(&app, "text/html", &body);
+    let problem = reply.expect_problem(406, "not-acceptable");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("text/csv"),
+        "{problem}"
+    );
+    // An empty batch in CSV is the header alone.
+    let empty = batch_with_accept(&app, "text/csv", "");
+    assert_eq!(empty.status, 200);
+    assert_eq!(empty.text().lines().count(), 1, "{}", empty.text());
+    assert!(
+        empty.text().starts_with("file,learner,"),
+        "{}",
+        empty.text()
+    );
+}

@@ -183,3 +183,30 @@ fn the_openapi_document_describes_the_audit_record_and_who_overrode_when() {
         );
     }
 }
+
+#[test]
+fn the_score_request_body_lists_every_media_type_the_service_takes() {
+    let app = spawn_app();
+    let document = app.get("/openapi.json").json();
+    let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Customer>It broke.\n\n00:00:03.500 --> 00:00:05.000\n<v Agent>I am so sorry.\n";
+    let srt = "1\n00:00:01,000 --> 00:00:03,000\nCustomer: It broke.\n\n2\n00:00:03,500 --> 00:00:05,000\nAgent: I am so sorry.\n";
+    let text = "Customer: It broke.\nAgent: I am so sorry.";
+    let canonical = r#"{"turns": [{"speaker": "Customer", "text": "It broke."}, {"speaker": "Agent", "text": "I am so sorry."}]}"#;
+    for path in ["/v1/score", "/v1/score/xapi"] {
+        let listed = document["paths"][path]["post"]["requestBody"]["content"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{path} has a request body"));
+        for (media, body) in [
+            ("text/plain", text),
+            ("text/vtt", vtt),
+            ("application/x-subrip", srt),
+            ("application/json", canonical),
+        ] {
+            assert!(listed.contains_key(media), "{path} does not list {media}");
+            if path == "/v1/score" {
+                let reply = app.score_raw(media, "rubric=heat", body);
+                assert_eq!(reply.status, 200, "{media}: {}", reply.text());
+            }
+        }
+    }
+}

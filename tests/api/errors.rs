@@ -75,7 +75,7 @@ fn an_unknown_field_gives_400_naming_the_field() {
         problem["detail"]
             .as_str()
             .unwrap()
-            .contains("unknown field `colour`"),
+            .contains("`colour` is not a score request's field"),
         "{problem}"
     );
 }

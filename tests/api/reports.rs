@@ -146,7 +146,7 @@ fn overrides_in_a_request_are_kept_beside_the_system_outcome() {
 }
 
 #[test]
-fn an_override_without_an_assessor_or_with_a_bad_time_is_a_422_saying_what_to_fix() {
+fn an_override_without_a_comment_or_an_assessor_or_with_a_bad_time_is_a_422_saying_what_to_fix() {
     let app = spawn_app();
     let valid = json!({"criterion": "empathy", "outcome": "not_met", "comment": "x", "assessor": "AS-0107"});
     let with = |change: &dyn Fn(&mut Value)| {
@@ -203,9 +203,9 @@ fn an_override_without_an_assessor_or_with_a_bad_time_is_a_422_saying_what_to_fi
             with(&|o| {
                 o.as_object_mut().unwrap().remove("comment");
             }),
-            400,
-            "invalid-json",
-            "missing field `comment`",
+            422,
+            "invalid-override",
+            "comment",
         ),
     ];
     for (overrides, status, code, says) in cases {

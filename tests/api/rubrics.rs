@@ -192,6 +192,34 @@ fn validate_reports_an_unknown_lexicon_in_a_rule() {
 }
 
 #[test]
+fn validate_refuses_a_version_that_is_not_semantic_and_points_at_it() {
+    let app = spawn_app();
+    let line = INLINE_RUBRIC
+        .lines()
+        .position(|l| l.starts_with("version"))
+        .expect("the inline rubric has a version")
+        + 1;
+    let version = INLINE_RUBRIC.lines().nth(line - 1).unwrap();
+    for bad in ["banana", "v1", "1.0.0.0"] {
+        let source = INLINE_RUBRIC.replace(version, &format!("version = \"{bad}\""));
+        let validation = app.validate(&source).json();
+        assert_eq!(validation["valid"], false, "{bad}: {validation}");
+        let error = &validation["errors"][0];
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains("not a semantic version") && message.contains(bad),
+            "{message}"
+        );
+        assert_eq!(error["line"], line, "{validation}");
+    }
+    for good in ["1", "1.2", "2.0.0-draft"] {
+        let source = INLINE_RUBRIC.replace(version, &format!("version = \"{good}\""));
+        let validation = app.validate(&source).json();
+        assert_eq!(validation["valid"], true, "{good}: {validation}");
+    }
+}
+
+#[test]
 fn validate_refuses_a_source_over_max_rubric_bytes_with_413() {
     let app = crate::helpers::spawn_app_with(crate::helpers::config_with_limits(|l| {
         l.max_rubric_bytes = 100

@@ -261,8 +261,11 @@ fn a_summary_that_is_not_true_or_false_or_cannot_be_rendered_is_refused() {
     }
     let reply = summary(&app, "?summary=true", Some("application/xml"), &body);
     reply.expect_problem(406, "not-acceptable");
-    // Without a summary, the stream answers whatever `Accept` says, as before.
+    // Without a summary, the lines are NDJSON or CSV: other types are refused
+    // as /v1/score refuses them, not answered with what was not asked for.
     let stream = summary(&app, "?summary=false", Some("application/xml"), &body);
+    stream.expect_problem(406, "not-acceptable");
+    let stream = summary(&app, "?summary=false", None, &body);
     assert_eq!(stream.status, 200);
     assert_eq!(stream.ndjson().len(), 8);
 }

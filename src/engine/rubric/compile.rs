@@ -3,7 +3,9 @@
 //! first error reported is the first one an author would meet.
 
 use super::error::{CompileLimits, RubricError, RubricErrorKind};
-use super::names::{is_kebab_case, is_snake_or_kebab, line_and_column, Locator, Names};
+use super::names::{
+    is_kebab_case, is_semantic_version, is_snake_or_kebab, line_and_column, Locator, Names,
+};
 use super::raw::{
     default_bands, default_met_at, default_partially_met_at, RawBehaviour, RawCriterion,
     RawLexicon, RawRubric, RawScoring,
@@ -32,6 +34,15 @@ pub(super) fn compile(source: &str, limits: CompileLimits) -> Result<Rubric, Rub
             ),
         ));
     }
+    if !is_semantic_version(raw.version.get_ref()) {
+        return Err(locator.span(
+            &raw.version,
+            format!(
+                "rubric version `{}` is not a semantic version: write MAJOR.MINOR.PATCH, such as 1.0.0 or 2.1.0-draft (1 and 1.2 are read as 1.0.0 and 1.2.0)",
+                raw.version.get_ref()
+            ),
+        ));
+    }
     let scoring = compile_scoring(raw.scoring.as_ref(), &locator)?;
     let CompiledLexicons {
         lexicons,
@@ -53,7 +64,7 @@ pub(super) fn compile(source: &str, limits: CompileLimits) -> Result<Rubric, Rub
     let mut rubric = Rubric {
         id: raw.id.into_inner(),
         title: raw.title,
-        version: raw.version,
+        version: raw.version.into_inner(),
         description: raw.description,
         sources: raw.sources,
         sha256,

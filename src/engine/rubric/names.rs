@@ -110,3 +110,43 @@ pub(super) fn is_snake_or_kebab(name: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
+
+/// Whether a rubric version is a semantic version (SemVer 2.0.0: `1.4.0`,
+/// `2.0.0-rc.1`). `1` and `1.4` are taken as `1.0.0` and `1.4.0`, as authors
+/// write them, but `banana` or `v1` is refused: versions order the rubric's
+/// history and pin requests, so they must compare as numbers.
+pub(super) fn is_semantic_version(version: &str) -> bool {
+    let core_end = version.find(['-', '+']).unwrap_or(version.len());
+    let (core, rest) = version.split_at(core_end);
+    let padding = match core.split('.').count() {
+        1 => ".0.0",
+        2 => ".0",
+        _ => "",
+    };
+    semver::Version::parse(&format!("{core}{padding}{rest}")).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_semantic_version;
+
+    #[test]
+    fn versions_are_semantic_with_minor_and_patch_optional() {
+        for good in [
+            "1",
+            "1.4",
+            "1.0.0",
+            "10.20.30",
+            "2.0.0-rc.1",
+            "1.0.0+build.7",
+            "3-beta",
+        ] {
+            assert!(is_semantic_version(good), "{good}");
+        }
+        for bad in [
+            "", "banana", "v1", "1.0.0.0", "01.0.0", "1..0", "1.0.0-", "1.x", " 1.0.0",
+        ] {
+            assert!(!is_semantic_version(bad), "{bad}");
+        }
+    }
+}

@@ -31,7 +31,7 @@ pub(super) struct RawRubric {
     #[allow(dead_code)]
     pub(super) extends: Option<String>,
     pub(super) title: String,
-    pub(super) version: String,
+    pub(super) version: Spanned<String>,
     #[serde(default)]
     pub(super) description: String,
     #[serde(default)]

@@ -507,7 +507,9 @@ function renderOverall(assessment) {
     element("h3", { text: heading }),
     element("p", { class: "grade" }, "Grade: ",
       element("strong", { text: overall.grade_label }),
-      ` (${overall.passed ? "pass" : "not yet a pass"}), score ${percent(overall.score)}`),
+      overall.assessable
+        ? ` (${overall.passed ? "pass" : "not yet a pass"}), score ${percent(overall.score)}`
+        : ": no marking point applied to this transcript, so there is nothing to grade; check the rubric and who is the learner"),
     element("p", {
       text: `Met ${overall.met}, partially met ${overall.partially_met}, not met ${overall.not_met}, ` +
         `not applicable ${overall.not_applicable}; learner turns with a red flag: ${overall.red_flags}.`,

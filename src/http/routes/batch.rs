@@ -89,6 +89,45 @@ fn negotiate_summary(req: &HttpRequest) -> Result<SummaryRendering, Problem> {
     ))
 }
 
+/// What a batch answers with.
+enum Answer {
+    Lines(LineRendering),
+    Summary(SummaryRendering),
+}
+
+/// How a batch answers line by line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineRendering {
+    Ndjson,
+    Csv,
+}
+
+/// The line-by-line rendering the client prefers: NDJSON unless `Accept` puts
+/// `text/csv` first. JSON types get NDJSON, as they always have.
+fn negotiate_lines(req: &HttpRequest) -> Result<LineRendering, Problem> {
+    use actix_web::mime;
+    let accept = match req.get_header::<header::Accept>() {
+        Some(accept) if !accept.is_empty() => accept,
+        _ => return Ok(LineRendering::Ndjson),
+    };
+    for wanted in accept.ranked() {
+        let ndjson = wanted.type_() == mime::APPLICATION
+            && (wanted.subtype() == mime::STAR
+                || wanted.subtype() == mime::JSON
+                || NDJSON_MEDIA_TYPES.contains(&wanted.essence_str()));
+        if ndjson || (wanted.type_() == mime::STAR && wanted.subtype() == mime::STAR) {
+            return Ok(LineRendering::Ndjson);
+        }
+        if wanted.type_() == mime::TEXT && wanted.subtype() == mime::CSV {
+            return Ok(LineRendering::Csv);
+        }
+    }
+    Err(Problem::new(
+        ErrorCode::NotAcceptable,
+        "a batch is answered as application/x-ndjson (a result line per request line) or text/csv (a row per criterion of each line); add `?summary=true` for a cohort summary as JSON, CSV, HTML or text",
+    ))
+}
+
 /// Whether the client asked for a summary, and in which rendering.
 fn summary_wanted(req: &HttpRequest) -> Result<Option<SummaryRendering>, Problem> {
     let query = web::Query::<BatchQuery>::from_query(req.query_string()).map_err(|e| {
@@ -117,7 +156,7 @@ fn summary_wanted(req: &HttpRequest) -> Result<Option<SummaryRendering>, Problem
         content((ScoreRequestDto = "application/x-ndjson"))
     ),
     responses(
-        (status = 200, description = "One result per request line, in order, streamed as each is scored; a line that fails (including one that does not arrive within the request timeout) gets an `error` problem. With `?summary=true`, one cohort summary of every line instead, sent when the last line is in: the lines are scored and fail exactly as without it, a failed line counted under its problem's code. Outcomes and grades counted are those after assessor overrides; learners are named by `learner_id`, else the line's `id`, else its number. The summary is JSON unless `Accept` asks for `text/csv` (one row per criterion, then grades, review flags and failures, by `section`), `text/html` (a printable page) or `text/plain`", content(
+        (status = 200, description = "One result per request line, in order, streamed as each is scored (with `Accept: text/csv`, CSV instead: one header, then one row per criterion of each scored line and one row for each failed line, named by its `id` or `line N`); a line that fails (including one that does not arrive within the request timeout) gets an `error` problem. With `?summary=true`, one cohort summary of every line instead, sent when the last line is in: the lines are scored and fail exactly as without it, a failed line counted under its problem's code. Outcomes and grades counted are those after assessor overrides; learners are named by `learner_id`, else the line's `id`, else its number. The summary is JSON unless `Accept` asks for `text/csv` (one row per criterion, then grades, review flags and failures, by `section`), `text/html` (a printable page) or `text/plain`", content(
             (BatchResult = "application/x-ndjson"),
             (CohortSummary = "application/json"),
             (String = "text/csv"),
@@ -140,16 +179,23 @@ pub async fn batch(
     if !NDJSON_MEDIA_TYPES.contains(&media.as_str()) {
         return Err(Problem::unsupported_media_type(&media));
     }
-    let summary = match summary_wanted(&req) {
-        Ok(summary) => summary,
+    let wanted = summary_wanted(&req).and_then(|summary| match summary {
+        Some(rendering) => Ok(Answer::Summary(rendering)),
+        None => negotiate_lines(&req).map(Answer::Lines),
+    });
+    let wanted = match wanted {
+        Ok(wanted) => wanted,
         Err(problem) => return Ok(refuse_unread(&problem, payload)),
     };
     req.extensions_mut().insert(RubricUsed("batch".into()));
-    Ok(match summary {
-        None => HttpResponse::Ok()
+    Ok(match wanted {
+        Answer::Lines(LineRendering::Ndjson) => HttpResponse::Ok()
             .content_type("application/x-ndjson")
             .streaming(BatchLines::new(payload, state.into_inner())),
-        Some(rendering) => HttpResponse::Ok()
+        Answer::Lines(LineRendering::Csv) => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8; header=present")
+            .streaming(BatchLines::as_csv(payload, state.into_inner())),
+        Answer::Summary(rendering) => HttpResponse::Ok()
             .content_type(rendering.media_type())
             .streaming(BatchLines::summarising(
                 payload,

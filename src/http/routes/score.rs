@@ -2,8 +2,8 @@
 //! [`crate::assess`] and rendered as the client asked.
 
 use crate::assess::{
-    self, parse_format, utf8, without_values, ErrorCode, Problem, RenderSettings, Rendering,
-    RubricChoice, ScoreRequest, ScoreRequestDto, Scored,
+    self, parse_format, utf8, without_values, ErrorCode, JsonBody, Problem, RenderSettings,
+    Rendering, RubricChoice, ScoreRequest, ScoreRequestDto, Scored,
 };
 use crate::assess::{TranscriptInput, TurnInput};
 use crate::engine::Assessment;
@@ -121,51 +121,69 @@ fn score_request<'a>(req: &HttpRequest, body: &'a [u8]) -> Result<ScoreRequest<'
             )
         })?
         .into_inner();
-    if is_json(&media) {
-        // Silently ignoring `?rubric=` would score with whatever the body names.
-        if !req.query_string().is_empty() {
-            return Err(Problem::new(
-                ErrorCode::UnexpectedQuery,
-                "query parameters are only for a raw transcript body: put them in the JSON request instead",
-            ));
-        }
-        let dto = parse_json(body)?;
-        if dto.id.is_some() {
-            return Err(Problem::new(
-                ErrorCode::UnexpectedId,
-                "`id` is only for batch lines",
-            ));
-        }
-        ScoreRequest::try_from(dto)
-    } else if media == "text/plain" || Format::from_media_type(&media).is_some() {
-        let text = utf8(body)?;
-        let format = match query.format.as_deref() {
-            Some(name) => parse_format(Some(name))?,
-            None => Format::from_media_type(&media),
+    let transcript_format = if is_json(&media) {
+        // A score request pays for nothing more; only a body that is not one
+        // is looked at again to see whether it is a transcript.
+        let not_a_request = match parse_json(body) {
+            Ok(dto) => return json_score_request(req, dto),
+            Err(problem) => problem,
         };
-        let rubric = query.rubric.ok_or_else(|| {
-            Problem::new(
-                ErrorCode::MissingRubric,
-                "a raw transcript needs `?rubric=ID` in the query string",
-            )
-        })?;
-        ScoreRequest::new(text)
-            .with_date(query.date.as_deref())
-            .map(|request| {
-                request
-                    .with_rubric(RubricChoice::Named(rubric))
-                    .with_format(format)
-                    .with_roles(RoleHints {
-                        learner: query.learner,
-                        roles: Default::default(),
-                    })
-                    .including_transcript(query.include_transcript.unwrap_or(true))
-                    .keeping_cues(query.keep_cues.unwrap_or(false))
-                    .with_learner_id(query.learner_id)
-            })
+        match assess::classify_json_body(utf8(body)?)? {
+            JsonBody::ScoreRequest => return Err(not_a_request),
+            // The query's format, when given, still wins: it names the export.
+            JsonBody::Transcript(format) => Some(format),
+        }
+    } else if media == "text/plain" || Format::from_media_type(&media).is_some() {
+        Format::from_media_type(&media)
     } else {
-        Err(Problem::unsupported_media_type(&media))
+        return Err(Problem::unsupported_media_type(&media));
+    };
+    let text = utf8(body)?;
+    let format = match query.format.as_deref() {
+        Some(name) => parse_format(Some(name))?,
+        None => transcript_format,
+    };
+    let rubric = query.rubric.ok_or_else(|| {
+        Problem::new(
+            ErrorCode::MissingRubric,
+            "a transcript sent on its own needs `?rubric=ID` in the query string",
+        )
+    })?;
+    ScoreRequest::new(text)
+        .with_date(query.date.as_deref())
+        .map(|request| {
+            request
+                .with_rubric(RubricChoice::Named(rubric))
+                .with_format(format)
+                .with_roles(RoleHints {
+                    learner: query.learner,
+                    roles: Default::default(),
+                })
+                .including_transcript(query.include_transcript.unwrap_or(true))
+                .keeping_cues(query.keep_cues.unwrap_or(false))
+                .with_learner_id(query.learner_id)
+        })
+}
+
+/// A score request in JSON, which carries its own options.
+fn json_score_request<'a>(
+    req: &HttpRequest,
+    dto: ScoreRequestDto,
+) -> Result<ScoreRequest<'a>, Problem> {
+    // Silently ignoring `?rubric=` would score with whatever the body names.
+    if !req.query_string().is_empty() {
+        return Err(Problem::new(
+            ErrorCode::UnexpectedQuery,
+            "query parameters are only for a transcript sent on its own (text, captions or a JSON export): put them in the JSON score request instead",
+        ));
     }
+    if dto.id.is_some() {
+        return Err(Problem::new(
+            ErrorCode::UnexpectedId,
+            "`id` is only for batch lines",
+        ));
+    }
+    ScoreRequest::try_from(dto)
 }
 
 fn parse_json(body: &[u8]) -> Result<ScoreRequestDto, Problem> {
@@ -220,10 +238,12 @@ async fn score_and_render(
     tag = "score",
     params(RawScoreQuery),
     request_body(
-        description = "A score request as JSON, or a raw transcript as text/plain with ?rubric=ID",
+        description = "A score request as JSON; or a transcript on its own with `?rubric=ID`: text (`text/plain`), WebVTT (`text/vtt`), SubRip (`application/x-subrip`), or a JSON transcript (canonical `turns` or a vendor export such as AWS Transcribe, Deepgram, AssemblyAI or Whisper) as `application/json`. A JSON body whose top-level fields are all a score request's is a score request; one that mixes both is refused (`ambiguous-body`).",
         content(
             (ScoreRequestDto = "application/json"),
-            (String = "text/plain", example = "Customer: My refund is late.\nAgent: I'm so sorry about that.")
+            (String = "text/plain", example = "Customer: My refund is late.\nAgent: I'm so sorry about that."),
+            (String = "text/vtt", example = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Customer>My refund is late.\n\n00:00:04.500 --> 00:00:07.000\n<v Agent>I'm so sorry about that."),
+            (String = "application/x-subrip", example = "1\n00:00:01,000 --> 00:00:04,000\nCustomer: My refund is late.\n\n2\n00:00:04,500 --> 00:00:07,000\nAgent: I'm so sorry about that.")
         )
     ),
     responses(
@@ -261,10 +281,12 @@ pub async fn score(
     tag = "score",
     params(RawScoreQuery),
     request_body(
-        description = "A score request as for /v1/score; `learner_id` is required",
+        description = "A score request or a transcript on its own, as for /v1/score; `learner_id` is required",
         content(
             (ScoreRequestDto = "application/json"),
-            (String = "text/plain")
+            (String = "text/plain"),
+            (String = "text/vtt"),
+            (String = "application/x-subrip")
         )
     ),
     responses(

@@ -85,7 +85,12 @@ pub fn render_csv(summary: &CohortSummary) -> String {
             let mut cells = rubric_cells(s).to_vec();
             cells.extend([
                 ("section", "grade".to_owned()),
-                ("id", g.grade.clone()),
+                (
+                    "id",
+                    g.grade
+                        .clone()
+                        .unwrap_or_else(|| "not-assessable".to_owned()),
+                ),
                 ("title", g.label.clone()),
                 ("count", g.count.to_string()),
             ]);

@@ -74,8 +74,9 @@ pub struct CriterionCounts {
 /// How many learners earned one grade.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct GradeCount {
-    /// The grade's name, as assessments give it.
-    pub grade: String,
+    /// The grade's name, as assessments give it; null for the learners whose
+    /// transcripts had no applicable criterion ("Not assessable").
+    pub grade: Option<String>,
     /// The grade as people read it.
     pub label: String,
     /// Whether the grade is a pass (above the rubric's lowest band).
@@ -267,7 +268,7 @@ impl RubricSummary {
             .iter()
             .enumerate()
             .map(|(band, b)| GradeCount {
-                grade: b.grade.clone(),
+                grade: Some(b.grade.clone()),
                 label: b.label.clone(),
                 passed: band > 0,
                 count: 0,
