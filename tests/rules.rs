@@ -620,3 +620,55 @@ fn sentence_start_cues_count_only_where_a_sentence_opens() {
         (Outcome::Met, Some(1.0))
     );
 }
+
+const ASKING_RUBRIC: &str = r#"
+id = "asking"
+title = "Asks for the facts"
+version = "1.0.0"
+
+[lexicons.clarifying]
+questions_only = true
+phrases = ["what happened", "can you tell me"]
+
+[[criteria]]
+id = "asks"
+title = "Asks what happened"
+rule = { says = ["clarifying"] }
+"#;
+
+fn asks(text: &str) -> Outcome {
+    let rubric = Rubric::compile(ASKING_RUBRIC).expect("test rubric compiles");
+    let transcript =
+        transcript::parse(text, None, &RoleHints::default()).expect("transcript parses");
+    rolemark::engine::Scorer::new(&rubric)
+        .score(&transcript)
+        .criteria[0]
+        .outcome
+}
+
+#[test]
+fn a_questions_only_lexicon_counts_questions_and_not_statements() {
+    assert_eq!(
+        asks("Customer: It broke.\nAgent: What happened?"),
+        Outcome::Met
+    );
+    assert_eq!(
+        asks("Customer: It broke.\nAgent: I'll leave a note explaining what happened."),
+        Outcome::NotMet
+    );
+    // Unpunctuated speech runs questions together: a cue that opens like one counts.
+    assert_eq!(
+        asks("Customer: it broke\nAgent: right so dennis can you tell me the date"),
+        Outcome::Met
+    );
+    assert_eq!(
+        asks("Customer: it broke\nAgent: i'll find out for you and write down how it went"),
+        Outcome::NotMet
+    );
+    let both = ASKING_RUBRIC.replace(
+        "questions_only = true",
+        "questions_only = true\nstatements_only = true",
+    );
+    let error = Rubric::compile(&both).expect_err("both flags count nothing");
+    assert!(error.to_string().contains("would count no cue"), "{error}");
+}

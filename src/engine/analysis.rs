@@ -222,6 +222,8 @@ pub enum SuppressedBy {
     SentenceGoesOn,
     /// The lexicon counts only cues in statements, and this one is in a question.
     InQuestion,
+    /// The lexicon counts only cues in questions, and this one is in a statement.
+    InStatement,
     /// A cue of a lexicon that excludes this one counts in the same sentence:
     /// the sentence reads as that, not as this.
     Excluded {
@@ -247,6 +249,9 @@ impl Analysis<'_> {
             }
             SuppressedBy::InQuestion => {
                 "is in a question, and the lexicon counts only cues in statements".to_owned()
+            }
+            SuppressedBy::InStatement => {
+                "is in a statement, and the lexicon counts only cues in questions".to_owned()
             }
             SuppressedBy::Excluded { by, pattern } => format!(
                 "the sentence reads as {} (\u{201c}{}\u{201d}), which rules it out",
@@ -337,6 +342,13 @@ impl<'a> Analysis<'a> {
                 suppressed.push(Suppressed {
                     cue,
                     reason: SuppressedBy::InQuestion,
+                });
+                return;
+            }
+            if lexicon.questions_only && !asks(&norm, cue.first_token) {
+                suppressed.push(Suppressed {
+                    cue,
+                    reason: SuppressedBy::InStatement,
                 });
                 return;
             }
@@ -829,6 +841,15 @@ fn settle_exclusions<'a>(rubric: &Rubric, sentence: &'a [CueMatch]) -> Vec<(usiz
 fn in_question(norm: &Normaliser, token: u32) -> bool {
     let sentence = norm.tokens[token as usize].sentence;
     question_form::is_question(norm, &norm.sentences[sentence as usize])
+}
+
+/// Whether the cue starting at `token` is asked: its sentence is a question, or,
+/// in speech left unpunctuated (where one "sentence" may run several together),
+/// the cue itself opens like a question ("so dennis can you tell me ...").
+fn asks(norm: &Normaliser, token: u32) -> bool {
+    let sentence = &norm.sentences[norm.tokens[token as usize].sentence as usize];
+    question_form::is_question(norm, sentence)
+        || (sentence.unpunctuated && question_form::opens_question(norm, token))
 }
 
 fn opens_sentence(norm: &Normaliser, token: u32) -> bool {

@@ -16,6 +16,11 @@ const QUESTION_PREFACES: [&str; 14] = [
     "now",
 ];
 
+/// Whether the word at `token` is one a question opens with ("can", "what").
+pub(crate) fn opens_question(norm: &Normaliser, token: u32) -> bool {
+    QUESTION_OPENERS.contains(&token_text(&norm.text, &norm.tokens[token as usize]))
+}
+
 /// A sentence ending with `?`, or an unpunctuated one opening like a question.
 pub(crate) fn is_question(norm: &Normaliser, sentence: &Sentence) -> bool {
     if sentence.ends_with_question_mark {

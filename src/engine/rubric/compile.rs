@@ -397,6 +397,15 @@ fn compile_lexicon(
             });
         }
     }
+    if raw.statements_only && raw.questions_only {
+        return Err(locator.span(
+            name,
+            format!(
+                "lexicon `{}`: `statements_only` and `questions_only` together would count no cue: keep one",
+                name.get_ref()
+            ),
+        ));
+    }
     Ok(Lexicon {
         name: name.get_ref().clone(),
         description: raw.description.clone(),
@@ -404,6 +413,7 @@ fn compile_lexicon(
         sentence_start: raw.sentence_start,
         sentence_end: raw.sentence_end,
         statements_only: raw.statements_only,
+        questions_only: raw.questions_only,
         excludes: raw.excludes.iter().map(|e| e.get_ref().clone()).collect(),
         labels: raw.labels.clone(),
         examples,

@@ -81,6 +81,9 @@ pub struct Lexicon {
     /// Its cues count only in sentences that are not questions: "that must be
     /// worrying" acknowledges a feeling, "must that be worrying?" asks about one.
     pub statements_only: bool,
+    /// Its cues count only in sentences put as questions: "what happened?"
+    /// asks for the facts, "I'll find out what happened" promises to.
+    pub questions_only: bool,
     /// Readings this one rules out in its sentence: where a cue of this lexicon
     /// counts, cues of these do not ("I'm sorry if you feel that way" is a
     /// non-apology, so neither an apology nor empathy).

@@ -91,6 +91,8 @@ pub(super) struct RawLexicon {
     #[serde(default)]
     pub(super) statements_only: bool,
     #[serde(default)]
+    pub(super) questions_only: bool,
+    #[serde(default)]
     pub(super) excludes: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) labels: Vec<String>,
