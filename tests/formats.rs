@@ -140,6 +140,24 @@ const FIXTURES: &[Fixture] = &[
         times: Times::Offsets,
     },
     Fixture {
+        file: "refund-contact-lens.json",
+        format: Format::AwsTranscribe,
+        speakers: Speakers::Roles("Agent", "Customer"),
+        times: Times::Offsets,
+    },
+    Fixture {
+        file: "refund-deepgram-words.json",
+        format: Format::Deepgram,
+        speakers: Speakers::Guessed("Speaker 0", "Speaker 1"),
+        times: Times::Offsets,
+    },
+    Fixture {
+        file: "refund-deepgram-paragraphs.json",
+        format: Format::Deepgram,
+        speakers: Speakers::Guessed("Speaker 0", "Speaker 1"),
+        times: Times::Offsets,
+    },
+    Fixture {
         file: "refund-assemblyai.json",
         format: Format::AssemblyAi,
         speakers: Speakers::Guessed("Speaker A", "Speaker B"),
@@ -298,6 +316,10 @@ fn keep_cues_keeps_each_cue_as_a_turn() {
         ("refund-whisperx.json", 15),
         ("refund-deepgram.json", 15),
         ("refund-aws-analytics.json", 15),
+        ("refund-contact-lens.json", 15),
+        ("refund-deepgram-paragraphs.json", 15),
+        // Rebuilt from words, Deepgram turns without paragraphs are speaker runs.
+        ("refund-deepgram-words.json", 12),
         // Rebuilt from words, AWS turns are speaker runs whatever the option.
         ("refund-aws.json", 12),
         ("refund-assemblyai.json", 12),

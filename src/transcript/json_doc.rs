@@ -253,10 +253,34 @@ pub(super) fn summarise(
     })
 }
 
+/// Expected (speaker, text, start, end, line) of each turn, all timed, for tests.
+#[cfg(test)]
+pub(super) type Timed<'a> = &'a [(&'a str, &'a str, f64, f64, usize)];
+
+/// Runs a JSON export parser on `input` and checks it reads the `expected` turns.
+#[cfg(test)]
+pub(super) fn expect_timed(
+    parse: fn(&str, &Value) -> Result<Vec<RawTurn>, TranscriptError>,
+    input: &str,
+    expected: Timed,
+) {
+    let expected: Vec<TurnSummary> = expected
+        .iter()
+        .map(|&(speaker, text, start, end, line)| {
+            (speaker.into(), text.into(), Some(start), Some(end), line)
+        })
+        .collect();
+    assert_eq!(summarise(parse, input), Ok(expected), "input {input}");
+}
+
+/// Turns read with the speaker label each carries, if any, before
+/// [`fill_speakers`] settles the unlabelled ones.
+pub(super) type SpeakerTurns = Vec<(Option<String>, RawTurn)>;
+
 /// Gives every turn a speaker when an export labels only some of them:
 /// unlabelled turns continue the speaker before them, and leading ones take
 /// the first label found. `None` when no turn is labelled at all.
-pub(super) fn fill_speakers(read: Vec<(Option<String>, RawTurn)>) -> Option<Vec<RawTurn>> {
+pub(super) fn fill_speakers(read: SpeakerTurns) -> Option<Vec<RawTurn>> {
     let mut current = read.iter().find_map(|(speaker, _)| speaker.clone())?;
     Some(
         read.into_iter()

@@ -13,6 +13,7 @@ mod clock;
 mod cues;
 mod cuetext;
 mod deepgram;
+mod deepgram_channels;
 mod detect;
 mod json;
 mod json_doc;
@@ -152,9 +153,11 @@ pub enum Format {
     Srt,
     /// Whisper JSON `segments`, diarised (WhisperX `speaker`).
     Whisper,
-    /// AWS Transcribe JSON (`results.items`) and Call Analytics JSON (`Transcript`).
+    /// AWS Transcribe JSON (`results.items`), Call Analytics JSON and Amazon
+    /// Connect Contact Lens post-call files (`Transcript`).
     AwsTranscribe,
-    /// Deepgram JSON (`results.utterances`).
+    /// Deepgram JSON (`results.utterances`, else the words or paragraphs of
+    /// `results.channels`).
     Deepgram,
     /// AssemblyAI JSON (`utterances`).
     AssemblyAi,
@@ -268,7 +271,8 @@ impl Format {
 
     /// Picks a format from the content: a JSON object is sniffed by shape
     /// (canonical `turns`, Whisper `segments`, AWS `results.items` or
-    /// `Transcript`, Deepgram `results.utterances`, AssemblyAI `utterances`);
+    /// `Transcript`, Deepgram `results.utterances` or `results.channels`,
+    /// AssemblyAI `utterances`);
     /// text by its first lines (`WEBVTT`, SRT or WebVTT timings, Teams and
     /// Zoom header lines), else [`Format::Text`].
     pub fn detect(input: &str) -> Format {
