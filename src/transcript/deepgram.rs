@@ -11,11 +11,12 @@
 //! are told apart by channel (`Channel 0`); otherwise the output cannot say who
 //! is speaking and is an error that says which request options give speakers.
 
-use super::deepgram_channels::{self, read_words, word_runs};
+use super::deepgram_channels::{self, read_words};
 use super::json_doc::{
     array_lines, at_path, element, element_error, error_at, fill_speakers, span, speaker_field,
-    text_field, time_field, unnamed_turn, SpeakerTurns,
+    speakers_or_channels, text_field, time_field, unnamed_turn, SpeakerTurns,
 };
+use super::word_runs::word_runs;
 use super::{RawTurn, TranscriptError};
 use serde_json::{Map, Value};
 
@@ -45,7 +46,6 @@ fn utterances(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptE
         }
     };
     let mut read = Vec::with_capacity(utterances.len());
-    let mut channels: Vec<String> = Vec::new();
     for (index, value) in utterances.iter().enumerate() {
         let line = lines.of(index);
         let fail = |problem| element_error("utterance", index, line, problem);
@@ -61,9 +61,6 @@ fn utterances(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptE
         if text.is_empty() {
             continue;
         }
-        if !channels.contains(&channel) {
-            channels.push(channel.clone());
-        }
         match split_by_words(fields, index, line)? {
             Some(parts) => read.extend(
                 parts
@@ -76,12 +73,7 @@ fn utterances(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptE
     if read.is_empty() {
         return Err(TranscriptError::Empty);
     }
-    let by_channel = channels.len() > 1 && read.iter().all(|(speaker, _, _)| speaker.is_none());
-    let read = read
-        .into_iter()
-        .map(|(speaker, channel, turn)| (if by_channel { Some(channel) } else { speaker }, turn))
-        .collect();
-    fill_speakers(read).ok_or_else(|| error_at(line_of_array, NOT_DIARISED))
+    fill_speakers(speakers_or_channels(read)).ok_or_else(|| error_at(line_of_array, NOT_DIARISED))
 }
 
 /// The utterance cut into its words' speaker runs, when its words name more

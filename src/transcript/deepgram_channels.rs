@@ -10,24 +10,15 @@
 
 use super::deepgram::NOT_DIARISED;
 use super::json_doc::{
-    array_at, array_lines, element, element_error, error_at, fill_speakers, span, speaker_field,
-    text_field, time_field, unnamed_turn, SpeakerTurns,
+    array_at, array_lines, by_start, element, element_error, error_at, fill_speakers, span,
+    speaker_field, text_field, time_field, unnamed_turn, SpeakerTurns,
 };
-use super::{combine, RawTurn, TranscriptError};
+use super::word_runs::Word;
+use super::{RawTurn, TranscriptError};
 use serde_json::{Map, Value};
 
 const EXPECTED_SHAPE: &str = "expected Deepgram JSON with `results.utterances` or \
      `results.channels`";
-
-/// One word as Deepgram gives it.
-pub(super) struct Word {
-    pub speaker: Option<String>,
-    text: String,
-    start: Option<f64>,
-    end: Option<f64>,
-    /// The nearest line known: the channel's or the utterance's.
-    line: usize,
-}
 
 /// Reads Deepgram channels into turns (paragraphs are merged by the caller).
 pub(super) fn parse(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptError> {
@@ -52,11 +43,14 @@ pub(super) fn parse(input: &str, document: &Value) -> Result<Vec<RawTurn>, Trans
     }
     if by_channel {
         // Stable sorts keep each channel's own order where times tie or are missing.
-        paragraphs.sort_by(|a, b| time_order(a.1.start, b.1.start));
-        words.sort_by(|a, b| time_order(a.start, b.start));
+        paragraphs.sort_by(|a, b| by_start(&a.1, &b.1));
+        words.sort_by(|a, b| {
+            let at = |word: &Word| word.start.unwrap_or(f64::INFINITY);
+            at(a).total_cmp(&at(b))
+        });
     }
     let mut read = paragraphs;
-    read.extend(word_runs(words));
+    read.extend(super::word_runs::word_runs(words));
     if read.is_empty() {
         return Err(TranscriptError::Empty);
     }
@@ -92,11 +86,6 @@ fn read_channel(
     };
     let words = read_words(words, &format!("channel {index}, word"), line)?;
     Ok((Vec::new(), words))
-}
-
-fn time_order(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
-    a.unwrap_or(f64::INFINITY)
-        .total_cmp(&b.unwrap_or(f64::INFINITY))
 }
 
 /// One paragraph: its speaker and its sentences joined with single spaces.
@@ -149,15 +138,7 @@ pub(super) fn read_words(
         let end = time_field(fields, "end", 1.0).map_err(fail)?;
         let (start, end) = span(start, end).map_err(fail)?;
         let speaker = speaker_field(fields, "speaker", "Speaker ").map_err(fail)?;
-        if !text.is_empty() {
-            read.push(Word {
-                speaker,
-                text: text.to_string(),
-                start,
-                end,
-                line,
-            });
-        }
+        read.extend(Word::spoken(speaker, text, start, end, line));
     }
     Ok(read)
 }
@@ -168,27 +149,6 @@ fn word_text(fields: &Map<String, Value>) -> Result<&str, String> {
         Some(Value::String(text)) => Ok(text),
         _ => text_field(fields, "word"),
     }
-}
-
-/// Consecutive words of one speaker as one turn each; a word with no speaker
-/// stays with the words before it.
-pub(super) fn word_runs(words: Vec<Word>) -> SpeakerTurns {
-    let mut runs: SpeakerTurns = Vec::new();
-    for word in words {
-        match runs.last_mut() {
-            Some((speaker, turn)) if word.speaker.is_none() || word.speaker == *speaker => {
-                turn.text.push(' ');
-                turn.text.push_str(&word.text);
-                turn.start = combine(turn.start, word.start, f64::min);
-                turn.end = combine(turn.end, word.end, f64::max);
-            }
-            _ => runs.push((
-                word.speaker,
-                unnamed_turn(&word.text, word.start, word.end, word.line),
-            )),
-        }
-    }
-    runs
 }
 
 #[cfg(test)]
