@@ -57,11 +57,17 @@ FORMAT_SEEDS = {
                   FIXTURES / "refund-zoom.vtt"],
     "parse_srt": [FIXTURES / "refund.srt"],
     "parse_whisper": ["refund-whisper.json", "refund-whisperx.json"],
-    "parse_aws": ["refund-aws.json", "refund-aws-analytics.json"],
-    "parse_deepgram": ["refund-deepgram.json"],
+    "parse_aws": ["refund-aws.json", "refund-aws-analytics.json", "refund-contact-lens.json"],
+    "parse_deepgram": ["refund-deepgram.json", "refund-deepgram-words.json",
+                       "refund-deepgram-paragraphs.json"],
     "parse_assemblyai": ["refund-assemblyai.json"],
     "parse_teams": [FIXTURES / "refund-teams.txt"],
     "parse_zoom": [FIXTURES / "refund-zoom.txt"],
+    "parse_google_stt": ["refund-google-stt.json"],
+    "parse_azure_batch": ["refund-azure.json"],
+    "parse_rev_ai": ["refund-rev.json"],
+    "parse_otter": [FIXTURES / "refund-otter.txt"],
+    "parse_google_meet": [FIXTURES / "refund-google-meet.txt"],
 }
 
 # Layouts the fixtures do not show: headers, BOMs, odd timings, speaker styles.
@@ -91,6 +97,14 @@ EXTRA_TEXT = {
     "parse_zoom": [
         "[Agent] 11:02:09\nHello, how can I help?\n\n[Customer] 11:02:14\nMy refund.\n",
         "Agent  0:03\nHello there.\n\nCustomer  0:07\nHi.\n",
+    ],
+    "parse_otter": [
+        "Agent  0:03  \nHello there.\n\n0:05  \nStill me.\n\nUnknown Speaker  1:02:07\nHi.\n\n"
+        "Transcribed by https://otter.ai\n",
+    ],
+    "parse_google_meet": [
+        "Call (2023-05-04 10:00 GMT+1) - Transcript\nAttendees\nAgent, Customer\nTranscript\n"
+        "Agent: Hello.\nCustomer: Hi.\nMeeting ended after 00:00:55 \U0001f44b\n",
     ],
 }
 

@@ -140,10 +140,58 @@ const FIXTURES: &[Fixture] = &[
         times: Times::Offsets,
     },
     Fixture {
+        file: "refund-contact-lens.json",
+        format: Format::AwsTranscribe,
+        speakers: Speakers::Roles("Agent", "Customer"),
+        times: Times::Offsets,
+    },
+    Fixture {
+        file: "refund-deepgram-words.json",
+        format: Format::Deepgram,
+        speakers: Speakers::Guessed("Speaker 0", "Speaker 1"),
+        times: Times::Offsets,
+    },
+    Fixture {
+        file: "refund-deepgram-paragraphs.json",
+        format: Format::Deepgram,
+        speakers: Speakers::Guessed("Speaker 0", "Speaker 1"),
+        times: Times::Offsets,
+    },
+    Fixture {
         file: "refund-assemblyai.json",
         format: Format::AssemblyAi,
         speakers: Speakers::Guessed("Speaker A", "Speaker B"),
         times: Times::Offsets,
+    },
+    Fixture {
+        file: "refund-google-stt.json",
+        format: Format::GoogleStt,
+        speakers: Speakers::Guessed("Speaker 1", "Speaker 2"),
+        times: Times::Offsets,
+    },
+    Fixture {
+        file: "refund-azure.json",
+        format: Format::AzureBatch,
+        speakers: Speakers::Guessed("Speaker 1", "Speaker 2"),
+        times: Times::Offsets,
+    },
+    Fixture {
+        file: "refund-rev.json",
+        format: Format::RevAi,
+        speakers: Speakers::Guessed("Speaker 0", "Speaker 1"),
+        times: Times::Offsets,
+    },
+    Fixture {
+        file: "refund-otter.txt",
+        format: Format::OtterTxt,
+        speakers: Speakers::Named,
+        times: Times::Clock,
+    },
+    Fixture {
+        file: "refund-google-meet.txt",
+        format: Format::GoogleMeet,
+        speakers: Speakers::Named,
+        times: Times::None,
     },
 ];
 
@@ -298,6 +346,15 @@ fn keep_cues_keeps_each_cue_as_a_turn() {
         ("refund-whisperx.json", 15),
         ("refund-deepgram.json", 15),
         ("refund-aws-analytics.json", 15),
+        ("refund-contact-lens.json", 15),
+        ("refund-deepgram-paragraphs.json", 15),
+        // Rebuilt from words, Deepgram turns without paragraphs are speaker runs.
+        ("refund-deepgram-words.json", 12),
+        ("refund-google-stt.json", 12),
+        ("refund-azure.json", 15),
+        ("refund-rev.json", 12),
+        ("refund-otter.txt", 13),
+        ("refund-google-meet.txt", 12),
         // Rebuilt from words, AWS turns are speaker runs whatever the option.
         ("refund-aws.json", 12),
         ("refund-assemblyai.json", 12),
@@ -439,7 +496,16 @@ fn format_names_media_types_and_extensions() {
         ("AssemblyAI", Format::AssemblyAi),
         ("teams", Format::TeamsTxt),
         ("zoom", Format::ZoomTxt),
-        ("otter", Format::ZoomTxt),
+        ("otter", Format::OtterTxt),
+        ("google", Format::GoogleStt),
+        ("Google-STT", Format::GoogleStt),
+        ("azure", Format::AzureBatch),
+        ("azure_batch", Format::AzureBatch),
+        ("rev", Format::RevAi),
+        ("rev.ai", Format::RevAi),
+        ("meet", Format::GoogleMeet),
+        ("google-meet", Format::GoogleMeet),
+        ("contact-lens", Format::AwsTranscribe),
     ];
     for (name, format) in names {
         assert_eq!(Format::parse(name), Some(*format), "{name}");

@@ -110,6 +110,9 @@ fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
         Some(Format::AwsTranscribe),
         Some(Format::Deepgram),
         Some(Format::AssemblyAi),
+        Some(Format::GoogleStt),
+        Some(Format::AzureBatch),
+        Some(Format::RevAi),
     ];
     for input in &inputs {
         for format in json_formats {

@@ -131,6 +131,9 @@ fn is_json(format: Format) -> bool {
             | Format::AwsTranscribe
             | Format::Deepgram
             | Format::AssemblyAi
+            | Format::GoogleStt
+            | Format::AzureBatch
+            | Format::RevAi
     )
 }
 

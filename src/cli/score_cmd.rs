@@ -47,7 +47,7 @@ pub struct ScoreArgs {
     #[arg(long = "role", value_name = "SPEAKER=ROLE", value_parser = parse_role)]
     roles: Vec<(String, Role)>,
     /// Input format (json, text, vtt, srt, whisper, aws-transcribe, deepgram, assemblyai,
-    /// teams-txt, zoom-txt); taken from the file extension (.vtt, .srt, .json) or the
+    /// teams-txt, zoom-txt, google-stt, azure-batch, rev-ai, otter-txt, google-meet); taken from the file extension (.vtt, .srt, .json) or the
     /// content when omitted.
     #[arg(long, value_name = "FORMAT")]
     input_format: Option<String>,

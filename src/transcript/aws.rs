@@ -1,6 +1,7 @@
 //! AWS Transcribe JSON: standard jobs, whose turns are rebuilt from the word
-//! `results.items`, and Call Analytics jobs, whose `Transcript` array already
-//! holds turns with AGENT and CUSTOMER roles.
+//! `results.items`, and Call Analytics jobs and Amazon Connect Contact Lens
+//! post-call files, whose `Transcript` array already holds turns with AGENT
+//! and CUSTOMER roles.
 //!
 //! A word's speaker comes from its own `speaker_label` (or `channel_label`),
 //! else from the `results.speaker_labels.segments` span containing its start
@@ -179,11 +180,17 @@ fn time_key(start: Option<f64>, end: Option<f64>) -> (u64, u64) {
     )
 }
 
-/// Call Analytics: `Transcript` entries with `Content`, `BeginOffsetMillis`,
-/// `EndOffsetMillis` and `ParticipantRole` (AGENT is the learner).
+/// Call Analytics and Contact Lens: `Transcript` entries with `Content`,
+/// `BeginOffsetMillis` and `EndOffsetMillis`, and either their own
+/// `ParticipantRole` (Call Analytics) or a `ParticipantId` whose role the
+/// top-level `Participants` list gives (Contact Lens, version 1.1.0). AGENT is
+/// the learner. Contact Lens's own interruption and loudness figures are not
+/// read: interruptions are seen from the entries' overlapping times, as for
+/// every timed format.
 fn call_analytics(input: &str, document: &Value) -> Result<Vec<RawTurn>, TranscriptError> {
     let lines = array_lines(input, &["Transcript"]);
     let entries = array_at(document, &["Transcript"], &lines, EXPECTED_SHAPE)?;
+    let roles = participant_roles(document);
     let mut turns = Vec::with_capacity(entries.len());
     for (index, value) in entries.iter().enumerate() {
         let line = lines.of(index);
@@ -193,13 +200,7 @@ fn call_analytics(input: &str, document: &Value) -> Result<Vec<RawTurn>, Transcr
         let start = time_field(fields, "BeginOffsetMillis", 1000.0).map_err(fail)?;
         let end = time_field(fields, "EndOffsetMillis", 1000.0).map_err(fail)?;
         let (start, end) = span(start, end).map_err(fail)?;
-        let participant = text_field(fields, "ParticipantRole").map_err(fail)?.trim();
-        let (speaker, role) = match participant.to_ascii_uppercase().as_str() {
-            "AGENT" => ("Agent".to_string(), Some(Role::Learner)),
-            "CUSTOMER" => ("Customer".to_string(), Some(Role::Customer)),
-            "" => return Err(fail("`ParticipantRole` is empty".to_string())),
-            _ => (participant.to_string(), None),
-        };
+        let (speaker, role) = participant(fields, &roles).map_err(fail)?;
         if text.is_empty() {
             continue;
         }
@@ -216,6 +217,59 @@ fn call_analytics(input: &str, document: &Value) -> Result<Vec<RawTurn>, Transcr
         return Err(TranscriptError::Empty);
     }
     Ok(turns)
+}
+
+/// `Participants` as ParticipantId -> ParticipantRole; entries missing either are skipped.
+fn participant_roles(document: &Value) -> HashMap<String, String> {
+    let Some(Value::Array(participants)) = document.get("Participants") else {
+        return HashMap::new();
+    };
+    participants
+        .iter()
+        .filter_map(Value::as_object)
+        .filter_map(|fields| {
+            Some((
+                label(fields, "ParticipantId")?,
+                label(fields, "ParticipantRole")?,
+            ))
+        })
+        .collect()
+}
+
+/// The speaker label and stated role of one entry: its own `ParticipantRole`,
+/// else the role `Participants` gives its `ParticipantId`, else the id itself
+/// as a label whose role is settled like any other speaker's.
+fn participant(
+    fields: &Map<String, Value>,
+    roles: &HashMap<String, String>,
+) -> Result<(String, Option<Role>), String> {
+    let stated = match fields.get("ParticipantRole") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(text_field(fields, "ParticipantRole")?.trim()),
+    };
+    let id = match fields.get("ParticipantId") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(text_field(fields, "ParticipantId")?.trim()),
+    };
+    let role = match (stated, id) {
+        (Some(""), _) => return Err("`ParticipantRole` is empty".to_string()),
+        (Some(role), _) => role,
+        (None, Some("")) => return Err("`ParticipantId` is empty".to_string()),
+        (None, Some(id)) => match roles.get(id) {
+            Some(role) => role.as_str(),
+            None => return Ok((id.to_string(), None)),
+        },
+        (None, None) => {
+            return Err("`ParticipantRole` and `ParticipantId` are both missing; \
+                 give each entry one, with roles for ids in `Participants`"
+                .to_string())
+        }
+    };
+    Ok(match role.to_ascii_uppercase().as_str() {
+        "AGENT" => ("Agent".to_string(), Some(Role::Learner)),
+        "CUSTOMER" => ("Customer".to_string(), Some(Role::Customer)),
+        _ => (role.to_string(), None),
+    })
 }
 
 #[cfg(test)]
@@ -406,7 +460,44 @@ mod tests {
             run(bad),
             Err(error_at(
                 2,
-                "`Transcript` entry 0 (counted from 0): `ParticipantRole` is missing"
+                "`Transcript` entry 0 (counted from 0): `ParticipantRole` and `ParticipantId` \
+                 are both missing; give each entry one, with roles for ids in `Participants`"
+            ))
+        );
+    }
+
+    #[test]
+    fn contact_lens_entries_take_roles_from_participants() {
+        // Contact Lens post-call output, version 1.1.0: entries name a
+        // `ParticipantId`; the roles are in `Participants`.
+        let input = r#"{"Version": "1.1.0", "Channel": "VOICE", "JobStatus": "COMPLETED",
+  "Participants": [{"ParticipantId": "CUSTOMER", "ParticipantRole": "CUSTOMER"},
+                   {"ParticipantId": "a-1", "ParticipantRole": "AGENT"}],
+  "ConversationCharacteristics": {"Interruptions": {"TotalCount": 0}},
+  "Transcript": [
+  {"BeginOffsetMillis": 0, "Content": "Thank you for calling.", "EndOffsetMillis": 4200, "Id": "x", "ParticipantId": "a-1", "LoudnessScore": [74.1]},
+  {"BeginOffsetMillis": 4600, "Content": "Hi.", "EndOffsetMillis": 9000, "ParticipantId": "CUSTOMER"},
+  {"BeginOffsetMillis": 9000, "Content": "Joining.", "EndOffsetMillis": 9500, "ParticipantId": "SUPERVISOR-7"}
+]}"#;
+        let got: Vec<(String, Option<Role>, usize)> = run(input)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.0, t.1, t.5))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Agent".to_string(), Some(Role::Learner), 6),
+                ("Customer".to_string(), Some(Role::Customer), 7),
+                ("SUPERVISOR-7".to_string(), None, 8),
+            ]
+        );
+        let bad = "{\"Participants\": [], \"Transcript\": [\n{\"Content\": \"x\", \"ParticipantId\": \" \"}]}";
+        assert_eq!(
+            run(bad),
+            Err(error_at(
+                2,
+                "`Transcript` entry 0 (counted from 0): `ParticipantId` is empty"
             ))
         );
     }

@@ -1,13 +1,14 @@
 //! Picking a transcript format from content: JSON shape sniffing, the WebVTT
 //! header, cue timing lines (commas for SRT), and the header lines of Teams
-//! and Zoom text exports; anything else is plain text.
+//! Zoom and Otter text exports, and Google Meet's title; anything else is
+//! plain text.
 //!
 //! Text layouts are judged on the first [`LEAD_LINES`] non-blank lines only,
 //! because every cue and header format shows itself at the top, while a
 //! `Speaker: text` transcript may well contain a stray line that looks like a
 //! header further down.
 
-use super::{cues, zoom, Format};
+use super::{cues, google_meet, otter, zoom, Format};
 use serde_json::Value;
 
 /// Non-blank lines looked at to tell text layouts apart.
@@ -44,6 +45,23 @@ pub(super) fn sniff_json(document: &Value) -> Format {
     }
     if root.get("segments").is_some_and(Value::is_array) {
         return Format::Whisper;
+    }
+    let is_array = |key: &str| root.get(key).is_some_and(Value::is_array);
+    // Google's results are an array (Deepgram's and AWS's an object), also
+    // inside a long-running operation's `response`.
+    if is_array("results")
+        || root
+            .get("response")
+            .and_then(|response| response.get("results"))
+            .is_some_and(Value::is_array)
+    {
+        return Format::GoogleStt;
+    }
+    if is_array("recognizedPhrases") || is_array("combinedRecognizedPhrases") {
+        return Format::AzureBatch;
+    }
+    if is_array("monologues") {
+        return Format::RevAi;
     }
     if let Some(Value::Object(results)) = root.get("results") {
         if results.contains_key("utterances") || results.contains_key("channels") {
@@ -97,6 +115,16 @@ pub(super) fn text_layout(input: &str) -> Format {
                 is_name_line(name) && !words.trim().is_empty() && cues::timing(words).is_none();
             return if teams { Format::TeamsTxt } else { Format::Vtt };
         }
+        if google_meet::is_heading(line) {
+            return Format::GoogleMeet;
+        }
+        // Otter's `Name  0:03`, or its bare `0:03` for a speaker not identified,
+        // opening the file.
+        match otter::header(line) {
+            Some((Some(_), _)) => return Format::OtterTxt,
+            Some((None, _)) if seen == 1 => return Format::OtterTxt,
+            _ => {}
+        }
         if zoom::header(line).is_some() {
             return Format::ZoomTxt;
         }
@@ -147,6 +175,17 @@ mod tests {
                 Format::AssemblyAi,
             ),
             (r#"{"segments": {}}"#, Format::Json),
+            (r#"{"results": [{"alternatives": []}]}"#, Format::GoogleStt),
+            (
+                r#"{"name": "1", "done": true, "response": {"results": []}}"#,
+                Format::GoogleStt,
+            ),
+            (
+                r#"{"recognizedPhrases": [], "source": "x"}"#,
+                Format::AzureBatch,
+            ),
+            (r#"{"monologues": []}"#, Format::RevAi),
+            (r#"{"results": "done"}"#, Format::Json),
             (r#"{"Transcript": "text"}"#, Format::Json),
             (r#"{"other": 1}"#, Format::Json),
             ("[1, 2]", Format::Json),
@@ -180,7 +219,18 @@ mod tests {
             ),
             ("0:0:0.0 --> 0:0:4.200\nPriya Shah\n", Format::Vtt),
             ("[Priya Shah] 14:02:05\nHello", Format::ZoomTxt),
-            ("Speaker 1  0:00\nHello", Format::ZoomTxt),
+            ("Speaker 1  0:00\nHello", Format::OtterTxt),
+            ("Sidney  55:21  \nThank you.", Format::OtterTxt),
+            ("0:00\nHello\n\n0:05\nHi", Format::OtterTxt),
+            (
+                "Mar 16, 2026\nRefund call - Transcript\n00:00:00\n \nPriya: Hi",
+                Format::GoogleMeet,
+            ),
+            (
+                "Call (2023-05-04 10:00 GMT+1) - Transcript\nAttendees\nA, B\nTranscript\nA: hi",
+                Format::GoogleMeet,
+            ),
+            ("Agent: see the transcript\nCustomer: Hi", Format::Text),
             (
                 "14:02:05 From  Priya Shah  to  Everyone:\n\tHello",
                 Format::ZoomTxt,

@@ -186,6 +186,45 @@ pub(super) fn time_field(
     }
 }
 
+/// A protobuf `Duration` field as Google's JSON writes it: a string of
+/// seconds ending in `s` (`"1.500s"`), or an object of `seconds` and `nanos`
+/// (as some client libraries print it). Absent or `null` is `None`.
+pub(super) fn duration_field(
+    fields: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<f64>, String> {
+    let seconds = match fields.get(name) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(text)) => text
+            .trim()
+            .strip_suffix('s')
+            .and_then(|number| number.parse::<f64>().ok()),
+        Some(Value::Object(parts)) => {
+            let part = |key| match parts.get(key) {
+                None | Some(Value::Null) => Some(0.0),
+                Some(Value::Number(number)) => number.as_f64(),
+                Some(Value::String(text)) => text.trim().parse::<f64>().ok(),
+                Some(_) => None,
+            };
+            part("seconds")
+                .zip(part("nanos"))
+                .map(|(seconds, nanos)| seconds + nanos / 1e9)
+        }
+        Some(other) => {
+            return Err(format!(
+                "`{name}` must be a duration such as \"1.500s\", found {}",
+                kind(other)
+            ))
+        }
+    };
+    match seconds {
+        Some(value) if value.is_finite() && value >= 0.0 => Ok(Some(value)),
+        _ => Err(format!(
+            "`{name}` must be a non-negative duration such as \"1.500s\""
+        )),
+    }
+}
+
 /// A required string field, or what is wrong with it.
 pub(super) fn text_field<'a>(
     fields: &'a Map<String, Value>,
@@ -253,10 +292,55 @@ pub(super) fn summarise(
     })
 }
 
+/// Expected (speaker, text, start, end, line) of each turn, all timed, for tests.
+#[cfg(test)]
+pub(super) type Timed<'a> = &'a [(&'a str, &'a str, f64, f64, usize)];
+
+/// Runs a JSON export parser on `input` and checks it reads the `expected` turns.
+#[cfg(test)]
+pub(super) fn expect_timed(
+    parse: fn(&str, &Value) -> Result<Vec<RawTurn>, TranscriptError>,
+    input: &str,
+    expected: Timed,
+) {
+    let expected: Vec<TurnSummary> = expected
+        .iter()
+        .map(|&(speaker, text, start, end, line)| {
+            (speaker.into(), text.into(), Some(start), Some(end), line)
+        })
+        .collect();
+    assert_eq!(summarise(parse, input), Ok(expected), "input {input}");
+}
+
+/// Turns read with the speaker label each carries, if any, before
+/// [`fill_speakers`] settles the unlabelled ones.
+pub(super) type SpeakerTurns = Vec<(Option<String>, RawTurn)>;
+
+/// Labels turns by their audio channel (`Channel 0`) instead of their
+/// speaker when no turn has a speaker and more than one channel spoke: a
+/// stereo call with one party per channel, transcribed without diarisation.
+pub(super) fn speakers_or_channels(read: Vec<(Option<String>, String, RawTurn)>) -> SpeakerTurns {
+    let first_channel = read.first().map(|(_, channel, _)| channel.clone());
+    let by_channel = read.iter().all(|(speaker, _, _)| speaker.is_none())
+        && read
+            .iter()
+            .any(|(_, channel, _)| Some(channel) != first_channel.as_ref());
+    read.into_iter()
+        .map(|(speaker, channel, turn)| (if by_channel { Some(channel) } else { speaker }, turn))
+        .collect()
+}
+
+/// Orders turns by start; a turn with no start sorts after those with one.
+/// Used with stable sorts, so that ties keep the export's own order.
+pub(super) fn by_start(a: &RawTurn, b: &RawTurn) -> std::cmp::Ordering {
+    let at = |turn: &RawTurn| turn.start.unwrap_or(f64::INFINITY);
+    at(a).total_cmp(&at(b))
+}
+
 /// Gives every turn a speaker when an export labels only some of them:
 /// unlabelled turns continue the speaker before them, and leading ones take
 /// the first label found. `None` when no turn is labelled at all.
-pub(super) fn fill_speakers(read: Vec<(Option<String>, RawTurn)>) -> Option<Vec<RawTurn>> {
+pub(super) fn fill_speakers(read: SpeakerTurns) -> Option<Vec<RawTurn>> {
     let mut current = read.iter().find_map(|(speaker, _)| speaker.clone())?;
     Some(
         read.into_iter()
@@ -415,6 +499,29 @@ mod tests {
             Err("`f` must be a number of seconds, found a boolean".to_string())
         );
         assert_eq!(time_field(&fields, "g", 1000.0), Ok(Some(45.4)));
+    }
+
+    #[test]
+    fn duration_fields_take_google_strings_and_objects() {
+        let fields: Map<String, Value> = serde_json::from_str(
+            r#"{"a": "1.500s", "b": "3s", "c": {"seconds": "2", "nanos": 500000000}, "d": {"nanos": 100000000}, "e": "1.5", "f": "-1s", "g": 2, "h": null}"#,
+        )
+        .unwrap();
+        assert_eq!(duration_field(&fields, "a"), Ok(Some(1.5)));
+        assert_eq!(duration_field(&fields, "b"), Ok(Some(3.0)));
+        assert_eq!(duration_field(&fields, "c"), Ok(Some(2.5)));
+        assert_eq!(duration_field(&fields, "d"), Ok(Some(0.1)));
+        assert_eq!(duration_field(&fields, "h"), Ok(None));
+        assert_eq!(duration_field(&fields, "none"), Ok(None));
+        for bad in ["e", "f"] {
+            assert_eq!(
+                duration_field(&fields, bad),
+                Err(format!(
+                    "`{bad}` must be a non-negative duration such as \"1.500s\""
+                ))
+            );
+        }
+        assert!(duration_field(&fields, "g").is_err());
     }
 
     #[test]

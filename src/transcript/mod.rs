@@ -9,19 +9,26 @@
 
 mod assemblyai;
 mod aws;
+mod azure_batch;
 mod clock;
 mod cues;
 mod cuetext;
 mod deepgram;
+mod deepgram_channels;
 mod detect;
+mod google_meet;
+mod google_stt;
 mod json;
 mod json_doc;
+mod otter;
+mod rev_ai;
 pub mod roles;
 mod srt;
 mod teams;
 mod text;
 mod vtt;
 mod whisper;
+mod word_runs;
 mod zoom;
 
 use serde::{Deserialize, Serialize, Serializer};
@@ -152,22 +159,36 @@ pub enum Format {
     Srt,
     /// Whisper JSON `segments`, diarised (WhisperX `speaker`).
     Whisper,
-    /// AWS Transcribe JSON (`results.items`) and Call Analytics JSON (`Transcript`).
+    /// AWS Transcribe JSON (`results.items`), Call Analytics JSON and Amazon
+    /// Connect Contact Lens post-call files (`Transcript`).
     AwsTranscribe,
-    /// Deepgram JSON (`results.utterances`).
+    /// Deepgram JSON (`results.utterances`, else the words or paragraphs of
+    /// `results.channels`).
     Deepgram,
     /// AssemblyAI JSON (`utterances`).
     AssemblyAi,
     /// The old Teams `.txt`: a timing line, the speaker's name, the words.
     TeamsTxt,
     /// Speaker-header text: Zoom's saved transcript and chat `.txt`
-    /// (`[Name] 11:02:09`), Otter's `Name  0:03`.
+    /// (`[Name] 11:02:09`, `11:02:09 From Name to Everyone:`).
     ZoomTxt,
+    /// Google Cloud Speech-to-Text JSON with diarisation (`results[*]` words
+    /// with `speakerTag` or `speakerLabel`).
+    GoogleStt,
+    /// Azure AI Speech batch transcription JSON (`recognizedPhrases`).
+    AzureBatch,
+    /// Rev.ai JSON (`monologues` of `elements`).
+    RevAi,
+    /// Otter.ai's text export: `Name  0:03` header lines, then the words.
+    OtterTxt,
+    /// Google Meet's transcript saved as text: a `- Transcript` title, then
+    /// `Name: text` lines.
+    GoogleMeet,
 }
 
 impl Format {
     /// Every format, for help texts and listings.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 15] = [
         Format::Json,
         Format::Text,
         Format::Vtt,
@@ -178,13 +199,20 @@ impl Format {
         Format::AssemblyAi,
         Format::TeamsTxt,
         Format::ZoomTxt,
+        Format::GoogleStt,
+        Format::AzureBatch,
+        Format::RevAi,
+        Format::OtterTxt,
+        Format::GoogleMeet,
     ];
 
     /// Reads a format name, ignoring case, dots, hyphens, underscores and
     /// spaces: `json`, `text` (`txt`, `plain`, `chat`), `vtt` (`webvtt`), `srt`
     /// (`subrip`), `whisper` (`whisperx`), `aws` (`aws-transcribe`,
-    /// `transcribe`, `call-analytics`), `deepgram`, `assemblyai`, `teams`
-    /// (`teams-txt`), `zoom` (`zoom-txt`, `otter`).
+    /// `transcribe`, `call-analytics`, `contact-lens`), `deepgram`,
+    /// `assemblyai`, `teams` (`teams-txt`), `zoom` (`zoom-txt`), `google-stt`
+    /// (`google`, `google-speech`), `azure-batch` (`azure`, `azure-speech`),
+    /// `rev-ai` (`rev`), `otter-txt` (`otter`), `google-meet` (`meet`).
     pub fn parse(value: &str) -> Option<Format> {
         let name: String = value
             .trim()
@@ -199,11 +227,16 @@ impl Format {
             "srt" | "subrip" => Format::Srt,
             "whisper" | "whisperx" | "whisperjson" => Format::Whisper,
             "aws" | "awstranscribe" | "transcribe" | "amazontranscribe" | "callanalytics"
-            | "awscallanalytics" => Format::AwsTranscribe,
+            | "awscallanalytics" | "contactlens" | "amazonconnect" => Format::AwsTranscribe,
             "deepgram" => Format::Deepgram,
             "assemblyai" | "assembly" => Format::AssemblyAi,
             "teams" | "teamstxt" | "msteams" => Format::TeamsTxt,
-            "zoom" | "zoomtxt" | "otter" => Format::ZoomTxt,
+            "zoom" | "zoomtxt" => Format::ZoomTxt,
+            "googlestt" | "google" | "googlespeech" | "googlespeechtotext" => Format::GoogleStt,
+            "azurebatch" | "azure" | "azurespeech" => Format::AzureBatch,
+            "revai" | "rev" => Format::RevAi,
+            "ottertxt" | "otter" | "otterai" => Format::OtterTxt,
+            "googlemeet" | "meet" | "meettxt" => Format::GoogleMeet,
             _ => return None,
         })
     }
@@ -221,6 +254,11 @@ impl Format {
             Format::AssemblyAi => "assemblyai",
             Format::TeamsTxt => "teams-txt",
             Format::ZoomTxt => "zoom-txt",
+            Format::GoogleStt => "google-stt",
+            Format::AzureBatch => "azure-batch",
+            Format::RevAi => "rev-ai",
+            Format::OtterTxt => "otter-txt",
+            Format::GoogleMeet => "google-meet",
         }
     }
 
@@ -268,9 +306,11 @@ impl Format {
 
     /// Picks a format from the content: a JSON object is sniffed by shape
     /// (canonical `turns`, Whisper `segments`, AWS `results.items` or
-    /// `Transcript`, Deepgram `results.utterances`, AssemblyAI `utterances`);
-    /// text by its first lines (`WEBVTT`, SRT or WebVTT timings, Teams and
-    /// Zoom header lines), else [`Format::Text`].
+    /// `Transcript`, Deepgram `results.utterances` or `results.channels`,
+    /// AssemblyAI `utterances`, Google `results` array, Azure
+    /// `recognizedPhrases`, Rev `monologues`); text by its first lines
+    /// (`WEBVTT`, SRT or WebVTT timings, Teams, Zoom and Otter header lines, a
+    /// Google Meet title), else [`Format::Text`].
     pub fn detect(input: &str) -> Format {
         if detect::looks_like_json(input) {
             let input = input.trim_start_matches('\u{feff}');
@@ -294,6 +334,9 @@ impl Format {
                 | Format::AwsTranscribe
                 | Format::Deepgram
                 | Format::AssemblyAi
+                | Format::GoogleStt
+                | Format::AzureBatch
+                | Format::RevAi
         )
     }
 }
@@ -458,6 +501,9 @@ fn read(input: &str, format: Format) -> Result<(Format, Vec<RawTurn>), Transcrip
             Format::AwsTranscribe => aws::parse(input, &document)?,
             Format::Deepgram => deepgram::parse(input, &document)?,
             Format::AssemblyAi => assemblyai::parse(input, &document)?,
+            Format::GoogleStt => google_stt::parse(input, &document)?,
+            Format::AzureBatch => azure_batch::parse(input, &document)?,
+            Format::RevAi => rev_ai::parse(input, &document)?,
             _ => json::parse_document(input, &document)?,
         };
         return Ok((format, raw));
@@ -467,6 +513,8 @@ fn read(input: &str, format: Format) -> Result<(Format, Vec<RawTurn>), Transcrip
         Format::Srt => srt::parse(input)?,
         Format::TeamsTxt => teams::parse(input)?,
         Format::ZoomTxt => zoom::parse(input)?,
+        Format::OtterTxt => otter::parse(input)?,
+        Format::GoogleMeet => google_meet::parse(input)?,
         _ => text::parse(input)?,
     };
     Ok((format, raw))

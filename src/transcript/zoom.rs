@@ -41,6 +41,13 @@ pub(super) fn header(line: &str) -> Option<Header<'_>> {
     if let Some(header) = chat_header(line) {
         return Some(header);
     }
+    spaced_header(line)
+}
+
+/// `Name  0:03`: a name, two or more spaces or a tab, and a time (the layout
+/// of Otter's export, read by [`otter`](super::otter) too).
+pub(super) fn spaced_header(line: &str) -> Option<Header<'_>> {
+    let line = line.trim();
     let split = line.rfind(char::is_whitespace)?;
     let time = clock::timestamp(line[split..].trim_start())?;
     let before = &line[..split];

@@ -1,4 +1,4 @@
-//! One role-play saved by fifteen tools, scored end to end through the CLI and
+//! One role-play saved by every tool rolemark reads, scored end to end through the CLI and
 //! the API: every file gives the same outcomes and the same quotes, with the
 //! same times where its format carries them, and the service answers exactly
 //! what the command line prints.
@@ -13,18 +13,24 @@ const LEARNER: &str = "Priya Shah";
 /// The file every other is compared with.
 const REFERENCE: &str = "refund.json";
 /// Diarised exports label speakers `spk_0`, `A`...: the learner is guessed.
-const DIARISED: [&str; 5] = [
+const DIARISED: [&str; 10] = [
     "refund-whisperx.json",
     "refund-whisper.json",
     "refund-aws.json",
     "refund-deepgram.json",
+    "refund-deepgram-words.json",
+    "refund-deepgram-paragraphs.json",
     "refund-assemblyai.json",
+    "refund-google-stt.json",
+    "refund-azure.json",
+    "refund-rev.json",
 ];
-/// Call Analytics states AGENT and CUSTOMER roles itself.
-const ROLES_STATED: [&str; 1] = ["refund-aws-analytics.json"];
-/// Chat and Zoom text give clock times to the second or minute, not offsets.
-const CLOCK_TIMES: [&str; 2] = ["refund-chat.txt", "refund-zoom.txt"];
-const UNTIMED: [&str; 1] = ["refund.txt"];
+/// Call Analytics and Contact Lens state AGENT and CUSTOMER roles themselves.
+const ROLES_STATED: [&str; 2] = ["refund-aws-analytics.json", "refund-contact-lens.json"];
+/// Chat, Zoom and Otter text give times to the second or minute, not offsets.
+const CLOCK_TIMES: [&str; 3] = ["refund-chat.txt", "refund-zoom.txt", "refund-otter.txt"];
+/// Google Meet's time lines mark sections, not turns.
+const UNTIMED: [&str; 2] = ["refund.txt", "refund-google-meet.txt"];
 
 fn fixtures() -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -42,7 +48,7 @@ fn fixtures() -> Vec<(String, String)> {
         })
         .collect();
     files.sort();
-    assert_eq!(files.len(), 15, "every format's fixture is here");
+    assert_eq!(files.len(), 23, "every format's fixture is here");
     files
 }
 

@@ -4,7 +4,8 @@
 "use strict";
 
 const FORMATS = ["json", "text", "vtt", "srt", "whisper", "aws-transcribe", "deepgram",
-  "assemblyai", "teams-txt", "zoom-txt"];
+  "assemblyai", "teams-txt", "zoom-txt", "google-stt", "azure-batch", "rev-ai", "otter-txt",
+  "google-meet"];
 const EXTENSION_FORMATS = { vtt: "vtt", srt: "srt" };
 
 // The format a file's extension names, or "" to let the service detect it.
