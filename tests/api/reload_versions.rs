@@ -106,7 +106,7 @@ fn two_files_with_one_version_and_other_content_are_an_error_naming_both() {
     let clash = file(&list, "b.toml");
     assert_eq!(clash["state"], "failed", "{clash}");
     assert_eq!(clash["rubrics"], json!([]), "{clash}");
-    let error = clash["error"].as_str().unwrap();
+    let error = clash["error"]["message"].as_str().unwrap();
     assert!(
         error.contains("mine@1.0.0") && error.contains("a.toml"),
         "names the version and the other file: {error}"
@@ -137,7 +137,7 @@ fn a_new_file_may_not_give_other_content_to_a_version_kept_for_pinned_requests()
 
     let clash = file(&listing, "0-b.toml");
     assert_eq!(clash["state"], "failed", "{clash}");
-    let error = clash["error"].as_str().unwrap();
+    let error = clash["error"]["message"].as_str().unwrap();
     assert!(
         error.contains("mine@1.0.0") && error.contains("a.toml"),
         "{error}"

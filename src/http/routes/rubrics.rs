@@ -151,9 +151,10 @@ pub struct RubricFile {
     /// `ID@VERSION` of what is served from the file: what it holds when
     /// loaded, what it held before when it fails now.
     rubrics: Vec<String>,
-    /// Why the file failed to load, when it did: where in the file, and what to fix.
+    /// Why the file failed to load, when it did: where in the file (line 0
+    /// when the whole file is concerned), and what to fix.
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    error: Option<ValidationError>,
     /// What was loaded but deserves a look, e.g. content changed without a new version.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<String>,
@@ -199,10 +200,7 @@ impl RubricFile {
                 .iter()
                 .map(|(id, version)| format!("{id}@{version}"))
                 .collect(),
-            error: file.error().map(|e| match e.line() {
-                0 => e.message().to_owned(),
-                line => format!("line {line}, column {}: {}", e.column(), e.message()),
-            }),
+            error: file.error().cloned().map(ValidationError::from),
             warnings,
         }
     }
