@@ -1,6 +1,10 @@
 //! The rubric registry: the seed rubrics compiled into the binary, plus any rubric
 //! directory or file given at run time, each compiled once and shared.
 
+mod dir;
+
+pub use dir::{FileState, FileStatus};
+
 use crate::engine::rubric::extends_of;
 use crate::engine::{CompileLimits, ExampleReport, Rubric, RubricError, RubricErrorKind};
 use rayon::prelude::*;
@@ -48,14 +52,62 @@ impl PartialOrd for VersionKey {
     }
 }
 
-/// Compiled rubrics by id and version. A name is `ID` (the latest version) or
-/// `ID@VERSION` (that version).
+/// Where a served rubric came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Compiled into the binary, or added by the program with [`Registry::insert`].
+    Embedded,
+    /// A file of the rubric directory.
+    File(PathBuf),
+}
+
+/// One version of a rubric as it is served, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Served {
+    rubric: Arc<Rubric>,
+    source: Source,
+    removed: bool,
+    replaced_sha256: Option<String>,
+}
+
+impl Served {
+    /// The compiled rubric.
+    pub fn rubric(&self) -> &Arc<Rubric> {
+        &self.rubric
+    }
+
+    /// Where it came from.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// Its file no longer holds it (the file was deleted, or now holds another
+    /// version): it is served only to requests that pin `ID@VERSION`, until the
+    /// process restarts, so work pinned to it can finish.
+    pub fn is_removed(&self) -> bool {
+        self.removed
+    }
+
+    /// The sha256 of the other content this id and version had before its file
+    /// replaced it without a new version (or replaced the embedded rubric of the
+    /// same version): requests pinned to it now get this content.
+    pub fn replaced_sha256(&self) -> Option<&str> {
+        self.replaced_sha256.as_deref()
+    }
+
+    fn key(&self) -> (String, String) {
+        (self.rubric.id.clone(), self.rubric.version.clone())
+    }
+}
+
+/// Compiled rubrics by id and version. A name is `ID` (the latest version that
+/// the binary or a file holds now) or `ID@VERSION` (that version, even one whose
+/// file has since changed: see [`Served::is_removed`]).
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    rubrics: BTreeMap<String, BTreeMap<VersionKey, Arc<Rubric>>>,
-    /// The file each rubric loaded from a directory came from, so that a reload
-    /// can keep serving it when the file stops compiling.
-    origins: BTreeMap<(String, String), PathBuf>,
+    rubrics: BTreeMap<String, BTreeMap<VersionKey, Served>>,
+    /// The files of the rubric directory as last read, by path.
+    files: BTreeMap<PathBuf, FileStatus>,
 }
 
 impl Registry {
@@ -73,120 +125,6 @@ impl Registry {
             registry.insert(rubric?);
         }
         Ok(registry)
-    }
-
-    /// Adds every `*.toml` in `dir`; a rubric with the id and version of one
-    /// already here replaces it. Rubrics that extend another are compiled once
-    /// the one they extend is in. The first rubric that fails is the error.
-    pub fn load_dir(&mut self, dir: &Path) -> Result<(), RubricError> {
-        match self.load_dir_keeping(dir, None)?.into_iter().next() {
-            Some(error) => Err(error),
-            None => Ok(()),
-        }
-    }
-
-    /// Like [`Registry::load_dir`], for a reload while `serving` is in use: a file
-    /// that cannot be read or compiled, or whose examples fail, is reported and
-    /// what it gave before stays. Errs only when the directory cannot be read.
-    pub fn reload_dir(
-        &mut self,
-        dir: &Path,
-        serving: &Registry,
-    ) -> Result<Vec<RubricError>, RubricError> {
-        self.load_dir_keeping(dir, Some(serving))
-    }
-
-    fn load_dir_keeping(
-        &mut self,
-        dir: &Path,
-        serving: Option<&Registry>,
-    ) -> Result<Vec<RubricError>, RubricError> {
-        let entries = std::fs::read_dir(dir).map_err(|e| file_error(dir, &e))?;
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|ext| ext == "toml"))
-            .collect();
-        paths.sort();
-        let mut failures = Vec::new();
-        let mut fail = |registry: &mut Registry, path: &Path, error: RubricError| {
-            if let Some(serving) = serving {
-                for ((id, version), origin) in &serving.origins {
-                    if origin == path {
-                        if let Some(rubric) = serving.get(&format!("{id}@{version}")) {
-                            registry.insert_from(rubric.clone(), path);
-                        }
-                    }
-                }
-            }
-            failures.push(error);
-        };
-        let mut sources = Vec::new();
-        for path in &paths {
-            match read(path) {
-                Ok(source) => sources.push((path, source)),
-                Err(error) => fail(self, path, error),
-            }
-        }
-        // Each source's base, read once: (path, source, the rubric it extends).
-        let (mut waiting, plain): (Vec<_>, Vec<_>) = sources
-            .into_iter()
-            .map(|(path, source)| {
-                let base = extends_of(&source);
-                (path, source, base)
-            })
-            .partition(|(_, _, base)| base.is_some());
-        let compiled: Vec<Result<Rubric, RubricError>> = plain
-            .par_iter()
-            .map(|(path, source, _)| {
-                checked(path, Rubric::compile_with(source, CompileLimits::default()))
-            })
-            .collect();
-        for ((path, _, _), rubric) in plain.iter().zip(compiled) {
-            match rubric {
-                Ok(rubric) => self.insert_from(Arc::new(rubric), path),
-                Err(error) => fail(self, path, error),
-            }
-        }
-        // Each pass compiles the extensions whose base is in; a chain of them
-        // takes one pass a link.
-        while !waiting.is_empty() {
-            let before = waiting.len();
-            let mut still = Vec::new();
-            for (path, source, base) in waiting {
-                let found = base.as_deref().and_then(|b| self.get(b)).cloned();
-                match found {
-                    Some(base_rubric) => {
-                        let compiled = Rubric::compile_extension(
-                            &source,
-                            &base_rubric,
-                            CompileLimits::default(),
-                        );
-                        match checked(path, compiled) {
-                            Ok(rubric) => self.insert_from(Arc::new(rubric), path),
-                            Err(error) => fail(self, path, error),
-                        }
-                    }
-                    None => still.push((path, source, base)),
-                }
-            }
-            if still.len() == before {
-                for (path, _, base) in still {
-                    let base = base.unwrap_or_default();
-                    let error = RubricError::new(
-                        RubricErrorKind::MissingBase,
-                        format!(
-                            "extends `{base}`, which is neither embedded nor in the directory: use one of {}",
-                            self.ids().join(", ")
-                        ),
-                    )
-                    .in_file(path.display().to_string());
-                    fail(self, path, error);
-                }
-                break;
-            }
-            waiting = still;
-        }
-        Ok(failures)
     }
 
     /// Compiles a rubric source, on top of the rubric it extends when it extends
@@ -218,51 +156,68 @@ impl Registry {
 
     /// Adds a compiled rubric, replacing one with the same id and version.
     pub fn insert(&mut self, rubric: Rubric) {
-        self.insert_shared(Arc::new(rubric));
+        self.put(Served {
+            rubric: Arc::new(rubric),
+            source: Source::Embedded,
+            removed: false,
+            replaced_sha256: None,
+        });
     }
 
-    fn insert_shared(&mut self, rubric: Arc<Rubric>) {
-        self.origins
-            .remove(&(rubric.id.clone(), rubric.version.clone()));
+    fn put(&mut self, served: Served) {
         self.rubrics
-            .entry(rubric.id.clone())
+            .entry(served.rubric.id.clone())
             .or_default()
-            .insert(VersionKey(rubric.version.clone()), rubric);
+            .insert(VersionKey(served.rubric.version.clone()), served);
     }
 
-    fn insert_from(&mut self, rubric: Arc<Rubric>, path: &Path) {
-        let key = (rubric.id.clone(), rubric.version.clone());
-        self.insert_shared(rubric);
-        self.origins.insert(key, path.to_owned());
+    /// The version `version` of `id`, with where it came from.
+    pub fn served(&self, id: &str, version: &str) -> Option<&Served> {
+        self.rubrics.get(id)?.get(&VersionKey(version.to_owned()))
     }
 
-    /// `ID` (its latest version) or `ID@VERSION`.
+    /// `ID` (its latest version held now) or `ID@VERSION` (any version served).
     pub fn get(&self, name: &str) -> Option<&Arc<Rubric>> {
         match name.split_once('@') {
-            Some((id, version)) => self.rubrics.get(id)?.get(&VersionKey(version.to_owned())),
-            None => self.rubrics.get(name)?.values().next_back(),
+            Some((id, version)) => self.served(id, version).map(Served::rubric),
+            None => self
+                .rubrics
+                .get(name)?
+                .values()
+                .rev()
+                .find(|served| !served.removed)
+                .map(Served::rubric),
         }
     }
 
     /// Every version of every rubric, by id, then version, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Rubric>> {
+        self.versions().map(Served::rubric)
+    }
+
+    /// Every version served, with where it came from, in the order of [`Registry::iter`].
+    pub fn versions(&self) -> impl Iterator<Item = &Served> {
         self.rubrics.values().flat_map(BTreeMap::values)
     }
 
-    /// The latest version of each rubric, by id.
+    /// The latest version of each rubric that a request naming only its id gets.
     pub fn latest(&self) -> impl Iterator<Item = &Arc<Rubric>> {
-        self.rubrics.values().filter_map(|v| v.values().next_back())
+        self.rubrics.keys().filter_map(|id| self.get(id))
     }
 
-    /// Whether `rubric` is the latest version of its id here.
+    /// Whether `rubric` is the version a request naming only its id gets.
     pub fn is_latest(&self, rubric: &Rubric) -> bool {
         self.get(&rubric.id)
             .is_some_and(|latest| latest.version == rubric.version)
     }
 
-    /// The ids served, in order.
+    /// The ids a request may name without a version, in order.
     pub fn ids(&self) -> Vec<&str> {
-        self.rubrics.keys().map(String::as_str).collect()
+        self.rubrics
+            .keys()
+            .filter(|id| self.get(id).is_some())
+            .map(String::as_str)
+            .collect()
     }
 }
 

@@ -392,3 +392,72 @@ fn a_batch_scores_every_good_file_in_order_and_records_the_bad_ones() {
     one_thread.extend(["--jobs", "1"]);
     assert_eq!(rolemark(&one_thread).stdout, out.stdout);
 }
+
+/// A rubric directory of this test process's own holding `files`.
+fn rubric_dir(tag: &str, files: &[(&str, &str)]) -> String {
+    let dir = std::env::temp_dir().join(format!("rolemark-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir.display().to_string()
+}
+
+const BROKEN_MINE: &str = "id = \"mine\"\ntitle = \"Mine\"\nversion = [\n";
+
+#[test]
+fn a_built_in_rubric_scores_despite_an_unrelated_broken_file_with_one_warning() {
+    let dir = rubric_dir("unrelated", &[("broken.toml", BROKEN_MINE)]);
+    let out = rolemark(&[
+        "score",
+        "--rubrics",
+        &dir,
+        "--rubric",
+        "heat",
+        &fixture("heat-order.txt"),
+    ]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("warning") && err.contains("broken.toml"),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["rubric"]["id"], "heat");
+}
+
+#[test]
+fn the_rubric_of_a_broken_file_fails_with_exit_2_naming_the_file() {
+    // Found by the id the file declares, or by its name when it is not TOML.
+    for (file, text) in [
+        ("broken.toml", BROKEN_MINE),
+        ("mine.toml", "this is not [ toml"),
+    ] {
+        let dir = rubric_dir("requested", &[(file, text)]);
+        let out = rolemark(&[
+            "score",
+            "--rubrics",
+            &dir,
+            "--rubric",
+            "mine",
+            &fixture("heat-order.txt"),
+        ]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("rubric `mine`") && err.contains(file), "{err}");
+    }
+}
+
+#[test]
+fn rubrics_list_shows_the_rubrics_that_load_and_exits_2_naming_the_broken_file() {
+    let dir = rubric_dir("list", &[("broken.toml", BROKEN_MINE)]);
+    let out = rolemark(&["rubrics", "list", "--rubrics", &dir]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("heat"));
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("broken.toml"), "{err}");
+}

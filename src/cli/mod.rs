@@ -61,6 +61,10 @@ pub struct RubricSource {
     /// Also load every *.toml in this directory (replacing embedded rubrics with the same id).
     #[arg(long, value_name = "DIR")]
     rubrics: Option<PathBuf>,
+    /// Set once the failing files of `rubrics` have been warned about, so a
+    /// command that loads the directory twice warns once.
+    #[arg(skip)]
+    warned: std::sync::OnceLock<()>,
 }
 
 impl RubricSource {
@@ -68,16 +72,48 @@ impl RubricSource {
         self.rubrics.is_none()
     }
 
-    fn registry(&self) -> Result<crate::rubrics::Registry, CliError> {
+    /// The embedded rubrics and every file of `--rubrics DIR` that loads; the
+    /// files that fail are in [`crate::rubrics::Registry::failing_files`].
+    fn load(&self) -> Result<crate::rubrics::Registry, CliError> {
         let mut registry =
             crate::rubrics::Registry::embedded().map_err(|e| CliError::internal(e.to_string()))?;
         if let Some(dir) = &self.rubrics {
             registry
-                .load_dir(dir)
+                .load_dir_reporting(dir)
                 .map_err(|e| CliError::input(e.to_string()))?;
         }
         Ok(registry)
     }
+
+    /// The rubrics for a command that uses `name` (or any, with `None`): a
+    /// failing file that is for `name` is the error, since it is what the
+    /// command was asked for; any other failing file is one warning line on
+    /// stderr, and the command goes on without it.
+    fn registry_for(&self, name: Option<&str>) -> Result<crate::rubrics::Registry, CliError> {
+        let registry = self.load()?;
+        if let Some(name) = name {
+            if let Some(failed) = registry.failing_files().find(|f| f.is_for(name)) {
+                return Err(CliError::input(failed_file(name, failed)));
+            }
+        }
+        self.warned.get_or_init(|| {
+            for failed in registry.failing_files() {
+                if let Some(error) = failed.error() {
+                    eprintln!(
+                        "rolemark: warning: skipping a rubric file that fails to load: {}",
+                        error.to_string().replace('\n', " ")
+                    );
+                }
+            }
+        });
+        Ok(registry)
+    }
+}
+
+/// Why rubric `name` cannot be used: the file that holds it fails to load.
+fn failed_file(name: &str, failed: &crate::rubrics::FileStatus) -> String {
+    let why = failed.error().map(ToString::to_string).unwrap_or_default();
+    format!("rubric `{name}` cannot be used: its file fails to load: {why}")
 }
 
 /// A failure with the exit code it deserves.

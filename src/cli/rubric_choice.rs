@@ -18,7 +18,7 @@ pub(super) fn resolve_rubric(id: &str, source: &RubricSource) -> Result<Arc<Rubr
                 .map_err(|e| CliError::internal(e.to_string()));
         }
     }
-    let registry = source.registry()?;
+    let registry = source.registry_for(Some(id))?;
     if let Some(rubric) = registry.get(id) {
         return Ok(rubric.clone());
     }
@@ -53,7 +53,7 @@ impl<'a> CliRubrics<'a> {
 
     fn others(&self) -> Result<&Registry, Problem> {
         self.others
-            .get_or_init(|| self.source.registry().map_err(|e| e.to_string()))
+            .get_or_init(|| self.source.registry_for(None).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|why| Problem::new(ErrorCode::RubricsUnavailable, why.clone()))
     }
@@ -65,6 +65,12 @@ impl RubricProvider for CliRubrics<'_> {
             return Ok(rubric.clone());
         }
         let registry = self.others()?;
+        if let Some(failed) = registry.failing_files().find(|f| f.is_for(id)) {
+            return Err(Problem::new(
+                ErrorCode::RubricsUnavailable,
+                super::failed_file(id, failed),
+            ));
+        }
         registry
             .get(id)
             .cloned()

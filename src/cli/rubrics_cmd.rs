@@ -137,7 +137,7 @@ pub fn run(command: RubricsCommand) -> Result<(), CliError> {
     match command {
         RubricsCommand::Explain(args) => explain(&args),
         RubricsCommand::List { source, json } => {
-            let registry = source.registry()?;
+            let registry = source.load()?;
             let mut out = String::new();
             if json {
                 let rows: Vec<serde_json::Value> = registry
@@ -170,12 +170,33 @@ pub fn run(command: RubricsCommand) -> Result<(), CliError> {
                     );
                 }
             }
-            write_out(&out)
+            write_out(&out)?;
+            // As `ls` does with a missing file: the rest is listed, and the exit
+            // code says something is wrong.
+            let failing: Vec<String> = registry
+                .failing_files()
+                .filter_map(|f| f.error().map(ToString::to_string))
+                .collect();
+            if failing.is_empty() {
+                Ok(())
+            } else {
+                let files = if failing.len() == 1 {
+                    "file fails"
+                } else {
+                    "files fail"
+                };
+                Err(CliError::input(format!(
+                    "{} rubric {files} to load and {} not listed: {}",
+                    failing.len(),
+                    if failing.len() == 1 { "is" } else { "are" },
+                    failing.join("; ")
+                )))
+            }
         }
         RubricsCommand::Check { names, source } => {
             let mut out = String::new();
             let mut failed = 0;
-            let bases = source.registry()?;
+            let bases = source.registry_for(None)?;
             for name in &names {
                 let path = Path::new(name);
                 let rubric = if path.exists() {

@@ -58,9 +58,15 @@ pub struct ServeArgs {
     workers: usize,
     /// Seconds between looks at --rubrics DIR for changed files, which are then
     /// reloaded (0: only on SIGHUP). A rubric that fails to compile, or whose
-    /// examples fail, is logged and the one served before stays.
+    /// examples fail, is logged and the one served before stays; versions a file
+    /// no longer holds stay served to requests that pin `ID@VERSION`.
     #[arg(long, value_name = "SECONDS", default_value_t = 2)]
     rubrics_poll_secs: u64,
+    /// Refuse to start when a file in --rubrics DIR fails to load (exit 2, naming
+    /// the file). Without it, the file is logged and listed as failed in
+    /// `GET /v1/rubrics` and `/readyz`, and the other rubrics are served.
+    #[arg(long)]
+    strict: bool,
     /// Base IRI of the activity and extension ids in xAPI statements.
     #[arg(long, value_name = "IRI", default_value = crate::report::DEFAULT_XAPI_BASE, value_parser = super::iri)]
     xapi_base: String,
@@ -136,6 +142,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
         workers: args.workers,
         max_connections: args.max_connections,
         rubrics_poll_secs: args.rubrics_poll_secs,
+        strict_rubrics: args.strict,
         xapi_base: args.xapi_base.clone(),
         xapi_account_home: args.xapi_account_home.clone(),
         test_panic_route,

@@ -70,6 +70,10 @@ pub struct ServeConfig {
     /// Seconds between looks at `rubrics_dir` for changed files (0: reload on
     /// SIGHUP only).
     pub rubrics_poll_secs: u64,
+    /// Refuse to start when a file of `rubrics_dir` fails to load. Otherwise the
+    /// file is logged and listed as failed, and the others are served. Reloads
+    /// are never strict: a bad edit must not take a running service down.
+    pub strict_rubrics: bool,
     /// Base IRI of xAPI activity and extension ids.
     pub xapi_base: String,
     /// Home page of the system that issues learner ids (the xAPI account);
@@ -93,6 +97,7 @@ impl Default for ServeConfig {
             workers: 0,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             rubrics_poll_secs: 2,
+            strict_rubrics: false,
             xapi_base: crate::report::DEFAULT_XAPI_BASE.to_owned(),
             xapi_account_home: None,
             test_panic_route: false,

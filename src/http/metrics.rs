@@ -1,9 +1,10 @@
 //! Prometheus metrics: requests by route and status, latency, transcripts scored,
-//! errors, and rubric reloads.
+//! errors, rubric reloads and rubric files failing.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -37,6 +38,7 @@ pub struct ReloadLabels {
 pub struct Metrics {
     registry: Registry,
     pub rubric_reloads: Family<ReloadLabels, Counter>,
+    rubric_files_failing: Gauge,
     pub requests: Family<RequestLabels, Counter>,
     pub latency: Family<RouteLabels, Histogram>,
     pub transcripts_scored: Family<RubricLabels, Counter>,
@@ -55,6 +57,12 @@ impl Default for Metrics {
         let transcripts_scored = Family::<RubricLabels, Counter>::default();
         let errors = Family::<ErrorLabels, Counter>::default();
         let rubric_reloads = Family::<ReloadLabels, Counter>::default();
+        let rubric_files_failing = Gauge::default();
+        registry.register(
+            "rolemark_rubric_files_failing",
+            "Files of the rubric directory that failed to load when it was last read",
+            rubric_files_failing.clone(),
+        );
         registry.register(
             "rolemark_rubric_reloads",
             "Reloads of the rubric directory: ok, partial (failing files kept what they gave) or failed (nothing changed)",
@@ -83,6 +91,7 @@ impl Default for Metrics {
         Metrics {
             registry,
             rubric_reloads,
+            rubric_files_failing,
             requests,
             latency,
             transcripts_scored,
@@ -112,6 +121,12 @@ impl Metrics {
         self.rubric_reloads
             .get_or_create(&ReloadLabels { result })
             .inc();
+    }
+
+    /// Set from the registry when metrics are read, so it is never stale.
+    pub fn files_failing(&self, count: usize) {
+        self.rubric_files_failing
+            .set(i64::try_from(count).unwrap_or(i64::MAX));
     }
 
     pub fn error(&self, code: &str) {

@@ -6,9 +6,11 @@ use std::time::Duration;
 
 /// The `*.toml` files of a directory with their sizes and change times: a
 /// different fingerprint means something to reload.
-fn fingerprint(
-    dir: &std::path::Path,
-) -> Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)> {
+pub(super) type Fingerprint = Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)>;
+
+/// Taken before the directory is read, so that a change made while it is read,
+/// or before the watch starts, is a change to the watch.
+pub(super) fn fingerprint(dir: &std::path::Path) -> Fingerprint {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -27,16 +29,19 @@ fn fingerprint(
     files
 }
 
-/// Reloads the rubric directory on SIGHUP, and when its files change (looked
-/// at every `poll`). A rubric that fails keeps being served as it was.
-pub(super) async fn watch_rubrics(state: web::Data<AppState>, poll: Option<Duration>) {
+/// Reloads the rubric directory on SIGHUP, and when its files change from `seen`
+/// (looked at every `poll`). A rubric that fails keeps being served as it was.
+pub(super) async fn watch_rubrics(
+    state: web::Data<AppState>,
+    poll: Option<Duration>,
+    mut seen: Fingerprint,
+) {
     let Some(dir) = state.rubrics_dir().cloned() else {
         return;
     };
     #[cfg(unix)]
     let mut hangup =
         actix_web::rt::signal::unix::signal(actix_web::rt::signal::unix::SignalKind::hangup()).ok();
-    let mut seen = fingerprint(&dir);
     loop {
         // Without polling, a long sleep stands in for "until SIGHUP".
         let wait = actix_web::rt::time::sleep(poll.unwrap_or(Duration::from_secs(3600)));

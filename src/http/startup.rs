@@ -12,9 +12,17 @@ use std::time::Duration;
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// A rubric (embedded, or in `--rubrics DIR`) does not compile.
+    /// An embedded rubric does not compile, or `--rubrics DIR` cannot be read.
     #[error("{0}")]
     Rubrics(#[from] crate::engine::RubricError),
+    /// With `strict_rubrics`, a file of the rubric directory fails to load.
+    #[error("{first}{}; not starting, as --strict asks", and_more(.others))]
+    StrictRubrics {
+        /// The first file that fails, and why.
+        first: crate::engine::RubricError,
+        /// How many more fail.
+        others: usize,
+    },
     /// An xAPI base or home page that is not an absolute IRI.
     #[error("xAPI address `{iri}` {why}")]
     XapiAddress {
@@ -33,12 +41,22 @@ pub enum StartError {
     },
 }
 
+fn and_more(others: &usize) -> String {
+    match others {
+        0 => String::new(),
+        1 => " (and 1 more file fails)".to_owned(),
+        n => format!(" (and {n} more files fail)"),
+    }
+}
+
 /// A bound, ready-to-run server.
 pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
     rubrics_poll: Option<Duration>,
+    /// The rubric directory as it was before start-up read it.
+    rubrics_seen: Option<super::reload::Fingerprint>,
 }
 
 impl Application {
@@ -46,8 +64,24 @@ impl Application {
     pub fn build(config: ServeConfig) -> Result<Application, StartError> {
         let embedded = Registry::embedded().map_err(StartError::Rubrics)?;
         let mut registry = embedded.clone();
+        let rubrics_seen = config
+            .rubrics_dir
+            .as_deref()
+            .map(super::reload::fingerprint);
         if let Some(dir) = &config.rubrics_dir {
-            registry.load_dir(dir).map_err(StartError::Rubrics)?;
+            let mut failures = registry
+                .load_dir_reporting(dir)
+                .map_err(StartError::Rubrics)?
+                .into_iter();
+            if config.strict_rubrics {
+                if let Some(first) = failures.next() {
+                    let others = failures.len();
+                    return Err(StartError::StrictRubrics { first, others });
+                }
+            }
+            for failure in failures {
+                log::warn!("rubric not loaded, the others are served: {failure}");
+            }
         }
         let mut state = AppState::new(
             registry,
@@ -107,15 +141,17 @@ impl Application {
             state: app_state,
             rubrics_poll: (config.rubrics_poll_secs > 0)
                 .then(|| Duration::from_secs(config.rubrics_poll_secs)),
+            rubrics_seen,
         })
     }
 
     /// Watches the rubric directory, when there is one, for the life of the server.
-    fn watch_rubrics(&self) {
-        if self.state.rubrics_dir().is_some() {
+    fn watch_rubrics(&mut self) {
+        if let Some(seen) = self.rubrics_seen.take() {
             actix_web::rt::spawn(super::reload::watch_rubrics(
                 self.state.clone(),
                 self.rubrics_poll,
+                seen,
             ));
         }
     }
@@ -126,14 +162,14 @@ impl Application {
     }
 
     /// Serves until the server is stopped through its handle (tests drop it).
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         self.watch_rubrics();
         self.server.await
     }
 
     /// Serves until SIGTERM or Ctrl-C, then refuses new connections and lets
     /// requests in flight finish (up to 30 seconds).
-    pub async fn run_until_signalled(self) -> std::io::Result<()> {
+    pub async fn run_until_signalled(mut self) -> std::io::Result<()> {
         self.watch_rubrics();
         let handle = self.server.handle();
         actix_web::rt::spawn(async move {

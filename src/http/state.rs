@@ -86,7 +86,7 @@ impl AppState {
         registry
             .get(name)
             .cloned()
-            .ok_or_else(|| Problem::unknown_rubric(name, &registry.ids()))
+            .ok_or_else(|| unknown_rubric(&registry, name))
     }
 
     /// Reads the rubric directory again and serves what it holds now. A file that
@@ -180,6 +180,24 @@ impl RubricProvider for AppState {
             .map(str::to_owned)
             .collect()
     }
+}
+
+/// No rubric `name`; when a file of the rubric directory that declares it
+/// failed to load, the problem says so, since that is what the operator must fix.
+fn unknown_rubric(registry: &Registry, name: &str) -> Problem {
+    let mut problem = Problem::unknown_rubric(name, &registry.ids());
+    if let Some(failed) = registry.failing_files().find(|f| f.is_for(name)) {
+        let file = failed
+            .path()
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        problem.detail = format!(
+            "{} (the rubric file `{file}` fails to load: see `GET /v1/rubrics`)",
+            problem.detail
+        );
+    }
+    problem
 }
 
 /// Test-only (see [`super::ServeConfig::test_panic_route`]): a request naming

@@ -16,6 +16,8 @@ mod panics;
 mod privacy;
 mod process;
 mod reload;
+mod reload_failures;
+mod reload_versions;
 mod reports;
 mod request_ids;
 mod rubrics;

@@ -7,7 +7,15 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-fn rubric(version: &str, phrase: &str) -> String {
+/// A server on `dir` that looks for changed files every second.
+pub(crate) fn serve_polling(dir: &Path) -> TestApp {
+    let mut config = test_config();
+    config.rubrics_dir = Some(dir.to_owned());
+    config.rubrics_poll_secs = 1;
+    spawn_app_with(config)
+}
+
+pub(crate) fn rubric(version: &str, phrase: &str) -> String {
     format!(
         "id = \"mine\"\ntitle = \"Mine\"\nversion = \"{version}\"\n\
          [lexicons.thanks]\nphrases = [\"{phrase}\"]\nmust_match = [\"{phrase}.\"]\n\
@@ -15,16 +23,18 @@ fn rubric(version: &str, phrase: &str) -> String {
     )
 }
 
-fn temp_dir(tag: &str) -> PathBuf {
+pub(crate) fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("rolemark-reload-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn versions(list: &Value) -> Vec<(String, bool)> {
-    list.as_array()
-        .unwrap()
+/// The versions of `mine` listed, each with whether it is the latest.
+pub(crate) fn versions(list: &Value) -> Vec<(String, bool)> {
+    list["rubrics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `rubrics` array: {list}"))
         .iter()
         .filter(|r| r["id"] == "mine")
         .map(|r| {
@@ -36,14 +46,14 @@ fn versions(list: &Value) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn outcome(app: &TestApp, rubric: &str, text: &str) -> Value {
+pub(crate) fn outcome(app: &TestApp, rubric: &str, text: &str) -> Value {
     let reply = app.score_json(&json!({"rubric": rubric, "transcript_text": text}));
     assert_eq!(reply.status, 200, "{}", reply.text());
     reply.json()
 }
 
 /// Polls `GET /v1/rubrics` until `check` holds, for up to 20 seconds.
-fn wait_for(get: impl Fn() -> Value, check: impl Fn(&Value) -> bool) -> Value {
+pub(crate) fn wait_for(get: impl Fn() -> Value, check: impl Fn(&Value) -> bool) -> Value {
     let started = Instant::now();
     loop {
         let list = get();
@@ -58,7 +68,7 @@ fn wait_for(get: impl Fn() -> Value, check: impl Fn(&Value) -> bool) -> Value {
     }
 }
 
-fn write(dir: &Path, file: &str, text: &str) {
+pub(crate) fn write(dir: &Path, file: &str, text: &str) {
     // Written aside and renamed, as an editor saves, so a poll never reads half a file.
     let staging = dir.join(format!(".{file}.tmp"));
     std::fs::write(&staging, text).unwrap();
@@ -70,10 +80,7 @@ fn versions_are_pinned_and_a_changed_directory_is_reloaded_without_breaking() {
     let dir = temp_dir("poll");
     write(&dir, "mine-1.toml", &rubric("1.0.0", "thank you"));
     write(&dir, "mine-2.toml", &rubric("1.2.0", "cheers"));
-    let mut config = test_config();
-    config.rubrics_dir = Some(dir.clone());
-    config.rubrics_poll_secs = 1;
-    let app = spawn_app_with(config);
+    let app = serve_polling(&dir);
     let list = || app.get("/v1/rubrics").json();
 
     assert_eq!(
@@ -110,7 +117,11 @@ fn versions_are_pinned_and_a_changed_directory_is_reloaded_without_breaking() {
         &rubric("1.0.0", "thanks a lot").replace("\"mine\"", "\"other\""),
     );
     let list = wait_for(list, |l| {
-        l.as_array().unwrap().iter().any(|r| r["id"] == "other")
+        l["rubrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "other")
     });
     assert_eq!(
         versions(&list),

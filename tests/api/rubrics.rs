@@ -26,8 +26,15 @@ fn rubrics_lists_the_embedded_rubrics_with_title_version_sha256_and_criteria() {
 
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert!(reply.content_type().starts_with("application/json"));
-    let list = reply.json();
-    let list = list.as_array().expect("a JSON array");
+    let listing = reply.json();
+    assert_eq!(
+        listing["files"],
+        serde_json::json!([]),
+        "no rubric directory"
+    );
+    let list = listing["rubrics"]
+        .as_array()
+        .expect("a JSON array of rubrics");
     let ids: Vec<&str> = list.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["challenging-customers", "complaint-handling", "heat"]);
     for summary in list {
@@ -37,6 +44,8 @@ fn rubrics_lists_the_embedded_rubrics_with_title_version_sha256_and_criteria() {
         assert_eq!(summary["sha256"], rubric.sha256());
         assert!(is_sha256_hex(&summary["sha256"]), "{summary}");
         assert_eq!(summary["criteria"], rubric.criteria().len());
+        assert_eq!(summary["source"], "embedded", "{summary}");
+        assert_eq!(summary["state"], "current", "{summary}");
     }
     assert_eq!(list[0]["criteria"], 12);
     assert_eq!(list[0]["title"], "Dealing with challenging customers");

@@ -57,6 +57,9 @@ pub enum RubricErrorKind {
     ExamplesFailed,
     /// The rubric file or directory could not be read.
     Unreadable,
+    /// Another file of the rubric directory already gives this rubric's id and
+    /// version with other content.
+    DuplicateVersion,
 }
 
 impl fmt::Display for RubricError {

@@ -12,7 +12,7 @@ mod rule;
 
 pub use error::{CompileLimits, RubricError, RubricErrorKind};
 pub(crate) use names::line_and_column;
-pub use raw::extends_of;
+pub use raw::{extends_of, id_of};
 
 use super::lexicon::{LexiconId, PhraseSet};
 use super::rules::Rule;

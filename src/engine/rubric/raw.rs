@@ -14,10 +14,36 @@ pub fn extends_of(source: &str) -> Option<String> {
     if !source.contains("extends") {
         return None;
     }
+    top_level_string(source, "extends")
+}
+
+/// The id a source declares, read without compiling it, so that a file that
+/// fails can still be told apart by the rubric it is meant to be. A source that
+/// is not TOML (a typo further down is the usual way a file breaks) is read line
+/// by line for a plain `id = "..."` before its first table.
+pub fn id_of(source: &str) -> Option<String> {
+    if let Ok(table) = source.parse::<toml::Table>() {
+        return table.get("id")?.as_str().map(str::to_owned);
+    }
+    source
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with('['))
+        .find_map(|line| {
+            let value = line.strip_prefix("id")?.trim_start().strip_prefix('=')?;
+            let quoted = value.trim().strip_prefix('"')?;
+            quoted
+                .split_once('"')
+                .map(|(id, _)| id.to_owned())
+                .filter(|id| !id.is_empty() && !id.contains('\\'))
+        })
+}
+
+fn top_level_string(source: &str, key: &str) -> Option<String> {
     source
         .parse::<toml::Table>()
         .ok()?
-        .get("extends")?
+        .get(key)?
         .as_str()
         .map(str::to_owned)
 }

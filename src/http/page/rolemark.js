@@ -120,13 +120,17 @@ async function loadRubrics() {
   const before = select.value;
   state.keyInFlight = apiKey();
   try {
-    // Every version is listed; the latest goes by its id, older ones are pinned.
-    const rubrics = await getJson("/v1/rubrics");
+    // Every version is listed; the latest goes by its id, others are pinned.
+    const { rubrics } = await getJson("/v1/rubrics");
     if (load !== state.rubricsLoad) return;
     const value = (r) => (r.latest === false ? `${r.id}@${r.version}` : r.id);
+    const note = (r) => {
+      if (r.state === "removed") return ", removed from the rubric files";
+      return r.latest === false ? ", an earlier version" : "";
+    };
     select.replaceChildren(...rubrics.map((r) => element("option", {
       value: value(r),
-      text: `${r.title} (${r.id} ${r.version}${r.latest === false ? ", an earlier version" : ""})`,
+      text: `${r.title} (${r.id} ${r.version}${note(r)})`,
       selected: value(r) === before,
     })));
     if (before && select.value !== before) clearResult();

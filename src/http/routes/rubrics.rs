@@ -9,6 +9,7 @@ use crate::http::body::{is_json, media_type, read_body, read_limited, refuse_unr
 use crate::http::responses;
 use crate::http::state::AppState;
 use crate::http::RubricUsed;
+use crate::rubrics::{self, FileStatus, Registry, Served, Source};
 use crate::transcript::{self, ParseOptions, Role, RoleHints, Transcript};
 use actix_web::http::Method;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
@@ -33,7 +34,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[openapi(
     paths(list, get, validate, explain),
     components(schemas(
+        RubricList,
         RubricSummary,
+        VersionState,
+        RubricFile,
+        FileState,
         RubricView,
         CriterionView,
         BandView,
@@ -63,6 +68,20 @@ pub struct RubricSummary {
     /// gets (pin another with `ID@VERSION`).
     #[serde(skip_serializing_if = "Option::is_none")]
     latest: Option<bool>,
+    /// In the list: `embedded` (compiled into the service) or the name of the
+    /// file in the rubric directory it was loaded from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "embedded")]
+    source: Option<String>,
+    /// In the list: whether a file (or the service itself) holds this version now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<VersionState>,
+    /// In the list, when the file gave this id and version other content before
+    /// (or the service has other content built in) and replaced it without a new
+    /// version: the sha256 of that content. Requests pinned to this version now
+    /// get this one's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaced_sha256: Option<String>,
 }
 
 impl RubricSummary {
@@ -74,8 +93,124 @@ impl RubricSummary {
             sha256: r.sha256.clone(),
             criteria: r.criteria.len(),
             latest: None,
+            source: None,
+            state: None,
+            replaced_sha256: None,
         }
     }
+
+    fn listed(registry: &Registry, served: &Served) -> Self {
+        let rubric = served.rubric();
+        RubricSummary {
+            latest: Some(registry.is_latest(rubric)),
+            source: Some(match served.source() {
+                Source::Embedded => "embedded".to_owned(),
+                Source::File(path) => file_name(path),
+            }),
+            state: Some(if served.is_removed() {
+                VersionState::Removed
+            } else {
+                VersionState::Current
+            }),
+            replaced_sha256: served.replaced_sha256().map(str::to_owned),
+            ..RubricSummary::of(rubric)
+        }
+    }
+}
+
+/// Whether a version is held now, or kept only for requests that pin it.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionState {
+    /// A file of the rubric directory, or the service itself, holds it.
+    Current,
+    /// Its file was deleted or now holds another version: it is still served
+    /// to requests that name `ID@VERSION`, until the service restarts, but never
+    /// to a request naming only the id.
+    Removed,
+}
+
+/// Every version of every rubric served, and the state of each file of the
+/// rubric directory.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RubricList {
+    /// By id, then version, oldest first.
+    rubrics: Vec<RubricSummary>,
+    /// The `*.toml` files of `--rubrics DIR` as last read, by name; empty
+    /// without a rubric directory.
+    files: Vec<RubricFile>,
+}
+
+/// A file of the rubric directory as last read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RubricFile {
+    /// The file's name in the rubric directory.
+    #[schema(example = "my-centre.toml")]
+    file: String,
+    state: FileState,
+    /// `ID@VERSION` of what is served from the file: what it holds when
+    /// loaded, what it held before when it fails now.
+    rubrics: Vec<String>,
+    /// Why the file failed to load, when it did: where in the file (line 0
+    /// when the whole file is concerned), and what to fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ValidationError>,
+    /// What was loaded but deserves a look, e.g. content changed without a new version.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
+}
+
+/// Whether the file loaded when the rubric directory was last read.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileState {
+    /// It compiled and its examples pass.
+    Loaded,
+    /// It could not be read or compiled, its examples fail, or another file
+    /// gives the same id and version with other content; what it gave before
+    /// (if anything) is still served.
+    Failed,
+}
+
+impl RubricFile {
+    fn of(registry: &Registry, file: &FileStatus) -> Self {
+        let warnings = file
+            .gives()
+            .iter()
+            .filter_map(|(id, version)| {
+                let name = format!("{id}@{version}");
+                let served = registry
+                    .served(id, version)
+                    .filter(|s| *s.source() == Source::File(file.path().to_owned()))?;
+                served.replaced_sha256().map(|before| {
+                    format!(
+                        "`{name}` had other content (sha256 {before}) before this file gave it new content under the same version: requests pinned to `{name}` now get this file's; give changed content a new version"
+                    )
+                })
+            })
+            .collect();
+        RubricFile {
+            file: file_name(file.path()),
+            state: match file.state() {
+                rubrics::FileState::Loaded => FileState::Loaded,
+                rubrics::FileState::Failed => FileState::Failed,
+            },
+            rubrics: file
+                .gives()
+                .iter()
+                .map(|(id, version)| format!("{id}@{version}"))
+                .collect(),
+            error: file.error().cloned().map(ValidationError::from),
+            warnings,
+        }
+    }
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// A criterion as a client shows it: what is marked and where it comes from.
@@ -182,19 +317,21 @@ impl RubricView {
     get,
     path = "/v1/rubrics",
     tag = "rubrics",
-    responses((status = 200, description = "Every version of every rubric this service scores with, by id then version", body = Vec<RubricSummary>)),
+    responses((status = 200, description = "Every version of every rubric this service scores with, by id then version, and whether each file of the rubric directory loaded", body = RubricList)),
     security((), ("bearer" = []))
 )]
 pub async fn list(state: web::Data<AppState>) -> HttpResponse {
     let registry = state.registry();
-    let rubrics: Vec<RubricSummary> = registry
-        .iter()
-        .map(|r| RubricSummary {
-            latest: Some(registry.is_latest(r)),
-            ..RubricSummary::of(r)
-        })
-        .collect();
-    HttpResponse::Ok().json(rubrics)
+    HttpResponse::Ok().json(RubricList {
+        rubrics: registry
+            .versions()
+            .map(|served| RubricSummary::listed(&registry, served))
+            .collect(),
+        files: registry
+            .files()
+            .map(|file| RubricFile::of(&registry, file))
+            .collect(),
+    })
 }
 
 #[utoipa::path(
