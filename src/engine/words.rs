@@ -1,6 +1,7 @@
 //! Content words: stop-word removal and stemming for paraphrase overlap.
 
 use foldhash::{HashMap, HashSet};
+use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;
 
@@ -121,12 +122,15 @@ pub struct StemTable {
 
 impl StemTable {
     pub fn from_words<'w>(words: impl IntoIterator<Item = &'w str>) -> StemTable {
+        // Distinct words in first-seen order, stemmed on every core (the snowball
+        // stemmer is the cost), then numbered in that order as a single pass would.
+        let mut seen = HashSet::default();
+        let distinct: Vec<&str> = words.into_iter().filter(|w| seen.insert(*w)).collect();
+        let stems: Vec<Option<String>> = distinct.par_iter().map(|w| content_stem(w)).collect();
         let mut table = StemTable::default();
-        for word in words {
-            if table.by_word.contains_key(word) {
-                continue;
-            }
-            let stem = content_stem(word).map(|stem| {
+        table.by_word.reserve(distinct.len());
+        for (word, stem) in distinct.into_iter().zip(stems) {
+            let stem = stem.map(|stem| {
                 let next = table.by_stem.len() as u32;
                 *table.by_stem.entry(stem.into_boxed_str()).or_insert(next)
             });

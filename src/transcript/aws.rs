@@ -13,7 +13,7 @@
 use super::json_doc::{
     array_at, array_lines, at_path, element, element_error, error_at, span, text_field, time_field,
 };
-use super::{combine, RawTurn, Role, TranscriptError};
+use super::{widen, RawTurn, Role, TranscriptError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -106,8 +106,7 @@ fn add_word(turn: &mut RawTurn, word: &str, start: Option<f64>, end: Option<f64>
         turn.text.push(' ');
     }
     turn.text.push_str(word);
-    turn.start = combine(turn.start, start, f64::min);
-    turn.end = combine(turn.end, end, f64::max);
+    widen(&mut turn.start, &mut turn.end, [start, end]);
 }
 
 fn label(fields: &Map<String, Value>, name: &str) -> Option<String> {

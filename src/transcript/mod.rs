@@ -577,6 +577,16 @@ pub(super) fn combine(a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64)
     }
 }
 
+/// Widens a turn's span to take in a word's or element's times. Every known time
+/// bounds the span both ways, so a turn never ends before it starts even when a
+/// word gives an end and no start, or a start and no end.
+pub(super) fn widen(start: &mut Option<f64>, end: &mut Option<f64>, times: [Option<f64>; 2]) {
+    for time in [*start, *end].into_iter().chain(times).flatten() {
+        *start = combine(*start, Some(time), f64::min);
+        *end = combine(*end, Some(time), f64::max);
+    }
+}
+
 /// Table checks shared by the parsers' unit tests.
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -616,6 +626,18 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_widened_by_partial_times_never_ends_before_it_starts() {
+        let (mut start, mut end) = (Some(21.2), None);
+        widen(&mut start, &mut end, [None, Some(16.4)]);
+        assert_eq!((start, end), (Some(16.4), Some(21.2)));
+        widen(&mut start, &mut end, [Some(30.0), None]);
+        assert_eq!((start, end), (Some(16.4), Some(30.0)));
+        let (mut start, mut end) = (None, None);
+        widen(&mut start, &mut end, [None, None]);
+        assert_eq!((start, end), (None, None));
+    }
 
     fn raw(speaker: &str, text: &str, start: Option<f64>, end: Option<f64>) -> RawTurn {
         RawTurn {

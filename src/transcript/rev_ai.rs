@@ -10,7 +10,7 @@ use super::json_doc::{
     array_at, array_lines, element, element_error, error_at, fill_speakers, kind, span,
     speaker_field, text_field, time_field, unnamed_turn,
 };
-use super::{combine, RawTurn, TranscriptError};
+use super::{widen, RawTurn, TranscriptError};
 use serde_json::{Map, Value};
 
 const EXPECTED_SHAPE: &str = "expected Rev.ai JSON with a `monologues` array";
@@ -82,8 +82,7 @@ fn words(fields: &Map<String, Value>) -> Result<(String, Option<f64>, Option<f64
                 time_field(element, "end_ts", 1.0).map_err(at)?,
             )
             .map_err(at)?;
-            start = combine(start, from, f64::min);
-            end = combine(end, to, f64::max);
+            widen(&mut start, &mut end, [from, to]);
         }
     }
     Ok((collapse_whitespace(&text), start, end))

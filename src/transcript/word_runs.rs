@@ -1,8 +1,8 @@
 //! Turns rebuilt from diarised words, for exports whose speakers are given
 //! word by word (Deepgram without utterances, Google Speech-to-Text).
 
-use super::combine;
 use super::json_doc::{unnamed_turn, SpeakerTurns};
+use super::widen;
 
 /// One recognised word and the speaker the export gives it.
 pub(super) struct Word {
@@ -43,8 +43,7 @@ pub(super) fn word_runs(words: Vec<Word>) -> SpeakerTurns {
             Some((speaker, turn)) if word.speaker.is_none() || word.speaker == *speaker => {
                 turn.text.push(' ');
                 turn.text.push_str(&word.text);
-                turn.start = combine(turn.start, word.start, f64::min);
-                turn.end = combine(turn.end, word.end, f64::max);
+                widen(&mut turn.start, &mut turn.end, [word.start, word.end]);
             }
             _ => runs.push((
                 word.speaker,

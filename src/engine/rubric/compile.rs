@@ -12,8 +12,9 @@ use super::raw::{
 };
 use super::rule::compile_rule;
 use super::{Band, Behaviour, Criterion, Lexicon, RedFlags, Rubric, Scoring};
-use crate::engine::lexicon::{self, LexiconId, PhraseSetBuilder, SlotError};
+use crate::engine::lexicon::{self, LexiconId, PhraseError, PhraseSetBuilder, SlotError};
 use crate::engine::words::StemTable;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use toml::Spanned;
@@ -300,11 +301,28 @@ fn compile_lexicons<'r>(
         .map(|(id, name)| (name.get_ref().as_str(), id))
         .collect();
     let mut builder = PhraseSetBuilder::with_slot_names(ids.iter().map(|(&name, &id)| (name, id)));
+    // Expanding and normalising the phrases is a third of compiling a seed
+    // rubric and each phrase stands alone, so it runs on every core; the forms
+    // are then added in the file's order, so the rubric is the same as built in
+    // one pass, errors included (the first in the file is the one reported).
+    let expanded: Vec<Vec<Result<Vec<String>, PhraseError>>> = raw
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|lexicon| {
+            lexicon
+                .phrases
+                .par_iter()
+                .map(|phrase| lexicon::expand(phrase.get_ref()))
+                .collect()
+        })
+        .collect();
     let mut lexicons = Vec::new();
-    for (id, (name, raw_lexicon)) in raw.iter().enumerate() {
+    for ((id, (name, raw_lexicon)), forms) in raw.iter().enumerate().zip(expanded) {
         lexicons.push(compile_lexicon(
             name,
             raw_lexicon,
+            forms,
             id,
             &mut builder,
             limits,
@@ -332,6 +350,7 @@ fn compile_lexicons<'r>(
 fn compile_lexicon(
     name: &Spanned<String>,
     raw: &RawLexicon,
+    expanded_phrases: Vec<Result<Vec<String>, PhraseError>>,
     id: LexiconId,
     builder: &mut PhraseSetBuilder,
     limits: CompileLimits,
@@ -357,8 +376,8 @@ fn compile_lexicon(
     }
     let mut examples = Vec::new();
     let mut forms = 0;
-    for phrase in &raw.phrases {
-        let expanded = lexicon::expand(phrase.get_ref()).map_err(|e| {
+    for (phrase, expanded) in raw.phrases.iter().zip(expanded_phrases) {
+        let expanded = expanded.map_err(|e| {
             // +1 skips the opening quote of the TOML string.
             let err = locator.at(phrase.span().start + 1, String::new());
             RubricError {
