@@ -483,9 +483,7 @@ impl Evaluator<'_, '_> {
         // Seconds cannot be told in a transcript without times: the rule has
         // nothing to judge, as a timing rule has not, rather than finding no one
         // saying anything.
-        if matches!(window, Window::Seconds(..))
-            && !a.transcript.turns.iter().any(|t| t.start.is_some())
-        {
+        if matches!(window, Window::Seconds(..)) && !a.transcript.is_timed() {
             return RuleOutcome::default();
         }
         let ruled_out = self.ruled_out(unless);

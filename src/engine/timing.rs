@@ -22,13 +22,7 @@ const BACKCHANNEL: &[&str] = &[
 impl Evaluator<'_, '_> {
     /// Evaluates an `interrupts` or `silence` rule; not applicable without times.
     pub(super) fn timing(&self, rule: &Rule) -> RuleOutcome {
-        if !self
-            .analysis
-            .transcript
-            .turns
-            .iter()
-            .any(|t| t.start.is_some())
-        {
+        if !self.analysis.transcript.is_timed() {
             return RuleOutcome::default();
         }
         match rule {

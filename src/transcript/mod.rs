@@ -112,6 +112,12 @@ pub struct Transcript {
 }
 
 impl Transcript {
+    /// Whether any turn carries a time: what timing rules and windows in
+    /// seconds need to judge anything.
+    pub fn is_timed(&self) -> bool {
+        self.turns.iter().any(|t| t.start.is_some())
+    }
+
     /// One untimed sentence said by `role` (the speaker named after the role):
     /// what rubric examples and `explain` read.
     pub fn one_sentence(role: Role, text: &str) -> Transcript {
@@ -476,7 +482,7 @@ pub fn parse_with(
     let report = ParseReport {
         format,
         turns: transcript.turns.len(),
-        timed: transcript.turns.iter().any(|t| t.start.is_some()),
+        timed: transcript.is_timed(),
         roles_guessed,
     };
     Ok((transcript, report))

@@ -121,24 +121,24 @@ fn score_request<'a>(req: &HttpRequest, body: &'a [u8]) -> Result<ScoreRequest<'
             )
         })?
         .into_inner();
-    let transcript_format = if is_json(&media) {
+    let (text, transcript_format) = if is_json(&media) {
+        let text = utf8(body)?;
         // A score request pays for nothing more; only a body that is not one
         // is looked at again to see whether it is a transcript.
-        let not_a_request = match parse_json(body) {
+        let not_a_request = match parse_json(text) {
             Ok(dto) => return json_score_request(req, dto),
             Err(problem) => problem,
         };
-        match assess::classify_json_body(utf8(body)?)? {
+        match assess::classify_json_body(text)? {
             JsonBody::ScoreRequest => return Err(not_a_request),
             // The query's format, when given, still wins: it names the export.
-            JsonBody::Transcript(format) => Some(format),
+            JsonBody::Transcript(format) => (text, Some(format)),
         }
     } else if media == "text/plain" || Format::from_media_type(&media).is_some() {
-        Format::from_media_type(&media)
+        (utf8(body)?, Format::from_media_type(&media))
     } else {
         return Err(Problem::unsupported_media_type(&media));
     };
-    let text = utf8(body)?;
     let format = match query.format.as_deref() {
         Some(name) => parse_format(Some(name))?,
         None => transcript_format,
@@ -186,8 +186,7 @@ fn json_score_request<'a>(
     ScoreRequest::try_from(dto)
 }
 
-fn parse_json(body: &[u8]) -> Result<ScoreRequestDto, Problem> {
-    let text = utf8(body)?;
+fn parse_json(text: &str) -> Result<ScoreRequestDto, Problem> {
     serde_json::from_str(text).map_err(|e| {
         let mut problem = Problem::new(
             ErrorCode::InvalidJson,
