@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 /// Criterion outcomes that agree with the assessor in `tests/unseen`, of 216
 /// (18 role-plays by 12 criteria), as last measured.
-const AGREEMENT_FLOOR: usize = 175;
+const AGREEMENT_FLOOR: usize = 176;
 /// The same for `tests/unseen-b`, of 216.
 const AGREEMENT_FLOOR_B: usize = 164;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
@@ -34,11 +34,10 @@ const AGREEMENT_FLOOR_C: usize = 160;
 /// (5697508) before anything scored it. First scored at 149, against 113 with the
 /// rubric as issue 18 left it; 168 once opened for general rules.
 const AGREEMENT_FLOOR_D: usize = 168;
-/// The same for `tests/unseen-e`, of 216: the set now held out from all tuning,
-/// committed (after 9ed25bc) before anything scored it. First scored at 158 with
-/// the rubric of 9ed25bc, and 158 with the phrases of the session that wrote it;
-/// a change that moves it is reported, never made for it.
-const AGREEMENT_FLOOR_E: usize = 158;
+/// The same for `tests/unseen-e`, of 216: held out until set F came, committed
+/// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
+/// of 9ed25bc; opened for general rules when its closing checks were read (163).
+const AGREEMENT_FLOOR_E: usize = 163;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
