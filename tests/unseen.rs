@@ -25,19 +25,19 @@ use std::path::PathBuf;
 /// (18 role-plays by 12 criteria), as last measured.
 const AGREEMENT_FLOOR: usize = 176;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 164;
+const AGREEMENT_FLOOR_B: usize = 163;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
-const AGREEMENT_FLOOR_C: usize = 160;
+const AGREEMENT_FLOOR_C: usize = 161;
 /// The same for `tests/unseen-d`, of 216: held out until set E came, committed
 /// (5697508) before anything scored it. First scored at 149, against 113 with the
 /// rubric as issue 18 left it; 168 once opened for general rules.
-const AGREEMENT_FLOOR_D: usize = 168;
+const AGREEMENT_FLOOR_D: usize = 170;
 /// The same for `tests/unseen-e`, of 216: held out until set F came, committed
 /// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
 /// of 9ed25bc; opened for general rules when its closing checks were read (163).
-const AGREEMENT_FLOOR_E: usize = 163;
+const AGREEMENT_FLOOR_E: usize = 164;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
