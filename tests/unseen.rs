@@ -37,7 +37,7 @@ const AGREEMENT_FLOOR_D: usize = 170;
 /// The same for `tests/unseen-e`, of 216: held out until set F came, committed
 /// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
 /// of 9ed25bc; opened for general rules when its closing checks were read (163).
-const AGREEMENT_FLOOR_E: usize = 164;
+const AGREEMENT_FLOOR_E: usize = 166;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
