@@ -23,9 +23,9 @@ use std::path::PathBuf;
 
 /// Criterion outcomes that agree with the assessor in `tests/unseen`, of 216
 /// (18 role-plays by 12 criteria), as last measured.
-const AGREEMENT_FLOOR: usize = 176;
+const AGREEMENT_FLOOR: usize = 177;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 163;
+const AGREEMENT_FLOOR_B: usize = 165;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
@@ -37,19 +37,24 @@ const AGREEMENT_FLOOR_D: usize = 170;
 /// The same for `tests/unseen-e`, of 216: held out until set F came, committed
 /// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
 /// of 9ed25bc; opened for general rules when its closing checks were read (163).
-const AGREEMENT_FLOOR_E: usize = 166;
+const AGREEMENT_FLOOR_E: usize = 167;
+/// The same for `tests/unseen-f`, of 216: the set now held out from all tuning,
+/// committed (a4f5c53) before anything scored it. First scored at 156, with the
+/// rubric this session began with (c578ace) and with this session's; a change
+/// that moves it is reported, never made for it.
+const AGREEMENT_FLOOR_F: usize = 156;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
 /// behaviours), in `tests/unseen`, `tests/unseen-b`, `tests/unseen-c`,
-/// `tests/unseen-d` and the held-out `tests/unseen-e`, as last measured (59 and 58
+/// `tests/unseen-d`, `tests/unseen-e` and the held-out `tests/unseen-f`, as last measured (59 and 58
 /// before the customer-side readings of issue 19, which were tuned on the first
 /// two sets; the later sets were not tuned on before they were measured, set E
-/// never).
-const BEHAVIOUR_FLOOR: [usize; 5] = [71, 71, 65, 64, 68];
+/// never before set F came, set F never).
+const BEHAVIOUR_FLOOR: [usize; 6] = [71, 71, 65, 64, 68, 68];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
-/// before issue 19), in the same five sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 5] = [17, 17, 12, 11, 14];
+/// before issue 19), in the same six sets.
+const BEHAVIOUR_EXACT_FLOOR: [usize; 6] = [17, 17, 12, 11, 14, 14];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -57,7 +62,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 5] = [2, 0, 7, 5, 6];
+const APPLICABILITY_ERRORS_CEILING: [usize; 6] = [2, 0, 7, 5, 6, 3];
 
 /// What one unseen set measures.
 struct Measures {
@@ -239,4 +244,9 @@ fn agreement_with_the_assessor_on_the_fourth_unseen_set_does_not_fall() {
 #[test]
 fn agreement_with_the_assessor_on_the_fifth_held_out_set_does_not_fall() {
     assert_set_holds("unseen-e", AGREEMENT_FLOOR_E, 4);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_the_sixth_held_out_set_does_not_fall() {
+    assert_set_holds("unseen-f", AGREEMENT_FLOOR_F, 5);
 }
