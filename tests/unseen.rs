@@ -47,10 +47,10 @@ const AGREEMENT_FLOOR_F: usize = 156;
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
 /// behaviours), in `tests/unseen`, `tests/unseen-b`, `tests/unseen-c`,
-/// `tests/unseen-d`, `tests/unseen-e` and the held-out `tests/unseen-f`, as last measured (59 and 58
-/// before the customer-side readings of issue 19, which were tuned on the first
-/// two sets; the later sets were not tuned on before they were measured, set E
-/// never before set F came, set F never).
+/// `tests/unseen-d`, `tests/unseen-e` and the held-out `tests/unseen-f`, as last
+/// measured (59 and 58 before the customer-side readings of issue 19, which were
+/// tuned on the first two sets; the later sets were not tuned on before they were
+/// measured, set E not before set F came, set F never).
 const BEHAVIOUR_FLOOR: [usize; 6] = [71, 71, 65, 64, 68, 68];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
 /// before issue 19), in the same six sets.
