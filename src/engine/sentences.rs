@@ -46,13 +46,18 @@ pub fn ascii_sentences(text: &str) -> Vec<(usize, &str)> {
     let mut sentences = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
+    loop {
         // Only a line break or a terminator can end a sentence: every other
-        // byte is passed over without being classified.
+        // byte is passed over in a tight loop, without being classified.
+        while i < bytes.len() && !MAY_END_SENTENCE[bytes[i] as usize] {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
         let end = match bytes[i] {
             b'\r' | b'\n' => Some(after_paragraph_separator(bytes, i)),
-            b'.' | b'!' | b'?' => sentence_end_after_terminator(bytes, i),
-            _ => None,
+            _ => sentence_end_after_terminator(bytes, i),
         };
         match end {
             Some(end) => {
@@ -70,6 +75,17 @@ pub fn ascii_sentences(text: &str) -> Vec<(usize, &str)> {
     }
     sentences
 }
+
+/// Line breaks and terminators, as a table for [`ascii_sentences`]' inner loop.
+const MAY_END_SENTENCE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\r' as usize] = true;
+    table[b'\n' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table
+};
 
 /// Non-ASCII characters that the sentence rules class as Other, as they class
 /// `$`: prices in a UK role-play ("£212.40") are the common reason a turn is
@@ -282,40 +298,69 @@ fn word_class(byte: u8) -> WordClass {
 }
 
 /// Splits ASCII `text` into word-boundary segments, each with its byte offset,
-/// as `UnicodeSegmentation::split_word_bound_indices` does.
+/// as `UnicodeSegmentation::split_word_bound_indices` does. The normaliser
+/// walks segments with [`segment_end`] itself; this is how the tests hold
+/// that walk to the crate's.
+#[cfg(test)]
 pub fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     debug_assert!(text.is_ascii());
     let bytes = text.as_bytes();
     let mut start = 0;
-    // An iterator rather than a Vec: the normaliser walks each sentence's words once,
-    // and a fresh Vec per sentence was a tenth of a typical score's instructions.
     std::iter::from_fn(move || {
         if start >= bytes.len() {
             return None;
         }
-        let mut at = start + 1;
-        while at < bytes.len() {
-            // Inside a word, letters, digits and `_` run on: the common case,
-            // decided without classifying both bytes by the full rules.
-            let (before, after) = (bytes[at - 1], bytes[at]);
-            let joined = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-            if joined(before) && joined(after) {
-                at += 1;
-                continue;
-            }
-            // A space beside a letter or digit, either way round, is always a
-            // boundary (no rule joins them): the next most common case.
-            let spaced = |a: u8, b: u8| a == b' ' && b.is_ascii_alphanumeric();
-            if spaced(before, after) || spaced(after, before) || word_breaks_before(bytes, at) {
-                break;
-            }
-            at += 1;
-        }
+        let at = segment_end(bytes, start);
         let word = (start, &text[start..at]);
         start = at;
         Some(word)
     })
 }
+
+/// Where the word-boundary segment that starts at `start` ends. Bytes past
+/// ASCII read as Other, as `$` does: right for the signs of
+/// [`sentences_with_signs`], which the rules class as Other too.
+pub(super) fn segment_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start + 1;
+    loop {
+        // Inside a word, letters, digits and `_` run on: the common case,
+        // passed over without classifying bytes by the full rules.
+        if joins_word(bytes[at - 1]) {
+            while at < bytes.len() && joins_word(bytes[at]) {
+                at += 1;
+            }
+        }
+        let Some(&after) = bytes.get(at) else {
+            return at;
+        };
+        let before = bytes[at - 1];
+        // A space beside a letter or digit, either way round, is always a
+        // boundary (no rule joins them): the next most common case.
+        let spaced = |a: u8, b: u8| a == b' ' && b.is_ascii_alphanumeric();
+        if spaced(before, after) || spaced(after, before) || word_breaks_before(bytes, at) {
+            return at;
+        }
+        at += 1;
+    }
+}
+
+/// Letters, digits and `_`: bytes that a word runs on through. Every word
+/// segment starts with one, and every other segment holds none.
+pub(super) fn joins_word(byte: u8) -> bool {
+    WORD_BYTES[byte as usize]
+}
+
+/// [`joins_word`] as a table: one load a byte in the normaliser's inner loops.
+const WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_';
+        byte += 1;
+    }
+    table
+};
 
 /// Whether a word boundary falls between `bytes[at - 1]` and `bytes[at]`.
 fn word_breaks_before(bytes: &[u8], at: usize) -> bool {

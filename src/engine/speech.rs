@@ -14,12 +14,24 @@ const MAX_UNIT_WORDS: usize = 30;
 
 /// The units of `sentence`, each with its byte offset in it: the sentence itself
 /// unless it is a long run with no sentence punctuation of its own.
-pub(super) fn units(sentence: &str) -> Vec<(usize, &str)> {
+pub(super) fn units(sentence: &str) -> impl Iterator<Item = (usize, &str)> {
+    // Nearly every sentence is one unit: then the cuts are an empty Vec, which
+    // does not allocate.
+    let starts = unit_starts(sentence);
+    let ends = starts.clone().into_iter().chain([sentence.len()]);
+    std::iter::once(0)
+        .chain(starts)
+        .zip(ends)
+        .map(move |(from, to)| (from, &sentence[from..to]))
+}
+
+/// The byte offsets where units after the first start.
+fn unit_starts(sentence: &str) -> Vec<usize> {
     // Punctuated exactly when the sentence's own record says so: a stop followed
     // by a closing quote or an emoticon is still written text, not speech.
     let punctuated = super::text::terminal_stop(sentence).is_some();
     if punctuated || sentence.split_whitespace().nth(MIN_RUN_WORDS - 1).is_none() {
-        return vec![(0, sentence)];
+        return Vec::new();
     }
     let words: Vec<(usize, &str)> = words(sentence).collect();
     // Folded once: each word is read as itself, as the next and as the previous.
@@ -34,14 +46,7 @@ pub(super) fn units(sentence: &str) -> Vec<(usize, &str)> {
             unit_start = i;
         }
     }
-    let mut units = Vec::with_capacity(cuts.len() + 1);
-    let mut from = 0;
-    for cut in cuts {
-        units.push((from, &sentence[from..cut]));
-        from = cut;
-    }
-    units.push((from, &sentence[from..]));
-    units
+    cuts
 }
 
 /// Whitespace-separated words with their byte offsets.
@@ -203,10 +208,7 @@ mod tests {
     use super::units;
 
     fn texts(sentence: &str) -> Vec<&str> {
-        units(sentence)
-            .into_iter()
-            .map(|(_, u)| u.trim_end())
-            .collect()
+        units(sentence).map(|(_, u)| u.trim_end()).collect()
     }
 
     #[test]
@@ -252,9 +254,16 @@ mod tests {
         let long = "well you think the neighbours took it in and then the driver said it was left safe so i suppose we wait and see what they say";
         for ending in [".\"", ". :)", "! 😀", "?)", ".\u{201d}"] {
             let sentence = format!("{long}{ending}");
-            assert_eq!(units(&sentence), vec![(0, sentence.as_str())], "{ending}");
+            assert_eq!(
+                units(&sentence).collect::<Vec<_>>(),
+                vec![(0, sentence.as_str())],
+                "{ending}"
+            );
         }
-        assert!(units(long).len() > 1, "the same words unpunctuated are cut");
+        assert!(
+            units(long).count() > 1,
+            "the same words unpunctuated are cut"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! expanded. Every normalised word remembers the span of the original word it came
 //! from (in Unicode scalar values), so a match can be quoted exactly.
 
+use super::sentences::{joins_word, segment_end};
 use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -85,62 +86,108 @@ impl Normaliser {
         normaliser
     }
 
-    /// One word-boundary segment starting at char `start`: a word, the bleep mark,
-    /// or punctuation that may end a clause. `ascii` says the segment is ASCII,
-    /// so bytes are chars and the checks need no decoding.
-    fn push_segment(&mut self, segment: &str, start: u32, sentence_index: u32, ascii: bool) {
-        let is_word = if ascii {
-            segment.bytes().any(|b| b.is_ascii_alphanumeric())
-        } else {
-            segment.chars().any(char::is_alphanumeric)
-        };
-        if is_word {
-            if ascii {
-                let end = start + segment.len() as u32;
-                // Lower-cased where it lands in the haystack: no copy per word.
-                let norm_start = self.text.len();
-                self.text.push_str(segment);
-                self.text[norm_start..].make_ascii_lowercase();
-                self.push_word(norm_start, start, end, sentence_index);
-            } else {
+    /// The words of `sentence`, which starts at byte `byte_start` of its turn,
+    /// by Unicode word segmentation: `chars_at` turns a byte of the turn into
+    /// its char offset.
+    fn push_unicode_words(
+        &mut self,
+        sentence: &str,
+        byte_start: usize,
+        sentence_index: u32,
+        chars_at: &mut impl FnMut(usize) -> u32,
+    ) {
+        for (word_byte, segment) in sentence.split_word_bound_indices() {
+            let start = chars_at(byte_start + word_byte);
+            if segment.chars().any(char::is_alphanumeric) {
                 let end = start + segment.chars().count() as u32;
                 let norm_start = self.text.len();
                 self.text.push_str(&fold_word(segment));
                 self.push_word(norm_start, start, end, sentence_index);
+            } else if segment.bytes().all(|b| b == b'_') && !segment.is_empty() {
+                self.push_bleep(start, start + segment.len() as u32, sentence_index);
+            } else if segment.chars().any(is_clause_punctuation) {
+                self.clause += 1;
             }
-        } else if segment.bytes().all(|b| b == b'_') && !segment.is_empty() {
-            // Transcription services print a bleeped swear word as a run of
-            // underscores ("[ __ ]"): it stays a word, always `__`, so that a phrase
-            // can name it and the words either side of it are not read as adjacent.
-            let end = start + segment.len() as u32;
-            let norm_start = self.text.len();
-            self.text.push_str(BLEEP);
-            self.push_word(norm_start, start, end, sentence_index);
-        } else if if ascii {
-            segment.bytes().any(|b| is_clause_punctuation(b as char))
-        } else {
-            segment.chars().any(is_clause_punctuation)
-        } {
-            self.clause += 1;
         }
+    }
+
+    /// The words of `sentence`, ASCII but perhaps for [`sentences_with_signs`]'
+    /// signs, in one pass over its bytes: a byte that cannot start a word is
+    /// only looked at for clause punctuation, and each word is lower-cased where
+    /// it lands in the haystack. Word boundaries are those of `ascii_words`.
+    ///
+    /// [`sentences_with_signs`]: super::sentences::sentences_with_signs
+    fn push_plain_words(
+        &mut self,
+        sentence: &str,
+        byte_start: usize,
+        sentence_index: u32,
+        chars_at: &mut impl FnMut(usize) -> u32,
+    ) {
+        let bytes = sentence.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            if !joins_word(byte) {
+                if byte.is_ascii() && is_clause_punctuation(char::from(byte)) {
+                    self.clause += 1;
+                }
+                at += 1;
+                continue;
+            }
+            let end = segment_end(bytes, at);
+            let segment = &sentence[at..end];
+            // A word is ASCII, so its chars are its bytes.
+            let start = chars_at(byte_start + at);
+            let end_char = start + segment.len() as u32;
+            if segment.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                let norm_start = self.text.len();
+                // Byte by byte: a word is a few bytes, and a memcpy call for
+                // each cost more than the copy.
+                self.text
+                    .extend(segment.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                self.push_word(norm_start, start, end_char, sentence_index);
+            } else {
+                self.push_bleep(start, end_char, sentence_index);
+            }
+            at = end;
+        }
+    }
+
+    /// Transcription services print a bleeped swear word as a run of
+    /// underscores ("[ __ ]"): it stays a word, always `__`, so that a phrase
+    /// can name it and the words either side of it are not read as adjacent.
+    fn push_bleep(&mut self, orig_start: u32, orig_end: u32, sentence_index: u32) {
+        let norm_start = self.text.len();
+        self.text.push_str(BLEEP);
+        self.push_word(norm_start, orig_start, orig_end, sentence_index);
     }
 
     /// Normalises `original` and appends it, closed by a sentence break.
     pub fn push_text(&mut self, original: &str) {
+        self.push_text_by(original, Paths::Fastest);
+    }
+
+    fn push_text_by(&mut self, original: &str, paths: Paths) {
         // Nearly every turn is ASCII: then a char offset is a byte offset, and
-        // no char needs counting or decoding on the way.
-        let ascii_turn = original.is_ascii();
+        // no char needs counting or decoding on the way. Most of the rest are
+        // ASCII but for a price sign, and take the same byte pass.
+        let ascii_turn = paths == Paths::Fastest && original.is_ascii();
         let mut byte_to_char = CharCounter::new(original);
-        let sentences: Vec<(usize, &str)> = if ascii_turn {
-            super::sentences::ascii_sentences(original)
+        let (sentences, plain_turn): (Vec<(usize, &str)>, bool) = if ascii_turn {
+            (super::sentences::ascii_sentences(original), true)
         } else {
-            super::sentences::sentences_with_signs(original)
-                .unwrap_or_else(|| original.split_sentence_bound_indices().collect())
+            let with_signs = match paths {
+                Paths::Fastest => super::sentences::sentences_with_signs(original),
+                Paths::UnicodeOnly => None,
+            };
+            match with_signs {
+                Some(sentences) => (sentences, true),
+                None => (original.split_sentence_bound_indices().collect(), false),
+            }
         };
         let units = sentences.into_iter().flat_map(|(byte_start, sentence)| {
-            super::speech::units(sentence)
-                .into_iter()
-                .map(move |(offset, unit)| (byte_start + offset, unit))
+            super::speech::units(sentence).map(move |(offset, unit)| (byte_start + offset, unit))
         });
         let mut chars_at = |byte: usize| {
             if ascii_turn {
@@ -155,16 +202,10 @@ impl Normaliser {
             let first_token = self.tokens.len() as u32;
             self.clause += 1;
             let ascii = ascii_turn || sentence.is_ascii();
-            if ascii {
-                for (word_byte, segment) in super::sentences::ascii_words(sentence) {
-                    let start = chars_at(byte_start + word_byte);
-                    self.push_segment(segment, start, sentence_index, true);
-                }
+            if plain_turn || (ascii && paths == Paths::Fastest) {
+                self.push_plain_words(sentence, byte_start, sentence_index, &mut chars_at);
             } else {
-                for (word_byte, segment) in sentence.split_word_bound_indices() {
-                    let start = chars_at(byte_start + word_byte);
-                    self.push_segment(segment, start, sentence_index, false);
-                }
+                self.push_unicode_words(sentence, byte_start, sentence_index, &mut chars_at);
             }
             let stop = terminal_stop(sentence);
             let (orig_start, orig_end) = trimmed_char_span(sentence, sentence_start, ascii);
@@ -235,6 +276,16 @@ impl Normaliser {
         self.break_sentence();
         self.clause += 1;
     }
+}
+
+/// Which ways through the normaliser a text may take: every text takes the
+/// fastest its characters allow, and tests hold the byte passes for ASCII text
+/// to Unicode segmentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Paths {
+    Fastest,
+    #[cfg_attr(not(test), allow(dead_code))]
+    UnicodeOnly,
 }
 
 /// Normalises a phrase from a rubric into the space-separated form the automaton
@@ -596,6 +647,47 @@ mod tests {
             let unicode = format!("\u{1F600} {text}");
             assert!(text.is_ascii() && !unicode.is_ascii());
             assert_eq!(tokens_of(text), tokens_of(&unicode), "{text}");
+        }
+    }
+
+    fn normalised_by(text: &str, paths: Paths) -> (String, Vec<Token>, Vec<Sentence>, u32) {
+        let mut n = Normaliser::new();
+        n.push_text_by(text, paths);
+        n.end_turn();
+        (n.text, n.tokens, n.sentences, n.clause)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// Text, tokens, offsets, clauses and sentences of the byte passes are
+        /// exactly those of Unicode segmentation, for ASCII text and for ASCII
+        /// text with price signs.
+        #[test]
+        fn the_byte_passes_agree_with_unicode_segmentation(
+            text in "[aZq1 .!?,;:\\-'\"()_\n\r\t£€]{0,80}|([a-z]{1,6}[ ,.?]){0,40}"
+        ) {
+            proptest::prop_assert_eq!(
+                normalised_by(&text, Paths::Fastest),
+                normalised_by(&text, Paths::UnicodeOnly)
+            );
+        }
+    }
+
+    #[test]
+    fn the_byte_passes_agree_on_contractions_and_bleeps() {
+        let texts = [
+            "I'm SO sorry, but we can't: it's 3.50 or 1,000; fine_ok. £5.50 or €3?",
+            "you [ __ ] idiot, what the ___ is this? _a a_ __1",
+            "gonna wanna y'all shan't won't cannot ain't let's. Everything's sorted, however.",
+            "yeah no i totally get that it's been three weeks and nobody called you back so what i'm going to do is book the engineer for thursday morning can you make sure someone is in",
+        ];
+        for text in texts {
+            assert_eq!(
+                normalised_by(text, Paths::Fastest),
+                normalised_by(text, Paths::UnicodeOnly),
+                "{text}"
+            );
         }
     }
 
