@@ -228,7 +228,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "a1637ce442922c6fe1c98f1d8160f4702cacebeda1467927094553b97ce58e76";
+    "71d58add9008413a7edbbd1e64f740b4911a91bdc452debbb5f49be3379f9c0e";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

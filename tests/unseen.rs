@@ -1,4 +1,4 @@
-//! Role-plays the scoring rules were not written against: five sets of eighteen
+//! Role-plays the scoring rules were not written against: eight sets of eighteen
 //! transcripts, each written and judged by an assessor who read only the seeds
 //! and the criterion titles (`tests/unseen*/EXPECTED.md`, each committed before
 //! its role-plays were first scored). The newest set is held out from all
@@ -23,38 +23,46 @@ use std::path::PathBuf;
 
 /// Criterion outcomes that agree with the assessor in `tests/unseen`, of 216
 /// (18 role-plays by 12 criteria), as last measured.
-const AGREEMENT_FLOOR: usize = 177;
+const AGREEMENT_FLOOR: usize = 179;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 165;
+const AGREEMENT_FLOOR_B: usize = 167;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
-const AGREEMENT_FLOOR_C: usize = 161;
+const AGREEMENT_FLOOR_C: usize = 162;
 /// The same for `tests/unseen-d`, of 216: held out until set E came, committed
 /// (5697508) before anything scored it. First scored at 149, against 113 with the
 /// rubric as issue 18 left it; 168 once opened for general rules.
-const AGREEMENT_FLOOR_D: usize = 170;
+const AGREEMENT_FLOOR_D: usize = 173;
 /// The same for `tests/unseen-e`, of 216: held out until set F came, committed
 /// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
 /// of 9ed25bc; opened for general rules when its closing checks were read (163).
-const AGREEMENT_FLOOR_E: usize = 167;
-/// The same for `tests/unseen-f`, of 216: the set now held out from all tuning,
+const AGREEMENT_FLOOR_E: usize = 173;
+/// The same for `tests/unseen-f`, of 216: held out until sets G and H came,
 /// committed (a4f5c53) before anything scored it. First scored at 156, with the
-/// rubric this session began with (c578ace) and with this session's; a change
-/// that moves it is reported, never made for it.
-const AGREEMENT_FLOOR_F: usize = 156;
+/// rubric of c578ace and with that of df3d48e; opened for general rules with set G.
+const AGREEMENT_FLOOR_F: usize = 172;
+/// The same for `tests/unseen-g`, of 216, committed (987dce4) before anything
+/// scored it: 135 with the rubric of df3d48e, measured blind. Its disagreements
+/// were then read for general rules, so set H took its place as the held-out set.
+const AGREEMENT_FLOOR_G: usize = 157;
+/// The same for `tests/unseen-h`, of 216: the set now held out from all tuning,
+/// committed (22ec50b) before anything scored it. Scored only to measure: 137 with
+/// the rubric of df3d48e, 141 with the rubric of the session that wrote it; a
+/// change that moves it is reported, never made for it.
+const AGREEMENT_FLOOR_H: usize = 141;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
 /// behaviours), in `tests/unseen`, `tests/unseen-b`, `tests/unseen-c`,
-/// `tests/unseen-d`, `tests/unseen-e` and the held-out `tests/unseen-f`, as last
-/// measured (59 and 58 before the customer-side readings of issue 19, which were
-/// tuned on the first two sets; the later sets were not tuned on before they were
-/// measured, set E not before set F came, set F never).
-const BEHAVIOUR_FLOOR: [usize; 6] = [71, 71, 65, 64, 68, 68];
+/// `tests/unseen-d`, `tests/unseen-e`, `tests/unseen-f`, `tests/unseen-g` and the
+/// held-out `tests/unseen-h`, as last measured (59 and 58 before the customer-side
+/// readings of issue 19, which were tuned on the first two sets; the later sets
+/// were not tuned on before they were measured, set H never).
+const BEHAVIOUR_FLOOR: [usize; 8] = [71, 71, 65, 64, 68, 68, 66, 65];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
-/// before issue 19), in the same six sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 6] = [17, 17, 12, 11, 14, 14];
+/// before issue 19), in the same eight sets.
+const BEHAVIOUR_EXACT_FLOOR: [usize; 8] = [17, 17, 12, 11, 14, 14, 13, 12];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -62,7 +70,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 6] = [2, 0, 7, 5, 6, 3];
+const APPLICABILITY_ERRORS_CEILING: [usize; 8] = [2, 0, 7, 5, 4, 0, 3, 4];
 
 /// What one unseen set measures.
 struct Measures {
@@ -247,6 +255,16 @@ fn agreement_with_the_assessor_on_the_fifth_held_out_set_does_not_fall() {
 }
 
 #[test]
-fn agreement_with_the_assessor_on_the_sixth_held_out_set_does_not_fall() {
+fn agreement_with_the_assessor_on_the_sixth_unseen_set_does_not_fall() {
     assert_set_holds("unseen-f", AGREEMENT_FLOOR_F, 5);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_the_seventh_unseen_set_does_not_fall() {
+    assert_set_holds("unseen-g", AGREEMENT_FLOOR_G, 6);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_the_eighth_held_out_set_does_not_fall() {
+    assert_set_holds("unseen-h", AGREEMENT_FLOOR_H, 7);
 }
