@@ -10,17 +10,12 @@ mod support;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use rolemark::synth;
-use rolemark::transcript::{self, RoleHints, Transcript};
 use std::hint::black_box;
 use std::time::Duration;
-use support::human_bytes;
+use support::{human_bytes, parse};
 
 const SIZES: [usize; 2] = [4096, 1024 * 1024];
 const SEED: u64 = 5;
-
-fn parse(text: &str) -> Transcript {
-    transcript::parse(text, None, &RoleHints::default()).expect("generated text parses")
-}
 
 fn normalise(c: &mut Criterion) {
     let mut group = c.benchmark_group("normalise");

@@ -11,7 +11,6 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 use rolemark::engine::{Rubric, Scorer};
 use rolemark::rubrics::EMBEDDED;
 use rolemark::synth;
-use rolemark::transcript::{self, RoleHints};
 use std::collections::BTreeSet;
 use std::hint::black_box;
 use std::time::Duration;
@@ -64,7 +63,7 @@ fn main() {
     let large_rubric = Rubric::compile(&large_source).expect("large rubric compiles");
 
     let text = synth::roleplay(SEED, TEXT_BYTES);
-    let transcript = transcript::parse(&text, None, &RoleHints::default()).expect("parses");
+    let transcript = support::parse(&text);
     let haystack = support::normalised(&transcript);
 
     let mut group = c.benchmark_group("scale");

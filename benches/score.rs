@@ -11,10 +11,9 @@ use rolemark::engine::{Rubric, Scorer};
 use rolemark::report::{self, ReportContext, XapiContext};
 use rolemark::rubrics::EMBEDDED;
 use rolemark::synth;
-use rolemark::transcript::{self, RoleHints, Transcript};
 use std::hint::black_box;
 use std::time::Duration;
-use support::{human_bytes, PhraseList, Tally};
+use support::{human_bytes, parse, PhraseList, Tally};
 
 const RUBRIC: &str = "challenging-customers.toml";
 /// The typical role-play: about 40 turns, 4 KB.
@@ -29,10 +28,6 @@ fn source(file: &str) -> &'static str {
         .find(|(name, _)| *name == file)
         .map(|(_, source)| *source)
         .expect("embedded rubric")
-}
-
-fn parse(text: &str) -> Transcript {
-    transcript::parse(text, None, &RoleHints::default()).expect("generated text parses")
 }
 
 fn compile(c: &mut Criterion) {

@@ -7,7 +7,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rolemark::engine::internals::Normaliser;
 use rolemark::engine::internals::{self as lexicon, FormPart};
-use rolemark::transcript::Transcript;
+use rolemark::transcript::{self, RoleHints, Transcript};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -65,6 +65,11 @@ impl PhraseList {
             .build(self.patterns.iter().map(|p| format!(" {p} ")))
             .expect("automaton builds")
     }
+}
+
+/// A generated role-play parsed as the engine reads it, roles from its labels.
+pub fn parse(text: &str) -> Transcript {
+    transcript::parse(text, None, &RoleHints::default()).expect("generated text parses")
 }
 
 /// The haystack the engine searches: every turn normalised into one text.
