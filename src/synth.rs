@@ -111,7 +111,13 @@ fn red_flag_lexicons(table: &toml::Table) -> BTreeSet<String> {
         .and_then(toml::Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|c| c.get("red_flags")?.get("cues")?.as_array())
+        .filter_map(|c| c.get("red_flags"))
+        // One group as a table, or several as an array of tables.
+        .flat_map(|flags| match flags {
+            toml::Value::Array(groups) => groups.iter().collect(),
+            group => vec![group],
+        })
+        .filter_map(|group| group.get("cues")?.as_array())
         .flatten()
         .filter_map(|cue| cue.as_str().map(str::to_owned))
         .collect()

@@ -228,7 +228,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "0612cd86848f4f7736eb263bccf5a85806b94d1a960ca788d5fb5bf21929da5a";
+    "03cb9ef8bfede8eec3ecaa8b64f32f7b1cbf6d72b20891e80725403226aa3412";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

@@ -130,7 +130,7 @@ fn every_unseen_role_play_finds_its_learner_without_being_told() {
     let mut right = 0;
     for set in [
         "unseen", "unseen-b", "unseen-c", "unseen-d", "unseen-e", "unseen-f", "unseen-g",
-        "unseen-h",
+        "unseen-h", "unseen-i",
     ] {
         let dir = root.join(set);
         for (file, learner) in unseen_learners(&dir) {
@@ -151,5 +151,5 @@ fn every_unseen_role_play_finds_its_learner_without_being_told() {
             right += 1;
         }
     }
-    assert_eq!(right, 144);
+    assert_eq!(right, 162);
 }

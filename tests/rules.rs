@@ -672,3 +672,140 @@ fn a_questions_only_lexicon_counts_questions_and_not_statements() {
     let error = Rubric::compile(&both).expect_err("both flags count nothing");
     assert!(error.to_string().contains("would count no cue"), "{error}");
 }
+
+/// A rubric whose red flags come in two groups: lapses of manner, which on their
+/// own leave the criterion partly met, and rudeness, which can sink it.
+const GROUPED_FLAGS: &str = r#"
+id = "grouped-flags"
+title = "Grouped red flags"
+version = "1"
+
+[lexicons.courtesy]
+phrases = ["thank you"]
+[lexicons.curt]
+negatable = false
+phrases = ["not my problem"]
+[lexicons.rude]
+negatable = false
+phrases = ["shut up"]
+
+[[criteria]]
+id = "demeanour"
+title = "Stays professional"
+rule = { says = ["courtesy"] }
+red_flags = [
+  { cues = ["rude"], penalty = 0.55 },
+  { cues = ["curt", "rude"], penalty = 0.3, floor = 0.6 },
+]
+"#;
+
+#[test]
+fn a_red_flag_group_with_a_floor_never_takes_the_score_below_it() {
+    let curt = "Customer: Hi.\nAgent: Thank you. Not my problem.\nCustomer: What?\nAgent: Not my problem.\nCustomer: Really?\nAgent: Not my problem.";
+    let a = score_with(GROUPED_FLAGS, curt);
+    // Three curt turns would cost 0.9 at 0.3 each; the group stops at its floor.
+    assert_eq!(outcome(&a, "demeanour"), (Outcome::PartiallyMet, Some(0.6)));
+    assert_eq!(a.overall.red_flags, 3);
+    let once = score_with(
+        GROUPED_FLAGS,
+        "Customer: Hi.\nAgent: Thank you. Not my problem.",
+    );
+    assert_eq!(
+        outcome(&once, "demeanour"),
+        (Outcome::PartiallyMet, Some(0.7))
+    );
+    let fine = score_with(GROUPED_FLAGS, "Customer: Hi.\nAgent: Thank you.");
+    assert_eq!(outcome(&fine, "demeanour"), (Outcome::Met, Some(1.0)));
+}
+
+#[test]
+fn floor_turns_lets_lapses_all_through_a_call_go_below_the_floor() {
+    let limited = GROUPED_FLAGS.replace("floor = 0.6 }", "floor = 0.6, floor_turns = 2 }");
+    let mut call = String::from("Customer: Hi.\nAgent: Thank you.");
+    for _ in 0..4 {
+        call.push_str("\nCustomer: Well?\nAgent: Not my problem.");
+    }
+    // Two curt turns reach the floor (0.6); the third and fourth cost 0.3 each below it.
+    let a = score_with(&limited, &call);
+    assert_eq!(outcome(&a, "demeanour"), (Outcome::NotMet, Some(0.0)));
+    let two_lapses = call.rsplitn(3, "\nCustomer:").last().unwrap().to_owned();
+    let b = score_with(&limited, &two_lapses);
+    assert_eq!(outcome(&b, "demeanour"), (Outcome::PartiallyMet, Some(0.6)));
+    let unlimited = score_with(GROUPED_FLAGS, &call);
+    assert_eq!(
+        outcome(&unlimited, "demeanour"),
+        (Outcome::PartiallyMet, Some(0.6))
+    );
+}
+
+#[test]
+fn a_group_without_a_floor_can_sink_the_criterion_and_a_turn_counts_once() {
+    let rude = "Customer: Hi.\nAgent: Thank you. Shut up.\nCustomer: What?\nAgent: Shut up.";
+    let a = score_with(GROUPED_FLAGS, rude);
+    // Each rude turn is flagged by the first group only (0.55 each), not again
+    // by the second group that also lists `rude`.
+    assert_eq!(outcome(&a, "demeanour"), (Outcome::NotMet, Some(0.0)));
+    assert_eq!(a.overall.red_flags, 2);
+    let against = quotes(&a, "demeanour")
+        .into_iter()
+        .filter(|q| q.2 == Polarity::Against)
+        .count();
+    assert_eq!(against, 2);
+    let c = a.criteria.iter().find(|c| c.id == "demeanour").unwrap();
+    assert_eq!(
+        c.looked_for
+            .iter()
+            .filter(|l| l.starts_with("no red flags"))
+            .count(),
+        1,
+        "{:?}",
+        c.looked_for
+    );
+    // Once rude, then curt: 1.0 - 0.55 = 0.45, already below the second group's
+    // floor, so the curt turn costs nothing more.
+    let both = score_with(
+        GROUPED_FLAGS,
+        "Customer: Hi.\nAgent: Thank you. Shut up.\nCustomer: What?\nAgent: Not my problem.",
+    );
+    assert_eq!(
+        outcome(&both, "demeanour"),
+        (Outcome::PartiallyMet, Some(0.45))
+    );
+}
+
+#[test]
+fn red_flag_groups_are_checked_when_the_rubric_compiles() {
+    let base = GROUPED_FLAGS.split("red_flags = [").next().unwrap();
+    let cases = [
+        ("red_flags = []", "empty array"),
+        (
+            "red_flags = [{ cues = [\"rude\"], floor = 1.5 }]",
+            "`floor` must be between 0 and 1",
+        ),
+        (
+            "red_flags = [{ cues = [\"rude\"], penalty = -0.1 }]",
+            "`penalty` must be between 0 and 1",
+        ),
+        (
+            "red_flags = [{ penalty = 0.2 }]",
+            "needs `cues`, `rules` or both",
+        ),
+        (
+            "red_flags = [{ cues = [\"rude\"], floor_turns = 2 }]",
+            "`floor_turns` needs a `floor`",
+        ),
+        (
+            "red_flags = [{ cues = [\"rude\"], floor = 0.5, floor_turns = 0 }]",
+            "at least 1",
+        ),
+        ("red_flags = [{ cues = [\"nope\"] }]", "nope"),
+        (
+            "red_flags = \"rude\"",
+            "a table of red flags or an array of such tables",
+        ),
+    ];
+    for (flags, fragment) in cases {
+        let err = Rubric::compile(&format!("{base}{flags}\n")).expect_err(flags);
+        assert!(err.message().contains(fragment), "{flags}: {err}");
+    }
+}

@@ -203,7 +203,7 @@ fn labelled_rules(rubric: &Rubric) -> Vec<(&Rule, &[String])> {
         if let Some(rule) = &criterion.applies_when {
             walk(rule, &mut found);
         }
-        if let Some(flags) = &criterion.red_flags {
+        for flags in &criterion.red_flags {
             flags.rules.iter().for_each(|r| walk(r, &mut found));
         }
     }

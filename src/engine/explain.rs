@@ -214,7 +214,7 @@ fn all_readers(rubric: &Rubric) -> Vec<(LexiconId, Reader)> {
             collect(when, &format!("{target} (applies_when)"), &mut out);
         }
         collect(&c.rule, &target, &mut out);
-        if let Some(flags) = &c.red_flags {
+        for flags in &c.red_flags {
             for &lexicon in &flags.cues {
                 out.push((
                     lexicon,

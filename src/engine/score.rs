@@ -4,7 +4,7 @@ use super::analysis::Analysis;
 use super::audit::Audit;
 use super::evidence::{Evidence, Polarity, RuleKind};
 use super::overrides::OverrideRecord;
-use super::rubric::{Criterion, Rubric};
+use super::rubric::{Criterion, RedFlags, Rubric};
 use super::rules::{Evaluator, RuleOutcome};
 use crate::transcript::{ParseReport, Transcript, Turn};
 use foldhash::HashSet;
@@ -435,31 +435,14 @@ impl<'r> Scorer<'r> {
         let mut evidence = outcome.evidence;
         let mut looked_for = outcome.unmet;
         let mut score = outcome.score;
-        if let (Some(flags), Some(value)) = (&criterion.red_flags, score) {
-            let analysis = evaluator.analysis;
+        if let Some(value) = score {
             let mut flagged = BTreeSet::new();
-            for m in analysis.cue_matches(&flags.cues) {
-                if analysis.role(m.turn) == crate::transcript::Role::Learner
-                    && flagged.insert(m.turn)
-                {
-                    evidence.push(Evidence::from_cue(
-                        RuleKind::RedFlag,
-                        analysis,
-                        m,
-                        Polarity::Against,
-                    ));
+            let mut value = value;
+            for flags in &criterion.red_flags {
+                let raised = raise_red_flags(evaluator, flags, &mut flagged, &mut evidence);
+                if raised == 0 {
+                    continue;
                 }
-            }
-            for rule in &flags.rules {
-                for mut e in evaluator.evaluate(rule).evidence {
-                    if e.polarity == Polarity::For && flagged.insert(e.quote.turn) {
-                        e.rule = RuleKind::RedFlag;
-                        e.polarity = Polarity::Against;
-                        evidence.push(e);
-                    }
-                }
-            }
-            if !flagged.is_empty() {
                 let mut sought: Vec<String> = flags
                     .rules
                     .iter()
@@ -468,15 +451,23 @@ impl<'r> Scorer<'r> {
                 if !flags.cues.is_empty() {
                     sought.insert(0, evaluator.describe_cues(&flags.cues));
                 }
+                let floor = match (flags.floor > 0.0, flags.floor_turns) {
+                    (false, _) => String::new(),
+                    (true, None) => format!(", together no lower than {}", flags.floor),
+                    (true, Some(turns)) => {
+                        format!(", no lower than {} for up to {turns} turn(s)", flags.floor)
+                    }
+                };
                 looked_for.push(format!(
-                    "no red flags ({}): {} learner turn(s) raised one, each costing {}",
+                    "no red flags ({}): {} learner turn(s) raised one, each costing {}{floor}",
                     sought.join("; "),
-                    flagged.len(),
+                    raised,
                     flags.penalty
                 ));
+                value = flags.apply(value, raised);
             }
             red_flag_turns.extend(flagged.iter().copied());
-            score = Some((value - flags.penalty * flagged.len() as f64).max(0.0));
+            score = Some(value.max(0.0));
         }
         let score = score.map(round);
         let outcome = match score {
@@ -578,4 +569,38 @@ fn dedupe_and_order(evidence: &mut Vec<Evidence>) {
             e.quote.end,
         )
     });
+}
+
+/// Adds a group's red-flag evidence, one piece per learner turn not already
+/// flagged by an earlier group, and returns how many turns it flagged.
+fn raise_red_flags(
+    evaluator: &Evaluator,
+    flags: &RedFlags,
+    flagged: &mut BTreeSet<usize>,
+    evidence: &mut Vec<Evidence>,
+) -> usize {
+    let analysis = evaluator.analysis;
+    let mut raised = 0;
+    for m in analysis.cue_matches(&flags.cues) {
+        if analysis.role(m.turn) == crate::transcript::Role::Learner && flagged.insert(m.turn) {
+            raised += 1;
+            evidence.push(Evidence::from_cue(
+                RuleKind::RedFlag,
+                analysis,
+                m,
+                Polarity::Against,
+            ));
+        }
+    }
+    for rule in &flags.rules {
+        for mut e in evaluator.evaluate(rule).evidence {
+            if e.polarity == Polarity::For && flagged.insert(e.quote.turn) {
+                raised += 1;
+                e.rule = RuleKind::RedFlag;
+                e.polarity = Polarity::Against;
+                evidence.push(e);
+            }
+        }
+    }
+    raised
 }

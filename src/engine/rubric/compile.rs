@@ -527,11 +527,23 @@ fn compile_criterion(
         .as_ref()
         .map(|r| compile_rule(r, names))
         .transpose()?;
-    let red_flags = c
-        .red_flags
-        .as_ref()
-        .map(|flags| compile_red_flags(id, flags, names))
-        .transpose()?;
+    let red_flags = match &c.red_flags {
+        None => Vec::new(),
+        Some(groups) => {
+            if groups.get_ref().0.is_empty() {
+                return Err(names.locator.span(
+                    groups,
+                    format!("criterion `{id}`: `red_flags` is an empty array; give at least one group or leave it out"),
+                ));
+            }
+            groups
+                .get_ref()
+                .0
+                .iter()
+                .map(|flags| compile_red_flags(id, groups, flags, names))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
     Ok(Criterion {
         id: id.clone(),
         title: c.title.clone(),
@@ -551,14 +563,28 @@ fn compile_criterion(
 
 fn compile_red_flags(
     criterion: &str,
-    spanned: &Spanned<super::raw::RawRedFlags>,
+    spanned: &Spanned<super::raw::RawRedFlagGroups>,
+    flags: &super::raw::RawRedFlags,
     names: &Names,
 ) -> Result<RedFlags, RubricError> {
-    let flags = spanned.get_ref();
-    if !(0.0..=1.0).contains(&flags.penalty) {
+    for (key, value) in [("penalty", flags.penalty), ("floor", flags.floor)] {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(names.locator.span(
+                spanned,
+                format!("criterion `{criterion}`: red flag `{key}` must be between 0 and 1"),
+            ));
+        }
+    }
+    if flags.floor_turns.is_some() && flags.floor == 0.0 {
         return Err(names.locator.span(
             spanned,
-            format!("criterion `{criterion}`: red flag `penalty` must be between 0 and 1"),
+            format!("criterion `{criterion}`: red flag `floor_turns` needs a `floor` above 0"),
+        ));
+    }
+    if flags.floor_turns == Some(0) {
+        return Err(names.locator.span(
+            spanned,
+            format!("criterion `{criterion}`: red flag `floor_turns` must be at least 1"),
         ));
     }
     if flags.cues.is_empty() && flags.rules.is_empty() {
@@ -579,5 +605,7 @@ fn compile_red_flags(
             .map(|r| compile_rule(r, names))
             .collect::<Result<Vec<_>, _>>()?,
         penalty: flags.penalty,
+        floor: flags.floor,
+        floor_turns: flags.floor_turns,
     })
 }

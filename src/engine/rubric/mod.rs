@@ -123,6 +123,25 @@ pub(crate) struct RedFlags {
     /// Rules whose evidence counts against the criterion (e.g. interruptions).
     pub rules: Vec<Rule>,
     pub penalty: f64,
+    /// The lowest score this group's flags can bring the criterion to on their
+    /// own: a curt learner is partly professional, a rude one is not.
+    pub floor: f64,
+    /// How many flagged turns the floor holds for; each turn beyond costs the
+    /// penalty below it, so lapses all through a call can still sink it.
+    pub floor_turns: Option<u32>,
+}
+
+impl RedFlags {
+    /// The score after `raised` flagged turns of this group. The floor bounds
+    /// what the group's flags take away, for up to `floor_turns` of them; a score
+    /// the rule already put below the floor stays where it is.
+    pub(crate) fn apply(&self, score: f64, raised: usize) -> f64 {
+        let held = self
+            .floor_turns
+            .map_or(raised, |turns| raised.min(turns as usize));
+        let floored = (score - self.penalty * held as f64).max(score.min(self.floor));
+        (floored - self.penalty * (raised - held) as f64).max(0.0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,7 +166,9 @@ pub struct Criterion {
     pub references: Vec<String>,
     pub(crate) applies_when: Option<Rule>,
     pub(crate) rule: Rule,
-    pub(crate) red_flags: Option<RedFlags>,
+    /// Groups of red flags, each with its own penalty; a learner turn counts
+    /// once, in the first group that flags it.
+    pub(crate) red_flags: Vec<RedFlags>,
     /// Short exchanges (`Speaker: text` lines) that must meet the criterion, and
     /// that must not (see [`Rubric::check_examples`]).
     pub must_match: Vec<String>,

@@ -165,7 +165,7 @@ pub(super) struct RawCriterion {
     pub(super) references: Vec<String>,
     pub(super) applies_when: Option<Spanned<RawRule>>,
     pub(super) rule: Spanned<RawRule>,
-    pub(super) red_flags: Option<Spanned<RawRedFlags>>,
+    pub(super) red_flags: Option<Spanned<RawRedFlagGroups>>,
     #[serde(default)]
     pub(super) must_match: Vec<String>,
     #[serde(default)]
@@ -185,6 +185,42 @@ pub(super) struct RawRedFlags {
     pub(super) rules: Vec<Spanned<RawRule>>,
     #[serde(default = "default_penalty")]
     pub(super) penalty: f64,
+    #[serde(default)]
+    pub(super) floor: f64,
+    pub(super) floor_turns: Option<u32>,
+}
+
+/// `red_flags` as one table or as an array of tables: each table is a group
+/// with its own penalty and floor, so a lapse of manner and an insult can cost
+/// differently.
+pub(super) struct RawRedFlagGroups(pub(super) Vec<RawRedFlags>);
+
+impl<'de> Deserialize<'de> for RawRedFlagGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Groups;
+        impl<'de> serde::de::Visitor<'de> for Groups {
+            type Value = RawRedFlagGroups;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of red flags or an array of such tables")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let one =
+                    RawRedFlags::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawRedFlagGroups(vec![one]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let many = Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(RawRedFlagGroups(many))
+            }
+        }
+        deserializer.deserialize_any(Groups)
+    }
 }
 
 fn default_late() -> f64 {
