@@ -1,9 +1,10 @@
 //! One pass over a transcript: normalise every turn, run the rubric's automaton once,
 //! and index the cue matches so that rules can be evaluated without rescanning text.
 
+use super::grouped::Grouped;
 #[cfg(doc)]
 use super::lexicon::MAX_GAP_WORDS;
-use super::lexicon::{CompositePhrase, LexiconId, Need, PartMatcher};
+use super::lexicon::{CompositePhrase, LexiconId, Need, PartMatcher, PhraseHit};
 use super::question_form;
 use super::rubric::Rubric;
 use super::text::{token_text, Normaliser};
@@ -272,7 +273,7 @@ pub struct Analysis<'a> {
     /// Counted matches, ordered by turn, then position, then lexicon.
     pub matches: Vec<CueMatch>,
     /// For each lexicon, indices into `matches`, in transcript order.
-    pub by_lexicon: Vec<Vec<usize>>,
+    by_lexicon: Grouped<usize>,
     pub suppressed: Vec<Suppressed>,
     /// For each turn, byte offset of every char boundary, built on first quote;
     /// `None` for an ASCII turn, whose char offsets are its byte offsets.
@@ -312,15 +313,14 @@ impl<'a> Analysis<'a> {
         let mut matches = Vec::new();
         let mut suppressed = Vec::new();
         let mut fragments = Vec::new();
-        let mut slot_hits = vec![Vec::new(); rubric.lexicons.len()];
+        // Each slot lexicon's phrases found, in the order found, filed by lexicon
+        // once the text is read.
+        let mut slot_hits: Vec<(LexiconId, SlotHit)> = Vec::new();
         // For each composite phrase, the sentence its opening part was last found in.
         let mut opened_in = vec![u32::MAX; rubric.phrases.composite_count()];
         let mut turn_cursor = 0usize;
         let mut hits = rubric.phrases.find_all(&norm.text);
-        // A span fixes its words, and patterns are distinct word strings, so
-        // (start, end) orders hits as (start, end, pattern) does and no two hits
-        // tie: an unstable sort on one packed integer gives the stable order.
-        hits.sort_unstable_by_key(|h| ((h.start as u64) << 32) | h.end as u64);
+        order_by_span(&mut hits);
         let phrases = &rubric.phrases;
         let mut record = |cue: CueMatch, turn_start: u32| {
             let lexicon = &rubric.lexicons[cue.lexicon];
@@ -449,11 +449,14 @@ impl<'a> Analysis<'a> {
                 // A slot is filled by what its lexicon's phrase says, negated or not:
                 // the composite phrase is judged as a whole when it is recorded.
                 if phrases.is_slot(lexicon) {
-                    slot_hits[lexicon].push(SlotHit {
-                        first_token,
-                        last_token,
-                        sentence,
-                    });
+                    slot_hits.push((
+                        lexicon,
+                        SlotHit {
+                            first_token,
+                            last_token,
+                            sentence,
+                        },
+                    ));
                     // Each phrase that can finish is met once either way: it is
                     // filed under one need, which must have been seen.
                     let openers = phrases.opening_slot_of(lexicon);
@@ -488,6 +491,7 @@ impl<'a> Analysis<'a> {
                 fragments.push(fragment((composite, part)));
             }
         }
+        let slot_hits = Grouped::new(rubric.lexicons.len(), &slot_hits);
         for cue in assemble_composites(rubric, fragments, &slot_hits) {
             record(cue, turn_tokens[cue.turn].start);
         }
@@ -502,10 +506,12 @@ impl<'a> Analysis<'a> {
         if rubric.excluded_by.iter().any(|by| !by.is_empty()) {
             hold_back_excluded(rubric, &norm, &mut matches, &mut suppressed);
         }
-        let mut by_lexicon = vec![Vec::new(); rubric.lexicons.len()];
-        for (index, m) in matches.iter().enumerate() {
-            by_lexicon[m.lexicon].push(index);
-        }
+        let by_lexicon: Vec<(LexiconId, usize)> = matches
+            .iter()
+            .enumerate()
+            .map(|(index, m)| (m.lexicon, index))
+            .collect();
+        let by_lexicon = Grouped::new(rubric.lexicons.len(), &by_lexicon);
         Analysis {
             rubric,
             transcript,
@@ -538,7 +544,7 @@ impl<'a> Analysis<'a> {
     ) -> impl Iterator<Item = &'s CueMatch> + 's {
         let mut indices: Vec<usize> = lexicons
             .iter()
-            .flat_map(|&l| self.by_lexicon[l].iter().copied())
+            .flat_map(|&l| self.by_lexicon.get(l).iter().copied())
             .collect();
         if lexicons.len() > 1 {
             indices.sort_unstable();
@@ -608,13 +614,16 @@ impl<'a> Analysis<'a> {
                 .map(|t| token_text(&self.norm.text, t))
                 .map(|word| {
                     *by_word.entry(word).or_insert_with(|| {
-                        if name_words.contains(word) {
-                            return None;
-                        }
+                        // Stop words are the commonest words, and no name is
+                        // looked up for them.
+                        let name = |word| name_words.contains(word);
                         if let Some(stem) = known.word(word) {
-                            return stem;
+                            return stem.filter(|_| !name(word));
                         }
                         let stem = super::words::content_stem(word)?;
+                        if name(word) {
+                            return None;
+                        }
                         if let Some(id) = known.stem(&stem) {
                             return Some(id);
                         }
@@ -628,6 +637,26 @@ impl<'a> Analysis<'a> {
 
     pub fn token_text(&self, token: u32) -> &str {
         token_text(&self.norm.text, &self.norm.tokens[token as usize])
+    }
+}
+
+/// Orders hits by span, (start, end). A span fixes its words, and patterns are
+/// distinct word strings, so no two hits tie and this is the order of (start,
+/// end, pattern) too. The automaton reports a hit when it reaches the hit's
+/// end, so hits come in order of end, and a hit is out of place only by the
+/// few hits inside its own span: an insertion sort moves each that far and no
+/// further, where a general sort was an eighth of building the analysis (issue
+/// 22). Any order comes out right, only slower.
+fn order_by_span(hits: &mut [PhraseHit]) {
+    let span = |hit: &PhraseHit| (hit.start, hit.end);
+    for next in 1..hits.len() {
+        let hit = hits[next];
+        let mut at = next;
+        while at > 0 && span(&hits[at - 1]) > span(&hit) {
+            hits[at] = hits[at - 1];
+            at -= 1;
+        }
+        hits[at] = hit;
     }
 }
 
@@ -658,7 +687,7 @@ struct SlotHit {
 fn assemble_composites(
     rubric: &Rubric,
     mut fragments: Vec<Fragment>,
-    slot_hits: &[Vec<SlotHit>],
+    slot_hits: &Grouped<SlotHit>,
 ) -> Vec<CueMatch> {
     let mut found = Vec::new();
     // The key holds every field but the turn, which the first token fixes, so
@@ -696,7 +725,7 @@ struct Chain<'s> {
     phrase: &'s CompositePhrase,
     /// The fragments of the phrase's word parts in the sentence.
     group: &'s [Fragment],
-    slot_hits: &'s [Vec<SlotHit>],
+    slot_hits: &'s Grouped<SlotHit>,
     sentence: u32,
 }
 
@@ -722,7 +751,7 @@ impl Chain<'_> {
                     .find_map(|f| self.end(part + 1, f.last_token))
             }
             PartMatcher::Slot(lexicon) => {
-                let hits = &self.slot_hits[lexicon];
+                let hits = self.slot_hits.get(lexicon);
                 let from = hits.partition_point(|h| h.first_token <= end);
                 hits[from..]
                     .iter()
@@ -892,4 +921,26 @@ fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u3
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{order_by_span, PhraseHit};
+
+    #[test]
+    fn hits_are_ordered_by_span_whatever_order_they_come_in() {
+        let spans = [(0, 5), (0, 11), (6, 11), (12, 20), (6, 20), (0, 20)];
+        let hit = |(start, end)| PhraseHit {
+            pattern: start * 100 + end,
+            start,
+            end,
+        };
+        let mut sorted: Vec<PhraseHit> = spans.iter().copied().map(hit).collect();
+        sorted.sort_unstable_by_key(|h| (h.start, h.end));
+        let by_end: Vec<PhraseHit> = spans.iter().copied().map(hit).collect();
+        for mut hits in [by_end.clone(), by_end.into_iter().rev().collect()] {
+            order_by_span(&mut hits);
+            assert_eq!(hits, sorted);
+        }
+    }
 }

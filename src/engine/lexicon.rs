@@ -592,14 +592,19 @@ impl PhraseSetBuilder {
 impl PhraseSet {
     /// All phrase occurrences in `normalised`, overlapping ones included, in order of end.
     pub fn find_all(&self, normalised: &str) -> Vec<PhraseHit> {
-        self.automaton
-            .find_overlapping_iter(normalised)
-            .map(|m| PhraseHit {
-                pattern: m.pattern().as_usize(),
-                start: m.start() + 1,
-                end: m.end() - 1,
-            })
-            .collect()
+        // About one hit for every ten bytes of a role-play: room for that up front
+        // spares the copies of a list grown from nothing.
+        let mut hits = Vec::with_capacity(normalised.len() / 8);
+        hits.extend(
+            self.automaton
+                .find_overlapping_iter(normalised)
+                .map(|m| PhraseHit {
+                    pattern: m.pattern().as_usize(),
+                    start: m.start() + 1,
+                    end: m.end() - 1,
+                }),
+        );
+        hits
     }
 
     /// Occurrences of whole phrases that the word-boundary rule keeps from

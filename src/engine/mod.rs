@@ -19,6 +19,7 @@ mod evidence;
 mod examples;
 mod explain;
 mod extend;
+mod grouped;
 pub mod internals;
 mod lexicon;
 mod overrides;

@@ -488,14 +488,18 @@ impl Evaluator<'_, '_> {
         }
         let ruled_out = self.ruled_out(unless);
         let mut turns = BTreeSet::new();
-        let mut sentences = HashSet::default();
+        // Cues come in transcript order, so a sentence's cues come together: the
+        // first of each is its evidence.
+        let mut last_sentence = None;
         let mut evidence = Vec::new();
         for m in a.cue_matches(cues) {
             if !by.admits(a.role(m.turn)) || !window.contains(a, m.turn) || ruled_out(m) {
                 continue;
             }
             turns.insert(m.turn);
-            if sentences.insert(a.norm.tokens[m.first_token as usize].sentence) {
+            let sentence = a.norm.tokens[m.first_token as usize].sentence;
+            if last_sentence != Some(sentence) {
+                last_sentence = Some(sentence);
                 evidence.push(Evidence::from_cue(RuleKind::Says, a, m, Polarity::For));
             }
         }
@@ -1175,9 +1179,11 @@ impl Evaluator<'_, '_> {
 }
 
 fn merge(score: Option<f64>, outcomes: Vec<RuleOutcome>) -> RuleOutcome {
+    // Evidence is large: room for all of it at once spares copying it as it grows.
     let mut merged = RuleOutcome {
         score,
-        ..Default::default()
+        evidence: Vec::with_capacity(outcomes.iter().map(|o| o.evidence.len()).sum()),
+        unmet: Vec::with_capacity(outcomes.iter().map(|o| o.unmet.len()).sum()),
     };
     for outcome in outcomes {
         merged.evidence.extend(outcome.evidence);

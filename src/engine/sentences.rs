@@ -40,40 +40,67 @@ fn class(byte: u8) -> Class {
 
 /// Splits ASCII `text` into sentences, each with its byte offset, as
 /// `UnicodeSegmentation::split_sentence_bound_indices` does.
-pub fn ascii_sentences(text: &str) -> Vec<(usize, &str)> {
+pub fn ascii_sentences(text: &str) -> ByteSentences<'_> {
     debug_assert!(text.is_ascii());
-    let bytes = text.as_bytes();
-    let mut sentences = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    loop {
-        // Only a line break or a terminator can end a sentence: every other
-        // byte is passed over in a tight loop, without being classified.
-        while i < bytes.len() && !MAY_END_SENTENCE[bytes[i] as usize] {
-            i += 1;
+    ByteSentences::new(text)
+}
+
+/// The sentences of text that is ASCII but perhaps for [`OTHER_SIGNS`], found
+/// byte by byte, one at a time: a turn's sentences are read once, in order, and
+/// need no list of their own.
+pub struct ByteSentences<'a> {
+    text: &'a str,
+    /// Where the next sentence starts.
+    start: usize,
+    /// How far the search for its end has gone.
+    at: usize,
+}
+
+impl<'a> ByteSentences<'a> {
+    fn new(text: &'a str) -> ByteSentences<'a> {
+        ByteSentences {
+            text,
+            start: 0,
+            at: 0,
         }
-        if i >= bytes.len() {
-            break;
-        }
-        let end = match bytes[i] {
-            b'\r' | b'\n' => Some(after_paragraph_separator(bytes, i)),
-            _ => sentence_end_after_terminator(bytes, i),
-        };
-        match end {
-            Some(end) => {
-                if end < bytes.len() {
-                    sentences.push((start, &text[start..end]));
-                    start = end;
-                }
-                i = end;
+    }
+}
+
+impl<'a> Iterator for ByteSentences<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let bytes = self.text.as_bytes();
+        loop {
+            // Only a line break or a terminator can end a sentence: every other
+            // byte is passed over in a tight loop, without being classified.
+            while self.at < bytes.len() && !MAY_END_SENTENCE[bytes[self.at] as usize] {
+                self.at += 1;
             }
-            None => i += 1,
+            if self.at >= bytes.len() {
+                break;
+            }
+            let end = match bytes[self.at] {
+                b'\r' | b'\n' => Some(after_paragraph_separator(bytes, self.at)),
+                _ => sentence_end_after_terminator(bytes, self.at),
+            };
+            match end {
+                Some(end) => {
+                    self.at = end;
+                    if end < bytes.len() {
+                        let start = std::mem::replace(&mut self.start, end);
+                        return Some((start, &self.text[start..end]));
+                    }
+                }
+                None => self.at += 1,
+            }
         }
+        // What is left after the last end is the last sentence.
+        (self.start < bytes.len()).then(|| {
+            let start = std::mem::replace(&mut self.start, bytes.len());
+            (start, &self.text[start..])
+        })
     }
-    if start < bytes.len() {
-        sentences.push((start, &text[start..]));
-    }
-    sentences
 }
 
 /// Line breaks and terminators, as a table for [`ascii_sentences`]' inner loop.
@@ -93,25 +120,16 @@ const MAY_END_SENTENCE: [bool; 256] = {
 const OTHER_SIGNS: [char; 2] = ['£', '€'];
 
 /// Splits `text` as `UnicodeSegmentation::split_sentence_bound_indices` does,
-/// when its only non-ASCII characters are [`OTHER_SIGNS`]: each stands in as `$`
-/// over its bytes (no boundary falls inside a run of Other), so the offsets
-/// found are the text's own. `None` for any other text.
-pub fn sentences_with_signs(text: &str) -> Option<Vec<(usize, &str)>> {
-    let mut stand_in = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            stand_in.push(c);
-        } else if OTHER_SIGNS.contains(&c) {
-            stand_in.extend(std::iter::repeat_n('$', c.len_utf8()));
-        } else {
-            return None;
-        }
-    }
-    let sentences = ascii_sentences(&stand_in)
-        .into_iter()
-        .map(|(at, sentence)| (at, &text[at..at + sentence.len()]))
-        .collect();
-    Some(sentences)
+/// when its only non-ASCII characters are [`OTHER_SIGNS`]; `None` for any
+/// other text. The rules class the signs as Other, as they class `$`, and the
+/// byte pass reads every byte past ASCII as Other: no boundary falls inside or
+/// beside a sign that would not fall there for `$`, so the text is split as it
+/// is, with no stand-in copy.
+pub fn sentences_with_signs(text: &str) -> Option<ByteSentences<'_>> {
+    let only_signs = text
+        .chars()
+        .all(|c| c.is_ascii() || OTHER_SIGNS.contains(&c));
+    only_signs.then(|| ByteSentences::new(text))
 }
 
 /// The offset after a CR, LF or CR LF at `at`: a paragraph separator always
@@ -231,7 +249,11 @@ mod tests {
             "#hash. $5. @you.",
         ];
         for text in cases {
-            assert_eq!(ascii_sentences(text), reference(text), "{text:?}");
+            assert_eq!(
+                ascii_sentences(text).collect::<Vec<_>>(),
+                reference(text),
+                "{text:?}"
+            );
         }
     }
 
@@ -240,18 +262,21 @@ mod tests {
 
         #[test]
         fn agrees_with_unicode_segmentation(text in "[aZ1 .!?,;:\\-'\"()\\[\\]\\n\\r\\t#]{0,40}") {
-            prop_assert_eq!(ascii_sentences(&text), reference(&text));
+            prop_assert_eq!(ascii_sentences(&text).collect::<Vec<_>>(), reference(&text));
         }
 
         #[test]
         fn agrees_on_any_ascii(text in "[\\x00-\\x7f]{0,60}") {
-            prop_assert_eq!(ascii_sentences(&text), reference(&text));
+            prop_assert_eq!(ascii_sentences(&text).collect::<Vec<_>>(), reference(&text));
             prop_assert_eq!(ascii_words(&text).collect::<Vec<_>>(), reference_words(&text));
         }
 
         #[test]
         fn prices_split_as_unicode_segmentation_splits_them(text in "[aZ1 .!?,'\"()\n£€$]{0,40}") {
-            prop_assert_eq!(sentences_with_signs(&text).expect("only signs"), reference(&text));
+            prop_assert_eq!(
+                sentences_with_signs(&text).expect("only signs").collect::<Vec<_>>(),
+                reference(&text)
+            );
         }
 
         #[test]

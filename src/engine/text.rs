@@ -77,13 +77,19 @@ impl Normaliser {
     /// A normaliser with room for about `bytes` of text, so that normalising a
     /// whole transcript does not keep growing its buffers.
     pub fn with_capacity(bytes: usize) -> Self {
-        let mut normaliser = Normaliser::new();
         // Normalised text runs a little longer than the original (padding, expanded
-        // contractions, sentence breaks); a token is about five bytes of it.
-        normaliser.text.reserve(bytes + bytes / 4 + 16);
-        normaliser.tokens.reserve(bytes / 5 + 8);
-        normaliser.sentences.reserve(bytes / 40 + 8);
-        normaliser
+        // contractions, sentence breaks); a token is about five bytes of it, less
+        // in talk of short words and contractions. Each buffer is allocated at its
+        // size once: growing one copies it, and a few bytes of room were dearer
+        // than the spare capacity.
+        let mut text = String::with_capacity(bytes + bytes / 4 + 16);
+        text.push(' ');
+        Normaliser {
+            text,
+            tokens: Vec::with_capacity(bytes / 4 + 8),
+            sentences: Vec::with_capacity(bytes / 40 + 8),
+            clause: 0,
+        }
     }
 
     /// The words of `sentence`, which starts at byte `byte_start` of its turn,
@@ -173,20 +179,33 @@ impl Normaliser {
         // no char needs counting or decoding on the way. Most of the rest are
         // ASCII but for a price sign, and take the same byte pass.
         let ascii_turn = paths == Paths::Fastest && original.is_ascii();
-        let mut byte_to_char = CharCounter::new(original);
-        let (sentences, plain_turn): (Vec<(usize, &str)>, bool) = if ascii_turn {
-            (super::sentences::ascii_sentences(original), true)
-        } else {
-            let with_signs = match paths {
-                Paths::Fastest => super::sentences::sentences_with_signs(original),
-                Paths::UnicodeOnly => None,
-            };
-            match with_signs {
-                Some(sentences) => (sentences, true),
-                None => (original.split_sentence_bound_indices().collect(), false),
-            }
+        let byte_sentences = match paths {
+            Paths::Fastest if ascii_turn => Some(super::sentences::ascii_sentences(original)),
+            Paths::Fastest => super::sentences::sentences_with_signs(original),
+            Paths::UnicodeOnly => None,
         };
-        let units = sentences.into_iter().flat_map(|(byte_start, sentence)| {
+        match byte_sentences {
+            Some(sentences) => self.push_sentences(original, sentences, ascii_turn, true, paths),
+            None => {
+                let sentences = original.split_sentence_bound_indices();
+                self.push_sentences(original, sentences, false, false, paths);
+            }
+        }
+    }
+
+    /// Pushes the words of each sentence of `original`, as `sentences` splits it:
+    /// by the byte pass when the turn is `plain` (ASCII, or ASCII but for price
+    /// signs), otherwise by Unicode segmentation.
+    fn push_sentences<'t>(
+        &mut self,
+        original: &'t str,
+        sentences: impl Iterator<Item = (usize, &'t str)>,
+        ascii_turn: bool,
+        plain_turn: bool,
+        paths: Paths,
+    ) {
+        let mut byte_to_char = CharCounter::new(original);
+        let units = sentences.flat_map(|(byte_start, sentence)| {
             super::speech::units(sentence).map(move |(offset, unit)| (byte_start + offset, unit))
         });
         let mut chars_at = |byte: usize| {
@@ -450,33 +469,28 @@ enum Contraction {
 }
 
 fn contraction(word: &str) -> Contraction {
+    // Nearly every word has no apostrophe, and only a few spellings without
+    // one expand: those are looked up by first letter, so that most words are
+    // turned away by a length or two rather than by comparing every spelling
+    // (issue 22).
+    if !word.as_bytes().contains(&b'\'') {
+        return match unmarked_contraction(word) {
+            Some((first, second)) => Contraction::Whole(first, second),
+            None => Contraction::None,
+        };
+    }
     let whole: Option<(&'static str, &'static str)> = match word {
-        "can't" | "cannot" | "cant" => Some(("can", "not")),
+        "can't" => Some(("can", "not")),
         "won't" => Some(("will", "not")),
         "shan't" => Some(("shall", "not")),
         "ain't" => Some(("am", "not")),
         "let's" => Some(("let", "us")),
-        "i'm" | "im" => Some(("i", "am")),
-        "ive" => Some(("i", "have")),
-        "dont" => Some(("do", "not")),
-        "doesnt" => Some(("does", "not")),
-        "didnt" => Some(("did", "not")),
-        "isnt" => Some(("is", "not")),
-        "wasnt" => Some(("was", "not")),
-        "youre" => Some(("you", "are")),
-        "thats" => Some(("that", "is")),
-        "gonna" => Some(("going", "to")),
-        "wanna" => Some(("want", "to")),
-        "gotta" => Some(("got", "to")),
+        "i'm" => Some(("i", "am")),
         "y'all" => Some(("you", "all")),
         _ => None,
     };
     if let Some((first, second)) = whole {
         return Contraction::Whole(first, second);
-    }
-    // Every suffix below has an apostrophe, and most words have none.
-    if !word.as_bytes().contains(&b'\'') {
-        return Contraction::None;
     }
     if let Some(stem) = word.strip_suffix("n't") {
         if !stem.is_empty() {
@@ -521,6 +535,31 @@ fn contraction(word: &str) -> Contraction {
         }
     }
     Contraction::None
+}
+
+/// Contractions written without their apostrophe, as people type and speech
+/// recognition prints them, and the other words that read as two ("cannot",
+/// "gonna").
+fn unmarked_contraction(word: &str) -> Option<(&'static str, &'static str)> {
+    // The first letter is matched before the word: most words are turned away
+    // by it, and the rest by a length or two.
+    let expansion = match (word.as_bytes().first()?, word) {
+        (b'c', "cannot" | "cant") => ("can", "not"),
+        (b'd', "dont") => ("do", "not"),
+        (b'd', "doesnt") => ("does", "not"),
+        (b'd', "didnt") => ("did", "not"),
+        (b'g', "gonna") => ("going", "to"),
+        (b'g', "gotta") => ("got", "to"),
+        (b'i', "im") => ("i", "am"),
+        (b'i', "ive") => ("i", "have"),
+        (b'i', "isnt") => ("is", "not"),
+        (b't', "thats") => ("that", "is"),
+        (b'w', "wasnt") => ("was", "not"),
+        (b'w', "wanna") => ("want", "to"),
+        (b'y', "youre") => ("you", "are"),
+        _ => return None,
+    };
+    Some(expansion)
 }
 
 /// Converts byte offsets to char offsets in one forward sweep; offsets asked for
@@ -609,6 +648,24 @@ mod tests {
         ];
         for (name, input, expected) in cases {
             assert_eq!(words(input).join(" "), *expected, "case {name}");
+        }
+    }
+
+    #[test]
+    fn every_whole_word_contraction_expands() {
+        let cases = [
+            ("can't cannot cant", "can not can not can not"),
+            ("won't shan't ain't", "will not shall not am not"),
+            ("let's y'all", "let us you all"),
+            ("i'm im ive", "i am i am i have"),
+            ("dont doesnt didnt", "do not does not did not"),
+            ("isnt wasnt", "is not was not"),
+            ("youre thats", "you are that is"),
+            ("gonna wanna gotta", "going to want to got to"),
+            ("cants dont's imo thatss", "cants dont's imo thatss"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(words(input).join(" "), expected, "{input}");
         }
     }
 

@@ -105,6 +105,15 @@ pub fn content_stem(word: &str) -> Option<String> {
     if word.chars().count() < 2 || stop_words().contains(word) {
         return None;
     }
+    // The stemmer rewrites letters and apostrophes only, so a number, a price or
+    // an account number is its own stem; role-plays are full of them, and the
+    // stemmer takes thousands of instructions to give one back unchanged.
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return Some(word.to_owned());
+    }
     Some(stemmer().stem(word).into_owned())
 }
 
@@ -174,6 +183,15 @@ mod tests {
     fn stop_words_and_fillers_have_no_stem() {
         for word in ["the", "and", "yeah", "okay", "i", "sorry", "a"] {
             assert_eq!(content_stem(word), None, "{word}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The stemmer leaves numbers as they are, so they skip it.
+        #[test]
+        fn numbers_are_their_own_stems(number in "[0-9][0-9.,]{1,12}") {
+            let stemmed = super::stemmer().stem(&number).into_owned();
+            proptest::prop_assert_eq!(content_stem(&number), Some(stemmed));
         }
     }
 
