@@ -435,9 +435,8 @@ impl<'r> Scorer<'r> {
         let mut evidence = outcome.evidence;
         let mut looked_for = outcome.unmet;
         let mut score = outcome.score;
-        if let Some(value) = score {
+        if let Some(mut value) = score {
             let mut flagged = BTreeSet::new();
-            let mut value = value;
             for flags in &criterion.red_flags {
                 let raised = raise_red_flags(evaluator, flags, &mut flagged, &mut evidence);
                 if raised == 0 {
@@ -467,7 +466,8 @@ impl<'r> Scorer<'r> {
                 value = flags.apply(value, raised);
             }
             red_flag_turns.extend(flagged.iter().copied());
-            score = Some(value.max(0.0));
+            // Each group's `apply` already keeps the score at 0 or above.
+            score = Some(value);
         }
         let score = score.map(round);
         let outcome = match score {
