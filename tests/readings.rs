@@ -308,6 +308,14 @@ fn a_refused_act_is_not_credited_however_far_the_negation_reaches() {
         ("Agent: i'm not saying i'm sorry", Outcome::NotMet),
         ("Agent: i won't tell you i'm sorry", Outcome::NotMet),
         ("Agent: not that i'm sorry", Outcome::NotMet),
+        // A negated formula ("don't worry", "no problem") spends the negation
+        // on itself; a verb of pretending carries it on to the act.
+        ("Agent: don't worry i apologise", Outcome::Met),
+        ("Agent: No problem, I apologise for that.", Outcome::Met),
+        (
+            "Agent: I'm not going to pretend I apologise for that.",
+            Outcome::NotMet,
+        ),
     ];
     for (text, expected) in cases {
         assert_eq!(outcome(text, "apology"), expected, "{text}");

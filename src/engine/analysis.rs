@@ -157,6 +157,7 @@ fn takes_a_clause(word: &str) -> bool {
             | "hope"
             | "promise"
             | "guarantee"
+            | "pretend"
             | "realise"
             | "realize"
             | "seem"
@@ -184,6 +185,17 @@ fn takes_a_clause(word: &str) -> bool {
             | "way"
             | "chance"
             | "one"
+    )
+}
+
+/// Words that a negator before them makes a complete formula of its own: "don't
+/// worry", "no problem", "not a problem", "no wonder". The negation is spent on
+/// them, so in "don't worry, I guarantee it" or "no wonder you're upset" the act
+/// after the formula is said, not refused.
+fn settles_negation(word: &str) -> bool {
+    matches!(
+        word,
+        "worry" | "worries" | "problem" | "problems" | "bother" | "fuss" | "doubt" | "wonder"
     )
 }
 
@@ -906,6 +918,9 @@ fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u3
         let word = token_text(&norm.text, token);
         if is_negator(word) {
             return Some(i as u32);
+        }
+        if settles_negation(word) {
+            return None;
         }
         let next = token_text(&norm.text, &norm.tokens[i + 1]);
         if starts_clause_before_subject(word, next) {
