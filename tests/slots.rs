@@ -136,9 +136,12 @@ fn seed_rubrics_use_slots_for_their_feeling_vocabulary() {
     // phrases such as "take ... off the bill" are cheap in forms, word lists inside
     // them are not), then 53,970 with plain-word solutions and referrals, and
     // 55,935 with the authority limits, handovers, next steps and empathy of sets F
-    // and G; what a form costs a score is held by the benchmarks in BENCHMARKS.md.
+    // and G, 56,388 with the plain offers of set I (in slots: `third-party`,
+    // `put-right-done`, `put-right-act`), then 55,338 once what is logged became the
+    // slot `logged-matter` (-1,690) and requests, referrals and empathy grew; what a form costs a score is held by the benchmarks in
+    // BENCHMARKS.md.
     assert!(
-        rubric.phrase_count() < 56_500,
+        rubric.phrase_count() < 56_000,
         "{} forms",
         rubric.phrase_count()
     );

@@ -23,9 +23,9 @@ use std::path::PathBuf;
 
 /// Criterion outcomes that agree with the assessor in `tests/unseen`, of 216
 /// (18 role-plays by 12 criteria), as last measured.
-const AGREEMENT_FLOOR: usize = 183;
+const AGREEMENT_FLOOR: usize = 184;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 175;
+const AGREEMENT_FLOOR_B: usize = 176;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
@@ -33,7 +33,7 @@ const AGREEMENT_FLOOR_C: usize = 168;
 /// The same for `tests/unseen-d`, of 216: held out until set E came, committed
 /// (5697508) before anything scored it. First scored at 149, against 113 with the
 /// rubric as issue 18 left it; 168 once opened for general rules.
-const AGREEMENT_FLOOR_D: usize = 177;
+const AGREEMENT_FLOOR_D: usize = 178;
 /// The same for `tests/unseen-e`, of 216: held out until set F came, committed
 /// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
 /// of 9ed25bc; opened for general rules when its closing checks were read (163).
@@ -41,26 +41,27 @@ const AGREEMENT_FLOOR_E: usize = 177;
 /// The same for `tests/unseen-f`, of 216: held out until sets G and H came,
 /// committed (a4f5c53) before anything scored it. First scored at 156, with the
 /// rubric of c578ace and with that of df3d48e; opened for general rules with set G.
-const AGREEMENT_FLOOR_F: usize = 175;
+const AGREEMENT_FLOOR_F: usize = 177;
 /// The same for `tests/unseen-g`, of 216, committed (987dce4) before anything
 /// scored it: 135 with the rubric of df3d48e, measured blind. Its disagreements
 /// were then read for general rules, so set H took its place as the held-out set.
-const AGREEMENT_FLOOR_G: usize = 165;
+const AGREEMENT_FLOOR_G: usize = 166;
 /// The same for `tests/unseen-h`, of 216, committed (22ec50b) before anything
 /// scored it: 137 with the rubric of df3d48e, 141 with the rubric of the session
 /// that wrote it, both measured blind. Opened for general rules once set I was
 /// committed (04f774c) to be held out in its place.
-const AGREEMENT_FLOOR_H: usize = 151;
+const AGREEMENT_FLOOR_H: usize = 156;
 /// The same for `tests/unseen-i`, of 216, committed (04f774c) before anything
 /// scored it: 143 with the rubric of 632e8cc, 144 with that of 1ac31ad, and 148
 /// with resolution judged by its way forward (tuned on A-H only), all measured
 /// blind. Opened for general rules once set J was committed (9e70300) to be held
 /// out in its place.
-const AGREEMENT_FLOOR_I: usize = 152;
+const AGREEMENT_FLOOR_I: usize = 155;
 /// The same for `tests/unseen-j`, of 216: the set now held out from all tuning,
 /// committed (9e70300) before anything scored it. Scored only to measure: 145 with
-/// the rubric of 1ac31ad; a change that moves it is reported, never made for it.
-const AGREEMENT_FLOOR_J: usize = 147;
+/// the rubric of 1ac31ad, 147 with 064fc85, 148 with the next commit; a change that
+/// moves it is reported, never made for it.
+const AGREEMENT_FLOOR_J: usize = 148;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
@@ -81,7 +82,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 10] = [2, 0, 7, 5, 4, 0, 3, 4, 8, 8];
+const APPLICABILITY_ERRORS_CEILING: [usize; 10] = [1, 0, 7, 5, 4, 0, 2, 1, 5, 8];
 
 /// What one unseen set measures.
 struct Measures {
