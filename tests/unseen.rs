@@ -45,7 +45,7 @@ const AGREEMENT_FLOOR_F: usize = 177;
 /// The same for `tests/unseen-g`, of 216, committed (987dce4) before anything
 /// scored it: 135 with the rubric of df3d48e, measured blind. Its disagreements
 /// were then read for general rules, so set H took its place as the held-out set.
-const AGREEMENT_FLOOR_G: usize = 166;
+const AGREEMENT_FLOOR_G: usize = 167;
 /// The same for `tests/unseen-h`, of 216, committed (22ec50b) before anything
 /// scored it: 137 with the rubric of df3d48e, 141 with the rubric of the session
 /// that wrote it, both measured blind. Opened for general rules once set I was
@@ -71,10 +71,10 @@ const AGREEMENT_FLOOR_J: usize = 148;
 /// measured (59 and 58 before the customer-side readings of issue 19, which were
 /// tuned on the first two sets; the later sets were not tuned on before they were
 /// measured, set J never).
-const BEHAVIOUR_FLOOR: [usize; 10] = [71, 71, 65, 64, 68, 68, 66, 65, 61, 63];
+const BEHAVIOUR_FLOOR: [usize; 10] = [71, 71, 66, 64, 68, 68, 66, 65, 61, 63];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
 /// before issue 19), in the same ten sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 10] = [17, 17, 12, 11, 14, 14, 13, 12, 9, 10];
+const BEHAVIOUR_EXACT_FLOOR: [usize; 10] = [17, 17, 13, 11, 14, 14, 13, 12, 9, 10];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -82,7 +82,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 10] = [1, 0, 7, 5, 4, 0, 2, 1, 5, 8];
+const APPLICABILITY_ERRORS_CEILING: [usize; 10] = [1, 0, 6, 5, 4, 0, 1, 1, 4, 7];
 
 /// What one unseen set measures.
 struct Measures {
