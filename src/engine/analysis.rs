@@ -328,8 +328,7 @@ impl<'a> Analysis<'a> {
         // Each slot lexicon's phrases found, in the order found, filed by lexicon
         // once the text is read.
         let mut slot_hits: Vec<(LexiconId, SlotHit)> = Vec::new();
-        // For each composite phrase, the sentence its opening part was last found in.
-        let mut opened_in = vec![u32::MAX; rubric.phrases.composite_count()];
+        let mut openings = Openings::new(rubric.phrases.composite_count());
         let mut turn_cursor = 0usize;
         let mut hits = rubric.phrases.find_all(&norm.text);
         order_by_span(&mut hits);
@@ -413,6 +412,7 @@ impl<'a> Analysis<'a> {
             let sentence = norm.tokens[first_token as usize].sentence;
             if sentence != stamped_sentence {
                 stamped_sentence = sentence;
+                openings.here.clear();
                 let last = norm.sentences[sentence as usize].end_token as usize - 1;
                 let sentence_end = norm.tokens[last].norm_end as usize;
                 needs_seen.clear();
@@ -474,7 +474,7 @@ impl<'a> Analysis<'a> {
                     let openers = phrases.opening_slot_of(lexicon);
                     let mut open = |composite: usize| {
                         if can_finish(composite) {
-                            opened_in[composite] = sentence;
+                            openings.open(composite, sentence);
                             fragments.push(fragment((composite, 0)));
                         }
                     };
@@ -488,19 +488,37 @@ impl<'a> Analysis<'a> {
                     }
                 }
             }
-            // A later part is kept only when its phrase's opening part came
-            // earlier in the sentence: common words ("you", "it") are parts of
-            // some phrases, and most of their occurrences start nothing.
-            for &(composite, part) in phrases.fragment_of(hit.pattern) {
-                if part == 0 {
-                    if !can_finish(composite) {
-                        continue;
-                    }
-                    opened_in[composite] = sentence;
-                } else if opened_in[composite] != sentence {
-                    continue;
+            for &composite in phrases.opened_by(hit.pattern) {
+                if can_finish(composite) {
+                    openings.open(composite, sentence);
+                    fragments.push(fragment((composite, 0)));
                 }
-                fragments.push(fragment((composite, part)));
+            }
+            // A later part is kept only when its phrase's opening part came
+            // earlier in the sentence. Common words ("you", "it") are later
+            // parts of many phrases and a sentence opens few (good-angry's hits
+            // are later parts 2,051 times, 5 of them in an opened phrase), so
+            // the shorter list is walked (issue 22); either finds the same
+            // fragments, which are sorted before they are chained.
+            let later = phrases.later_part_in(hit.pattern);
+            if later.len() <= openings.here.len() {
+                for &(composite, part) in later {
+                    if openings.sentence_of[composite] == sentence {
+                        fragments.push(fragment((composite, part)));
+                    }
+                }
+            } else {
+                for &composite in &openings.here {
+                    let parts = &phrases.composite(composite).parts;
+                    for (part, _) in parts
+                        .iter()
+                        .enumerate()
+                        .skip(1)
+                        .filter(|(_, p)| p.matcher == PartMatcher::Pattern(hit.pattern))
+                    {
+                        fragments.push(fragment((composite, part)));
+                    }
+                }
             }
         }
         let slot_hits = Grouped::new(rubric.lexicons.len(), &slot_hits);
@@ -669,6 +687,32 @@ fn order_by_span(hits: &mut [PhraseHit]) {
             at -= 1;
         }
         hits[at] = hit;
+    }
+}
+
+/// The composite phrases whose opening part was found, as the hits of a
+/// transcript are read sentence by sentence.
+struct Openings {
+    /// For each composite phrase, the sentence it was last opened in.
+    sentence_of: Vec<u32>,
+    /// The phrases opened in the sentence being read, each once: those whose
+    /// `sentence_of` is that sentence. Cleared when the next sentence starts.
+    here: Vec<usize>,
+}
+
+impl Openings {
+    fn new(composites: usize) -> Openings {
+        Openings {
+            sentence_of: vec![u32::MAX; composites],
+            here: Vec::new(),
+        }
+    }
+
+    fn open(&mut self, composite: usize, sentence: u32) {
+        if self.sentence_of[composite] != sentence {
+            self.sentence_of[composite] = sentence;
+            self.here.push(composite);
+        }
     }
 }
 

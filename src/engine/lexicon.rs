@@ -343,8 +343,11 @@ pub struct PhraseSet {
     phrases: Vec<String>,
     /// Which lexicons each pattern belongs to (a phrase may sit in several).
     owners: Vec<Vec<LexiconId>>,
-    /// For each pattern, the composite phrases it is a part of, with the part's index.
-    fragment_of: Vec<Vec<(usize, usize)>>,
+    /// For each pattern, the composite phrases it opens (is part 0 of).
+    opened_by: Vec<Vec<usize>>,
+    /// For each pattern, the composite phrases it is a later part of, with the
+    /// part's index.
+    later_part_in: Vec<Vec<(usize, usize)>>,
     /// For each lexicon, the composite phrases that open with a slot it fills
     /// (their part 0).
     opening_slot_of: Vec<Vec<(usize, usize)>>,
@@ -573,11 +576,22 @@ impl PhraseSetBuilder {
                 by_need
             })
             .collect();
+        // Scoring reads the opening and the later parts of a pattern apart.
+        let (opened_by, later_part_in) = self
+            .fragment_of
+            .into_iter()
+            .map(|parts| {
+                let (opening, later): (Vec<_>, Vec<_>) =
+                    parts.into_iter().partition(|&(_, part)| part == 0);
+                (opening.into_iter().map(|(c, _)| c).collect(), later)
+            })
+            .unzip();
         Ok(PhraseSet {
             automaton,
             phrases: self.phrases,
             owners: self.owners,
-            fragment_of: self.fragment_of,
+            opened_by,
+            later_part_in,
             opening_slot_of: self.opening_slot_of,
             is_slot: self.is_slot,
             composites: self.composites,
@@ -651,9 +665,15 @@ impl PhraseSet {
         &self.owners[pattern]
     }
 
-    /// The composite phrases `pattern` is a part of, as (composite index, part index).
-    pub fn fragment_of(&self, pattern: usize) -> &[(usize, usize)] {
-        &self.fragment_of[pattern]
+    /// The composite phrases `pattern` opens (is part 0 of).
+    pub fn opened_by(&self, pattern: usize) -> &[usize] {
+        &self.opened_by[pattern]
+    }
+
+    /// The composite phrases `pattern` is a later part of, as (composite
+    /// index, part index).
+    pub fn later_part_in(&self, pattern: usize) -> &[(usize, usize)] {
+        &self.later_part_in[pattern]
     }
 
     /// The composite phrases that open with a slot `lexicon` fills, as
@@ -825,7 +845,9 @@ mod tests {
         builder.add("refund".into(), 1).unwrap();
         let set = builder.build().unwrap();
         assert_eq!(set.len(), 3);
-        assert_eq!(set.fragment_of(1), &[(0, 1)]);
+        assert_eq!(set.later_part_in(1), &[(0, 1)]);
+        assert!(set.opened_by(1).is_empty());
+        assert_eq!(set.opened_by(0), &[0]);
         assert_eq!(set.owners(1), &[1]);
         assert_eq!(set.phrase(set.composite_phrase_id(0)), "i want ... refund");
     }
