@@ -148,10 +148,11 @@ impl Normaliser {
             let end_char = start + segment.len() as u32;
             if segment.bytes().any(|b| b.is_ascii_alphanumeric()) {
                 let norm_start = self.text.len();
-                // Byte by byte: a word is a few bytes, and a memcpy call for
-                // each cost more than the copy.
-                self.text
-                    .extend(segment.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                // Copied, then lower-cased in place: pushed char by char, each
+                // byte was checked for room and encoded as UTF-8, which cost
+                // more than the copy (issue 22).
+                self.text.push_str(segment);
+                self.text[norm_start..].make_ascii_lowercase();
                 self.push_word(norm_start, start, end_char, sentence_index);
             } else {
                 self.push_bleep(start, end_char, sentence_index);
