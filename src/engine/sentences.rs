@@ -283,6 +283,20 @@ mod tests {
         fn words_agree_with_unicode_segmentation(text in "[aZ1_ .',;:\\n\\r\\t\\x0b#]{0,40}") {
             prop_assert_eq!(ascii_words(&text).collect::<Vec<_>>(), reference_words(&text));
         }
+
+        /// The normaliser skips its apostrophe search on the segments said to
+        /// be word bytes only.
+        #[test]
+        fn segments_of_word_bytes_only_are_told(text in "[aZ1_ .',;:#$]{1,40}") {
+            let bytes = text.as_bytes();
+            let mut start = 0;
+            while start < bytes.len() {
+                let (end, word_bytes_only) = super::segment_end(bytes, start);
+                let expected = bytes[start..end].iter().all(|&b| super::joins_word(b));
+                prop_assert_eq!(word_bytes_only, expected, "{:?}", &text[start..end]);
+                start = end;
+            }
+        }
     }
 }
 
@@ -335,18 +349,21 @@ pub fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         if start >= bytes.len() {
             return None;
         }
-        let at = segment_end(bytes, start);
+        let (at, _) = segment_end(bytes, start);
         let word = (start, &text[start..at]);
         start = at;
         Some(word)
     })
 }
 
-/// Where the word-boundary segment that starts at `start` ends. Bytes past
-/// ASCII read as Other, as `$` does: right for the signs of
-/// [`sentences_with_signs`], which the rules class as Other too.
-pub(super) fn segment_end(bytes: &[u8], start: usize) -> usize {
+/// Where the word-boundary segment that starts at `start` ends, and whether
+/// it is letters, digits and `_` only: then it holds no apostrophe, and the
+/// normaliser need not look for one. Bytes past ASCII read as Other, as `$`
+/// does: right for the signs of [`sentences_with_signs`], which the rules
+/// class as Other too.
+pub(super) fn segment_end(bytes: &[u8], start: usize) -> (usize, bool) {
     let mut at = start + 1;
+    let mut word_bytes_only = joins_word(bytes[start]);
     loop {
         // Inside a word, letters, digits and `_` run on: the common case,
         // passed over without classifying bytes by the full rules.
@@ -356,15 +373,18 @@ pub(super) fn segment_end(bytes: &[u8], start: usize) -> usize {
             }
         }
         let Some(&after) = bytes.get(at) else {
-            return at;
+            return (at, word_bytes_only);
         };
         let before = bytes[at - 1];
         // A space beside a letter or digit, either way round, is always a
         // boundary (no rule joins them): the next most common case.
         let spaced = |a: u8, b: u8| a == b' ' && b.is_ascii_alphanumeric();
         if spaced(before, after) || spaced(after, before) || word_breaks_before(bytes, at) {
-            return at;
+            return (at, word_bytes_only);
         }
+        // The segment runs on over `bytes[at]`, which stopped the run of word
+        // bytes (or follows a byte that did).
+        word_bytes_only = false;
         at += 1;
     }
 }

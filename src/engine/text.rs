@@ -108,7 +108,7 @@ impl Normaliser {
                 let end = start + segment.chars().count() as u32;
                 let norm_start = self.text.len();
                 self.text.push_str(&fold_word(segment));
-                self.push_word(norm_start, start, end, sentence_index);
+                self.push_word(norm_start, start, end, sentence_index, true);
             } else if segment.bytes().all(|b| b == b'_') && !segment.is_empty() {
                 self.push_bleep(start, start + segment.len() as u32, sentence_index);
             } else if segment.chars().any(is_clause_punctuation) {
@@ -141,7 +141,7 @@ impl Normaliser {
                 at += 1;
                 continue;
             }
-            let end = segment_end(bytes, at);
+            let (end, word_bytes_only) = segment_end(bytes, at);
             let segment = &sentence[at..end];
             // A word is ASCII, so its chars are its bytes.
             let start = chars_at(byte_start + at);
@@ -153,7 +153,13 @@ impl Normaliser {
                 // more than the copy (issue 22).
                 self.text.push_str(segment);
                 self.text[norm_start..].make_ascii_lowercase();
-                self.push_word(norm_start, start, end_char, sentence_index);
+                self.push_word(
+                    norm_start,
+                    start,
+                    end_char,
+                    sentence_index,
+                    !word_bytes_only,
+                );
             } else {
                 self.push_bleep(start, end_char, sentence_index);
             }
@@ -167,7 +173,7 @@ impl Normaliser {
     fn push_bleep(&mut self, orig_start: u32, orig_end: u32, sentence_index: u32) {
         let norm_start = self.text.len();
         self.text.push_str(BLEEP);
-        self.push_word(norm_start, orig_start, orig_end, sentence_index);
+        self.push_word(norm_start, orig_start, orig_end, sentence_index, false);
     }
 
     /// Normalises `original` and appends it, closed by a sentence break.
@@ -242,8 +248,17 @@ impl Normaliser {
     }
 
     /// Makes tokens of the folded word that ends the text, from byte
-    /// `norm_start` on, expanding a contraction in place.
-    fn push_word(&mut self, norm_start: usize, orig_start: u32, orig_end: u32, sentence: u32) {
+    /// `norm_start` on, expanding a contraction in place. A word the byte pass
+    /// found to be letters and digits only cannot hold an apostrophe, so it is
+    /// not searched for one (issue 22).
+    fn push_word(
+        &mut self,
+        norm_start: usize,
+        orig_start: u32,
+        orig_end: u32,
+        sentence: u32,
+        may_hold_apostrophe: bool,
+    ) {
         let word = &self.text[norm_start..];
         if word == "but" || word == "however" {
             self.clause += 1;
@@ -256,7 +271,12 @@ impl Normaliser {
             clause,
             sentence,
         };
-        let first_end = match contraction(word) {
+        let expansion = if may_hold_apostrophe {
+            contraction(word)
+        } else {
+            unmarked_contraction(word)
+        };
+        let first_end = match expansion {
             Contraction::None => None,
             Contraction::Stem(stem_len, second) => Some((norm_start + stem_len, None, second)),
             Contraction::Whole(first, second) => Some((norm_start, Some(first), second)),
@@ -475,10 +495,7 @@ fn contraction(word: &str) -> Contraction {
     // turned away by a length or two rather than by comparing every spelling
     // (issue 22).
     if !word.as_bytes().contains(&b'\'') {
-        return match unmarked_contraction(word) {
-            Some((first, second)) => Contraction::Whole(first, second),
-            None => Contraction::None,
-        };
+        return unmarked_contraction(word);
     }
     let whole: Option<(&'static str, &'static str)> = match word {
         "can't" => Some(("can", "not")),
@@ -541,10 +558,13 @@ fn contraction(word: &str) -> Contraction {
 /// Contractions written without their apostrophe, as people type and speech
 /// recognition prints them, and the other words that read as two ("cannot",
 /// "gonna").
-fn unmarked_contraction(word: &str) -> Option<(&'static str, &'static str)> {
+fn unmarked_contraction(word: &str) -> Contraction {
     // The first letter is matched before the word: most words are turned away
     // by it, and the rest by a length or two.
-    let expansion = match (word.as_bytes().first()?, word) {
+    let Some(first_letter) = word.as_bytes().first() else {
+        return Contraction::None;
+    };
+    let (first, second) = match (first_letter, word) {
         (b'c', "cannot" | "cant") => ("can", "not"),
         (b'd', "dont") => ("do", "not"),
         (b'd', "doesnt") => ("does", "not"),
@@ -558,9 +578,9 @@ fn unmarked_contraction(word: &str) -> Option<(&'static str, &'static str)> {
         (b'w', "wasnt") => ("was", "not"),
         (b'w', "wanna") => ("want", "to"),
         (b'y', "youre") => ("you", "are"),
-        _ => return None,
+        _ => return Contraction::None,
     };
-    Some(expansion)
+    Contraction::Whole(first, second)
 }
 
 /// Converts byte offsets to char offsets in one forward sweep; offsets asked for
