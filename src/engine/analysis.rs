@@ -8,6 +8,7 @@ use super::lexicon::{CompositePhrase, LexiconId, Need, PartMatcher, PhraseHit};
 use super::question_form;
 use super::rubric::Rubric;
 use super::text::{token_text, Normaliser};
+use super::words::short_word_key;
 use crate::transcript::{Role, Transcript};
 use foldhash::{HashMap as FoldHashMap, HashSet as FoldHashSet};
 use std::ops::Range;
@@ -631,35 +632,40 @@ impl<'a> Analysis<'a> {
             // each distinct word is stemmed once, and the rubric's own words not at
             // all. Stems the rubric does not know are numbered after its own.
             let known = &self.rubric.stems;
-            // Room for the distinct words of a role-play of a few thousand words
-            // up front, so the map is not rebuilt as it grows.
-            let mut by_word: FoldHashMap<&str, Option<u32>> = FoldHashMap::with_capacity_and_hasher(
-                (self.norm.tokens.len() / 2).min(1024),
-                Default::default(),
-            );
             let mut by_stem: FoldHashMap<String, u32> = FoldHashMap::default();
+            let mut stem_of = |word: &str| {
+                // Stop words are the commonest words, and no name is looked up
+                // for them.
+                let name = |word| name_words.contains(word);
+                if let Some(stem) = known.word(word) {
+                    return stem.filter(|_| !name(word));
+                }
+                let stem = super::words::content_stem(word)?;
+                if name(word) {
+                    return None;
+                }
+                if let Some(id) = known.stem(&stem) {
+                    return Some(id);
+                }
+                let next = known.stems() + by_stem.len() as u32;
+                Some(*by_stem.entry(stem).or_insert(next))
+            };
+            // Each word is looked up once a token, so most of them, the short
+            // ones, are keyed by a number: hashed and compared as one, not as
+            // bytes (issue 22). Room for the distinct words of a role-play of a
+            // few thousand words up front, so no map is rebuilt as it grows.
+            let room = (self.norm.tokens.len() / 2).min(1024);
+            let mut by_short_word: FoldHashMap<u64, Option<u32>> =
+                FoldHashMap::with_capacity_and_hasher(room, Default::default());
+            let mut by_word: FoldHashMap<&str, Option<u32>> =
+                FoldHashMap::with_capacity_and_hasher(room / 4, Default::default());
             self.norm
                 .tokens
                 .iter()
                 .map(|t| token_text(&self.norm.text, t))
-                .map(|word| {
-                    *by_word.entry(word).or_insert_with(|| {
-                        // Stop words are the commonest words, and no name is
-                        // looked up for them.
-                        let name = |word| name_words.contains(word);
-                        if let Some(stem) = known.word(word) {
-                            return stem.filter(|_| !name(word));
-                        }
-                        let stem = super::words::content_stem(word)?;
-                        if name(word) {
-                            return None;
-                        }
-                        if let Some(id) = known.stem(&stem) {
-                            return Some(id);
-                        }
-                        let next = known.stems() + by_stem.len() as u32;
-                        Some(*by_stem.entry(stem).or_insert(next))
-                    })
+                .map(|word| match short_word_key(word) {
+                    Some(key) => *by_short_word.entry(key).or_insert_with(|| stem_of(word)),
+                    None => *by_word.entry(word).or_insert_with(|| stem_of(word)),
                 })
                 .collect()
         })

@@ -117,6 +117,19 @@ pub fn content_stem(word: &str) -> Option<String> {
     Some(stemmer().stem(word).into_owned())
 }
 
+/// A word of at most seven bytes as one number, distinct for distinct words:
+/// its length, then its bytes. `None` for a longer word.
+pub fn short_word_key(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    // The length leads, so words of different lengths differ in their highest
+    // byte, and words of one length differ in their bytes.
+    (bytes.len() < 8).then(|| {
+        bytes
+            .iter()
+            .fold(bytes.len() as u64, |key, &b| key << 8 | u64::from(b))
+    })
+}
+
 /// The stems of a rubric's own words, worked out when it compiles. Transcripts
 /// are about what the rubric is about, so most of their content words are found
 /// here and the snowball stemmer (thousands of instructions a word) is spared.
@@ -166,7 +179,7 @@ impl StemTable {
 
 #[cfg(test)]
 mod tests {
-    use super::{content_stem, StemTable};
+    use super::{content_stem, short_word_key, StemTable};
 
     #[test]
     fn a_stem_table_numbers_shared_stems_once() {
@@ -187,6 +200,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Words of up to seven bytes have keys, and are told apart by them.
+        #[test]
+        fn short_word_keys_are_distinct(
+            a in "[a-z0-9'_\\x00\\u{e9}]{0,8}",
+            b in "[a-z0-9'_\\x00\\u{e9}]{0,8}",
+        ) {
+            proptest::prop_assert_eq!(short_word_key(&a).is_some(), a.len() < 8);
+            if let (Some(x), Some(y)) = (short_word_key(&a), short_word_key(&b)) {
+                proptest::prop_assert_eq!(x == y, a == b);
+            }
+        }
+
         /// The stemmer leaves numbers as they are, so they skip it.
         #[test]
         fn numbers_are_their_own_stems(number in "[0-9][0-9.,]{1,12}") {
