@@ -63,6 +63,9 @@ pub struct Normaliser {
     /// Every sentence, in order.
     pub sentences: Vec<Sentence>,
     clause: u32,
+    /// The turn being pushed with its ASCII letters lower-cased, for the byte
+    /// pass to copy words from; kept between turns for its room.
+    lowered: String,
 }
 
 impl Normaliser {
@@ -89,6 +92,7 @@ impl Normaliser {
             tokens: Vec::with_capacity(bytes / 4 + 8),
             sentences: Vec::with_capacity(bytes / 40 + 8),
             clause: 0,
+            lowered: String::new(),
         }
     }
 
@@ -118,9 +122,10 @@ impl Normaliser {
     }
 
     /// The words of `sentence`, ASCII but perhaps for [`sentences_with_signs`]'
-    /// signs, in one pass over its bytes: a byte that cannot start a word is
-    /// only looked at for clause punctuation, and each word is lower-cased where
-    /// it lands in the haystack. Word boundaries are those of `ascii_words`.
+    /// signs and with its letters already lower-cased, in one pass over its
+    /// bytes: a byte that cannot start a word is only looked at for clause
+    /// punctuation. Word boundaries are those of `ascii_words`, which case
+    /// does not move.
     ///
     /// [`sentences_with_signs`]: super::sentences::sentences_with_signs
     fn push_plain_words(
@@ -148,11 +153,7 @@ impl Normaliser {
             let end_char = start + segment.len() as u32;
             if segment.bytes().any(|b| b.is_ascii_alphanumeric()) {
                 let norm_start = self.text.len();
-                // Copied, then lower-cased in place: pushed char by char, each
-                // byte was checked for room and encoded as UTF-8, which cost
-                // more than the copy (issue 22).
                 self.text.push_str(segment);
-                self.text[norm_start..].make_ascii_lowercase();
                 self.push_word(
                     norm_start,
                     start,
@@ -211,6 +212,15 @@ impl Normaliser {
         plain_turn: bool,
         paths: Paths,
     ) {
+        // The byte pass copies its words from the turn lower-cased in one go:
+        // word by word, the lower-casing cost more than the copy (issue 22).
+        // Only ASCII letters change, so every byte keeps its place and class.
+        let mut lowered = std::mem::take(&mut self.lowered);
+        if paths == Paths::Fastest {
+            lowered.clear();
+            lowered.push_str(original);
+            lowered.make_ascii_lowercase();
+        }
         let mut byte_to_char = CharCounter::new(original);
         let units = sentences.flat_map(|(byte_start, sentence)| {
             super::speech::units(sentence).map(move |(offset, unit)| (byte_start + offset, unit))
@@ -229,6 +239,7 @@ impl Normaliser {
             self.clause += 1;
             let ascii = ascii_turn || sentence.is_ascii();
             if plain_turn || (ascii && paths == Paths::Fastest) {
+                let sentence = &lowered[byte_start..byte_start + sentence.len()];
                 self.push_plain_words(sentence, byte_start, sentence_index, &mut chars_at);
             } else {
                 self.push_unicode_words(sentence, byte_start, sentence_index, &mut chars_at);
@@ -245,6 +256,7 @@ impl Normaliser {
             });
             self.break_sentence();
         }
+        self.lowered = lowered;
     }
 
     /// Makes tokens of the folded word that ends the text, from byte
