@@ -5,6 +5,8 @@
 //! spoken sentence reaches, so that quotes stay sentence-sized and questions can
 //! be told without a question mark. Punctuated text is left as its writer set it.
 
+use super::text::terminal_stop;
+
 /// A run shorter than this is a sentence as it stands.
 const MIN_RUN_WORDS: usize = 16;
 /// A unit is never cut before it holds this many words.
@@ -12,25 +14,36 @@ const MIN_UNIT_WORDS: usize = 4;
 /// A unit with no opener in sight is cut after this many words.
 const MAX_UNIT_WORDS: usize = 30;
 
-/// The units of `sentence`, each with its byte offset in it: the sentence itself
-/// unless it is a long run with no sentence punctuation of its own.
-pub(super) fn units(sentence: &str) -> impl Iterator<Item = (usize, &str)> {
-    // Nearly every sentence is one unit: then the cuts are an empty Vec, which
-    // does not allocate.
-    let starts = unit_starts(sentence);
+/// The units of `sentence`, each with its byte offset in it and its
+/// [`terminal_stop`]: the sentence itself unless it is a long run with no
+/// sentence punctuation of its own.
+pub(super) fn units(sentence: &str) -> impl Iterator<Item = (usize, &str, Option<char>)> {
+    // Punctuated exactly when the sentence's own record says so: a stop followed
+    // by a closing quote or an emoticon is still written text, not speech. The
+    // stop is read once: a sentence that is its own unit, as nearly every one
+    // is, ends with it (issue 22).
+    let stop = terminal_stop(sentence);
+    // Then the cuts are an empty Vec, which does not allocate.
+    let starts = if stop.is_some() {
+        Vec::new()
+    } else {
+        unit_starts(sentence)
+    };
+    let whole = starts.is_empty();
     let ends = starts.clone().into_iter().chain([sentence.len()]);
     std::iter::once(0)
         .chain(starts)
         .zip(ends)
-        .map(move |(from, to)| (from, &sentence[from..to]))
+        .map(move |(from, to)| {
+            let unit = &sentence[from..to];
+            (from, unit, if whole { stop } else { terminal_stop(unit) })
+        })
 }
 
-/// The byte offsets where units after the first start.
+/// The byte offsets where units after the first start in a sentence with no
+/// terminal stop.
 fn unit_starts(sentence: &str) -> Vec<usize> {
-    // Punctuated exactly when the sentence's own record says so: a stop followed
-    // by a closing quote or an emoticon is still written text, not speech.
-    let punctuated = super::text::terminal_stop(sentence).is_some();
-    if punctuated || sentence.split_whitespace().nth(MIN_RUN_WORDS - 1).is_none() {
+    if sentence.split_whitespace().nth(MIN_RUN_WORDS - 1).is_none() {
         return Vec::new();
     }
     let words: Vec<(usize, &str)> = words(sentence).collect();
@@ -205,10 +218,10 @@ fn opens_unit(words: &[(usize, &str)], folded: &[String], i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::units;
+    use super::{terminal_stop, units};
 
     fn texts(sentence: &str) -> Vec<&str> {
-        units(sentence).map(|(_, u)| u.trim_end()).collect()
+        units(sentence).map(|(_, u, _)| u.trim_end()).collect()
     }
 
     #[test]
@@ -240,8 +253,9 @@ mod tests {
     fn units_cover_the_sentence_exactly_with_their_offsets() {
         let run = "right okay i can see the order here it was sent on the third but the courier marked it as delivered to a safe place which i know is not what you wanted so i'll raise a claim with them today";
         let mut rebuilt = String::new();
-        for (offset, unit) in units(run) {
+        for (offset, unit, stop) in units(run) {
             assert_eq!(&run[offset..offset + unit.len()], unit);
+            assert_eq!(stop, terminal_stop(unit), "{unit}");
             rebuilt.push_str(unit);
         }
         assert_eq!(rebuilt, run);
@@ -256,7 +270,7 @@ mod tests {
             let sentence = format!("{long}{ending}");
             assert_eq!(
                 units(&sentence).collect::<Vec<_>>(),
-                vec![(0, sentence.as_str())],
+                vec![(0, sentence.as_str(), terminal_stop(&sentence))],
                 "{ending}"
             );
         }

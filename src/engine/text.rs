@@ -223,7 +223,8 @@ impl Normaliser {
         }
         let mut byte_to_char = CharCounter::new(original);
         let units = sentences.flat_map(|(byte_start, sentence)| {
-            super::speech::units(sentence).map(move |(offset, unit)| (byte_start + offset, unit))
+            super::speech::units(sentence)
+                .map(move |(offset, unit, stop)| (byte_start + offset, unit, stop))
         });
         let mut chars_at = |byte: usize| {
             if ascii_turn {
@@ -232,7 +233,7 @@ impl Normaliser {
                 byte_to_char.chars_at(byte)
             }
         };
-        for (byte_start, sentence) in units {
+        for (byte_start, sentence, stop) in units {
             let sentence_start = chars_at(byte_start);
             let sentence_index = self.sentences.len() as u32;
             let first_token = self.tokens.len() as u32;
@@ -244,7 +245,6 @@ impl Normaliser {
             } else {
                 self.push_unicode_words(sentence, byte_start, sentence_index, &mut chars_at);
             }
-            let stop = terminal_stop(sentence);
             let (orig_start, orig_end) = trimmed_char_span(sentence, sentence_start, ascii);
             self.sentences.push(Sentence {
                 orig_start,
