@@ -228,7 +228,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "8e0138fcf81c2a9590de4e2a7e9851aff353980db2a8a0954c74aacdefe879c1";
+    "01b776d85f573f1e5172a0dcfde9abcd3a8a1e502980f09b7d900a967653fdef";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

@@ -131,7 +131,7 @@ fn every_unseen_role_play_finds_its_learner_without_being_told() {
     let mut refused = Vec::new();
     for set in [
         "unseen", "unseen-b", "unseen-c", "unseen-d", "unseen-e", "unseen-f", "unseen-g",
-        "unseen-h", "unseen-i", "unseen-j",
+        "unseen-h", "unseen-i", "unseen-j", "unseen-k",
     ] {
         let dir = root.join(set);
         for (file, learner) in unseen_learners(&dir) {
@@ -163,7 +163,8 @@ fn every_unseen_role_play_finds_its_learner_without_being_told() {
             right += 1;
         }
     }
-    // Set J was held out when this was measured: one of its Teams calls, where
-    // the learner never names the organisation's side plainly, is refused.
-    assert!(right >= 179, "{right} learners found, refused: {refused:?}");
+    // Of 198 role-plays (sets A-K, set K held out when this was measured), one
+    // Teams call of set J, where the learner never names the organisation's side
+    // plainly, is refused.
+    assert!(right >= 197, "{right} learners found, refused: {refused:?}");
 }

@@ -1,4 +1,4 @@
-//! Role-plays the scoring rules were not written against: ten sets of eighteen
+//! Role-plays the scoring rules were not written against: eleven sets of eighteen
 //! transcripts, each written and judged by an assessor who read only the seeds
 //! and the criterion titles (`tests/unseen*/EXPECTED.md`, each committed before
 //! its role-plays were first scored). The newest set is held out from all
@@ -23,17 +23,17 @@ use std::path::PathBuf;
 
 /// Criterion outcomes that agree with the assessor in `tests/unseen`, of 216
 /// (18 role-plays by 12 criteria), as last measured.
-const AGREEMENT_FLOOR: usize = 184;
+const AGREEMENT_FLOOR: usize = 186;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 176;
+const AGREEMENT_FLOOR_B: usize = 178;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
-const AGREEMENT_FLOOR_C: usize = 169;
+const AGREEMENT_FLOOR_C: usize = 172;
 /// The same for `tests/unseen-d`, of 216: held out until set E came, committed
 /// (5697508) before anything scored it. First scored at 149, against 113 with the
 /// rubric as issue 18 left it; 168 once opened for general rules.
-const AGREEMENT_FLOOR_D: usize = 179;
+const AGREEMENT_FLOOR_D: usize = 180;
 /// The same for `tests/unseen-e`, of 216: held out until set F came, committed
 /// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
 /// of 9ed25bc; opened for general rules when its closing checks were read (163).
@@ -41,40 +41,45 @@ const AGREEMENT_FLOOR_E: usize = 177;
 /// The same for `tests/unseen-f`, of 216: held out until sets G and H came,
 /// committed (a4f5c53) before anything scored it. First scored at 156, with the
 /// rubric of c578ace and with that of df3d48e; opened for general rules with set G.
-const AGREEMENT_FLOOR_F: usize = 177;
+const AGREEMENT_FLOOR_F: usize = 178;
 /// The same for `tests/unseen-g`, of 216, committed (987dce4) before anything
 /// scored it: 135 with the rubric of df3d48e, measured blind. Its disagreements
 /// were then read for general rules, so set H took its place as the held-out set.
-const AGREEMENT_FLOOR_G: usize = 167;
+const AGREEMENT_FLOOR_G: usize = 169;
 /// The same for `tests/unseen-h`, of 216, committed (22ec50b) before anything
 /// scored it: 137 with the rubric of df3d48e, 141 with the rubric of the session
 /// that wrote it, both measured blind. Opened for general rules once set I was
 /// committed (04f774c) to be held out in its place.
-const AGREEMENT_FLOOR_H: usize = 158;
+const AGREEMENT_FLOOR_H: usize = 159;
 /// The same for `tests/unseen-i`, of 216, committed (04f774c) before anything
 /// scored it: 143 with the rubric of 632e8cc, 144 with that of 1ac31ad, and 148
 /// with resolution judged by its way forward (tuned on A-H only), all measured
 /// blind. Opened for general rules once set J was committed (9e70300) to be held
 /// out in its place.
-const AGREEMENT_FLOOR_I: usize = 158;
-/// The same for `tests/unseen-j`, of 216: the set now held out from all tuning,
-/// committed (9e70300) before anything scored it. Scored only to measure: 145 with
-/// the rubric of 1ac31ad, 147 with 064fc85, 148 with 5058292 and after; a change
-/// that moves it is reported, never made for it.
-const AGREEMENT_FLOOR_J: usize = 148;
+const AGREEMENT_FLOOR_I: usize = 162;
+/// The same for `tests/unseen-j`, of 216, committed (9e70300) before anything
+/// scored it: 145 with the rubric of 1ac31ad, 147 with 064fc85, 148 with 5058292
+/// and after, all measured blind. Opened for general rules once set K was
+/// committed (6e623ff) to be held out in its place.
+const AGREEMENT_FLOOR_J: usize = 152;
+/// The same for `tests/unseen-k`, of 216: the set now held out from all tuning,
+/// committed (6e623ff) before anything scored it. Scored only to measure: 145 with
+/// the rubric of 2d0e982; a change that moves it is reported, never made for it.
+const AGREEMENT_FLOOR_K: usize = 144;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
 /// behaviours), in `tests/unseen`, `tests/unseen-b`, `tests/unseen-c`,
 /// `tests/unseen-d`, `tests/unseen-e`, `tests/unseen-f`, `tests/unseen-g`,
-/// `tests/unseen-h`, `tests/unseen-i` and the held-out `tests/unseen-j`, as last
+/// `tests/unseen-h`, `tests/unseen-i`, `tests/unseen-j` and the held-out
+/// `tests/unseen-k`, as last
 /// measured (59 and 58 before the customer-side readings of issue 19, which were
 /// tuned on the first two sets; the later sets were not tuned on before they were
-/// measured, set J never).
-const BEHAVIOUR_FLOOR: [usize; 10] = [71, 71, 66, 64, 68, 68, 66, 65, 61, 63];
+/// measured, set K never).
+const BEHAVIOUR_FLOOR: [usize; 11] = [71, 71, 66, 64, 68, 68, 66, 65, 61, 63, 64];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
-/// before issue 19), in the same ten sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 10] = [17, 17, 13, 11, 14, 14, 13, 12, 9, 10];
+/// before issue 19), in the same eleven sets.
+const BEHAVIOUR_EXACT_FLOOR: [usize; 11] = [17, 17, 13, 11, 14, 14, 13, 12, 9, 10, 11];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -82,7 +87,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 10] = [1, 0, 6, 5, 4, 0, 1, 1, 4, 7];
+const APPLICABILITY_ERRORS_CEILING: [usize; 11] = [1, 0, 4, 4, 4, 0, 1, 0, 3, 6, 6];
 
 /// What one unseen set measures.
 struct Measures {
@@ -289,4 +294,9 @@ fn agreement_with_the_assessor_on_the_ninth_held_out_set_does_not_fall() {
 #[test]
 fn agreement_with_the_assessor_on_the_tenth_held_out_set_does_not_fall() {
     assert_set_holds("unseen-j", AGREEMENT_FLOOR_J, 9);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_the_eleventh_held_out_set_does_not_fall() {
+    assert_set_holds("unseen-k", AGREEMENT_FLOOR_K, 10);
 }
