@@ -228,7 +228,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "01b776d85f573f1e5172a0dcfde9abcd3a8a1e502980f09b7d900a967653fdef";
+    "7e85b6c0a250c546b78f69442e0c801d6178f1c2b7c2ce652b25a982d4e6ad81";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

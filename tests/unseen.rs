@@ -29,7 +29,7 @@ const AGREEMENT_FLOOR_B: usize = 178;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
-const AGREEMENT_FLOOR_C: usize = 172;
+const AGREEMENT_FLOOR_C: usize = 175;
 /// The same for `tests/unseen-d`, of 216: held out until set E came, committed
 /// (5697508) before anything scored it. First scored at 149, against 113 with the
 /// rubric as issue 18 left it; 168 once opened for general rules.
@@ -37,7 +37,7 @@ const AGREEMENT_FLOOR_D: usize = 180;
 /// The same for `tests/unseen-e`, of 216: held out until set F came, committed
 /// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
 /// of 9ed25bc; opened for general rules when its closing checks were read (163).
-const AGREEMENT_FLOOR_E: usize = 177;
+const AGREEMENT_FLOOR_E: usize = 178;
 /// The same for `tests/unseen-f`, of 216: held out until sets G and H came,
 /// committed (a4f5c53) before anything scored it. First scored at 156, with the
 /// rubric of c578ace and with that of df3d48e; opened for general rules with set G.
@@ -45,7 +45,7 @@ const AGREEMENT_FLOOR_F: usize = 178;
 /// The same for `tests/unseen-g`, of 216, committed (987dce4) before anything
 /// scored it: 135 with the rubric of df3d48e, measured blind. Its disagreements
 /// were then read for general rules, so set H took its place as the held-out set.
-const AGREEMENT_FLOOR_G: usize = 169;
+const AGREEMENT_FLOOR_G: usize = 170;
 /// The same for `tests/unseen-h`, of 216, committed (22ec50b) before anything
 /// scored it: 137 with the rubric of df3d48e, 141 with the rubric of the session
 /// that wrote it, both measured blind. Opened for general rules once set I was
@@ -56,16 +56,17 @@ const AGREEMENT_FLOOR_H: usize = 159;
 /// with resolution judged by its way forward (tuned on A-H only), all measured
 /// blind. Opened for general rules once set J was committed (9e70300) to be held
 /// out in its place.
-const AGREEMENT_FLOOR_I: usize = 162;
+const AGREEMENT_FLOOR_I: usize = 163;
 /// The same for `tests/unseen-j`, of 216, committed (9e70300) before anything
 /// scored it: 145 with the rubric of 1ac31ad, 147 with 064fc85, 148 with 5058292
 /// and after, all measured blind. Opened for general rules once set K was
 /// committed (6e623ff) to be held out in its place.
-const AGREEMENT_FLOOR_J: usize = 152;
+const AGREEMENT_FLOOR_J: usize = 171;
 /// The same for `tests/unseen-k`, of 216: the set now held out from all tuning,
 /// committed (6e623ff) before anything scored it. Scored only to measure: 145 with
-/// the rubric of 2d0e982; a change that moves it is reported, never made for it.
-const AGREEMENT_FLOOR_K: usize = 144;
+/// the rubric of 2d0e982, 144 with 71107c7, 145 after; a change that moves it is
+/// reported, never made for it.
+const AGREEMENT_FLOOR_K: usize = 145;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
