@@ -139,10 +139,12 @@ fn seed_rubrics_use_slots_for_their_feeling_vocabulary() {
     // and G, 56,388 with the plain offers of set I (in slots: `third-party`,
     // `put-right-done`, `put-right-act`), then 55,338 once what is logged became the
     // slot `logged-matter` (-1,690) and requests, referrals and empathy grew, and
-    // 55,528 with records in plain words; what a form costs a score is held by the
-    // benchmarks in BENCHMARKS.md.
+    // 55,528 with records in plain words, 56,818 with the offers, empathy and
+    // customer sarcasm of set J, then 54,507 once the calls to colleagues took the
+    // slots `group-address`, `anyone-there` and `floor-colleague` (-2,311); what a
+    // form costs a score is held by the benchmarks in BENCHMARKS.md.
     assert!(
-        rubric.phrase_count() < 56_000,
+        rubric.phrase_count() < 55_000,
         "{} forms",
         rubric.phrase_count()
     );

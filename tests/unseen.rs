@@ -23,13 +23,13 @@ use std::path::PathBuf;
 
 /// Criterion outcomes that agree with the assessor in `tests/unseen`, of 216
 /// (18 role-plays by 12 criteria), as last measured.
-const AGREEMENT_FLOOR: usize = 186;
+const AGREEMENT_FLOOR: usize = 187;
 /// The same for `tests/unseen-b`, of 216.
-const AGREEMENT_FLOOR_B: usize = 178;
+const AGREEMENT_FLOOR_B: usize = 179;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
 /// came (109 before issue 19's own-words phrases, scored once its expectations
 /// were committed; 144 when it was opened for general rules).
-const AGREEMENT_FLOOR_C: usize = 175;
+const AGREEMENT_FLOOR_C: usize = 176;
 /// The same for `tests/unseen-d`, of 216: held out until set E came, committed
 /// (5697508) before anything scored it. First scored at 149, against 113 with the
 /// rubric as issue 18 left it; 168 once opened for general rules.
@@ -37,7 +37,7 @@ const AGREEMENT_FLOOR_D: usize = 180;
 /// The same for `tests/unseen-e`, of 216: held out until set F came, committed
 /// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
 /// of 9ed25bc; opened for general rules when its closing checks were read (163).
-const AGREEMENT_FLOOR_E: usize = 178;
+const AGREEMENT_FLOOR_E: usize = 179;
 /// The same for `tests/unseen-f`, of 216: held out until sets G and H came,
 /// committed (a4f5c53) before anything scored it. First scored at 156, with the
 /// rubric of c578ace and with that of df3d48e; opened for general rules with set G.
@@ -50,7 +50,7 @@ const AGREEMENT_FLOOR_G: usize = 170;
 /// scored it: 137 with the rubric of df3d48e, 141 with the rubric of the session
 /// that wrote it, both measured blind. Opened for general rules once set I was
 /// committed (04f774c) to be held out in its place.
-const AGREEMENT_FLOOR_H: usize = 159;
+const AGREEMENT_FLOOR_H: usize = 162;
 /// The same for `tests/unseen-i`, of 216, committed (04f774c) before anything
 /// scored it: 143 with the rubric of 632e8cc, 144 with that of 1ac31ad, and 148
 /// with resolution judged by its way forward (tuned on A-H only), all measured
@@ -61,10 +61,10 @@ const AGREEMENT_FLOOR_I: usize = 163;
 /// scored it: 145 with the rubric of 1ac31ad, 147 with 064fc85, 148 with 5058292
 /// and after, all measured blind. Opened for general rules once set K was
 /// committed (6e623ff) to be held out in its place.
-const AGREEMENT_FLOOR_J: usize = 171;
+const AGREEMENT_FLOOR_J: usize = 177;
 /// The same for `tests/unseen-k`, of 216: the set now held out from all tuning,
 /// committed (6e623ff) before anything scored it. Scored only to measure: 145 with
-/// the rubric of 2d0e982, 144 with 71107c7, 145 after; a change that moves it is
+/// the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a and after; a change that moves it is
 /// reported, never made for it.
 const AGREEMENT_FLOOR_K: usize = 145;
 
@@ -77,10 +77,10 @@ const AGREEMENT_FLOOR_K: usize = 145;
 /// measured (59 and 58 before the customer-side readings of issue 19, which were
 /// tuned on the first two sets; the later sets were not tuned on before they were
 /// measured, set K never).
-const BEHAVIOUR_FLOOR: [usize; 11] = [71, 71, 66, 64, 68, 68, 66, 65, 61, 63, 64];
+const BEHAVIOUR_FLOOR: [usize; 11] = [71, 71, 66, 64, 68, 68, 66, 65, 61, 64, 64];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
 /// before issue 19), in the same eleven sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 11] = [17, 17, 13, 11, 14, 14, 13, 12, 9, 10, 11];
+const BEHAVIOUR_EXACT_FLOOR: [usize; 11] = [17, 17, 13, 11, 14, 14, 13, 12, 9, 11, 11];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -88,7 +88,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 11] = [1, 0, 4, 4, 4, 0, 1, 0, 3, 6, 6];
+const APPLICABILITY_ERRORS_CEILING: [usize; 11] = [0, 0, 3, 4, 3, 0, 1, 0, 2, 3, 6];
 
 /// What one unseen set measures.
 struct Measures {

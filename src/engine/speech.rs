@@ -77,7 +77,8 @@ fn bare(word: &str) -> String {
 }
 
 /// Words after which the next word carries on the same clause ("what i can do",
-/// "tell me what happened", "that's right"), so no unit starts there.
+/// "tell me what happened", "that's right", "anything else i can do": "else"
+/// ends a pronoun a relative clause hangs on), so no unit starts there.
 fn binds_next(word: &str) -> bool {
     matches!(
         word,
@@ -134,6 +135,7 @@ fn binds_next(word: &str) -> bool {
             | "can"
             | "let"
             | "just"
+            | "else"
     )
 }
 
@@ -245,6 +247,18 @@ mod tests {
         );
         assert!(
             units.iter().all(|u| u.split_whitespace().count() <= 30),
+            "{units:?}"
+        );
+    }
+
+    #[test]
+    fn a_clause_hanging_on_else_stays_with_it() {
+        let run = "so the yard checking the van today me ringing you by three claim form in your inbox in the next ten minutes anything else i can do for you";
+        let units = texts(run);
+        assert!(
+            units
+                .iter()
+                .any(|u| u.contains("anything else i can do for you")),
             "{units:?}"
         );
     }
