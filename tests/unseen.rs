@@ -61,12 +61,12 @@ const AGREEMENT_FLOOR_I: usize = 163;
 /// scored it: 145 with the rubric of 1ac31ad, 147 with 064fc85, 148 with 5058292
 /// and after, all measured blind. Opened for general rules once set K was
 /// committed (6e623ff) to be held out in its place.
-const AGREEMENT_FLOOR_J: usize = 177;
+const AGREEMENT_FLOOR_J: usize = 180;
 /// The same for `tests/unseen-k`, of 216: the set now held out from all tuning,
 /// committed (6e623ff) before anything scored it. Scored only to measure: 145 with
-/// the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a and after; a change that moves it is
+/// the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a and dcdb319, 146 after; a change that moves it is
 /// reported, never made for it.
-const AGREEMENT_FLOOR_K: usize = 145;
+const AGREEMENT_FLOOR_K: usize = 146;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
@@ -77,10 +77,10 @@ const AGREEMENT_FLOOR_K: usize = 145;
 /// measured (59 and 58 before the customer-side readings of issue 19, which were
 /// tuned on the first two sets; the later sets were not tuned on before they were
 /// measured, set K never).
-const BEHAVIOUR_FLOOR: [usize; 11] = [71, 71, 66, 64, 68, 68, 66, 65, 61, 64, 64];
+const BEHAVIOUR_FLOOR: [usize; 11] = [71, 71, 66, 64, 68, 68, 66, 65, 61, 65, 64];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
 /// before issue 19), in the same eleven sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 11] = [17, 17, 13, 11, 14, 14, 13, 12, 9, 11, 11];
+const BEHAVIOUR_EXACT_FLOOR: [usize; 11] = [17, 17, 13, 11, 14, 14, 13, 12, 9, 12, 11];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -88,7 +88,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 11] = [0, 0, 3, 4, 3, 0, 1, 0, 2, 3, 6];
+const APPLICABILITY_ERRORS_CEILING: [usize; 11] = [0, 0, 3, 4, 3, 0, 1, 0, 2, 0, 5];
 
 /// What one unseen set measures.
 struct Measures {
