@@ -61,7 +61,7 @@ const AGREEMENT_FLOOR_I: usize = 163;
 /// scored it: 145 with the rubric of 1ac31ad, 147 with 064fc85, 148 with 5058292
 /// and after, all measured blind. Opened for general rules once set K was
 /// committed (6e623ff) to be held out in its place.
-const AGREEMENT_FLOOR_J: usize = 180;
+const AGREEMENT_FLOOR_J: usize = 181;
 /// The same for `tests/unseen-k`, of 216: the set now held out from all tuning,
 /// committed (6e623ff) before anything scored it. Scored only to measure: 145 with
 /// the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a and dcdb319, 146 after; a change that moves it is
