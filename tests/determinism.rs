@@ -228,7 +228,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "c5335cdd4f7334ca5bf109f02c32a7bea567c03a2af3a62dab16b9a26d64326a";
+    "41b52c590b9adcb8f9db32006d24ef3418171075b1af8ca5b029c8447a941bcd";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

@@ -1,4 +1,4 @@
-//! Role-plays the scoring rules were not written against: eleven sets of eighteen
+//! Role-plays the scoring rules were not written against: twelve sets of eighteen
 //! transcripts, each written and judged by an assessor who read only the seeds
 //! and the criterion titles (`tests/unseen*/EXPECTED.md`, each committed before
 //! its role-plays were first scored). The newest set is held out from all
@@ -45,7 +45,7 @@ const AGREEMENT_FLOOR_F: usize = 178;
 /// The same for `tests/unseen-g`, of 216, committed (987dce4) before anything
 /// scored it: 135 with the rubric of df3d48e, measured blind. Its disagreements
 /// were then read for general rules, so set H took its place as the held-out set.
-const AGREEMENT_FLOOR_G: usize = 170;
+const AGREEMENT_FLOOR_G: usize = 171;
 /// The same for `tests/unseen-h`, of 216, committed (22ec50b) before anything
 /// scored it: 137 with the rubric of df3d48e, 141 with the rubric of the session
 /// that wrote it, both measured blind. Opened for general rules once set I was
@@ -61,26 +61,31 @@ const AGREEMENT_FLOOR_I: usize = 163;
 /// scored it: 145 with the rubric of 1ac31ad, 147 with 064fc85, 148 with 5058292
 /// and after, all measured blind. Opened for general rules once set K was
 /// committed (6e623ff) to be held out in its place.
-const AGREEMENT_FLOOR_J: usize = 181;
-/// The same for `tests/unseen-k`, of 216: the set now held out from all tuning,
-/// committed (6e623ff) before anything scored it. Scored only to measure: 145 with
-/// the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a and dcdb319, 146 after; a change that moves it is
-/// reported, never made for it.
-const AGREEMENT_FLOOR_K: usize = 146;
+const AGREEMENT_FLOOR_J: usize = 182;
+/// The same for `tests/unseen-k`, of 216, committed (6e623ff) before anything
+/// scored it: 145 with the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a
+/// and dcdb319, 146 with 3d1d746, all measured blind. Opened for general rules
+/// once set L was written (committed c49d82a) to be held out in its place.
+const AGREEMENT_FLOOR_K: usize = 163;
+/// The same for `tests/unseen-l`, of 216: the set now held out from all tuning,
+/// committed (c49d82a) before anything scored it. Scored only to measure: 164
+/// with the rubric of 3d1d746, 165 after; a change that moves it is reported,
+/// never made for it.
+const AGREEMENT_FLOOR_L: usize = 165;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
 /// behaviours), in `tests/unseen`, `tests/unseen-b`, `tests/unseen-c`,
 /// `tests/unseen-d`, `tests/unseen-e`, `tests/unseen-f`, `tests/unseen-g`,
-/// `tests/unseen-h`, `tests/unseen-i`, `tests/unseen-j` and the held-out
-/// `tests/unseen-k`, as last
+/// `tests/unseen-h`, `tests/unseen-i`, `tests/unseen-j`, `tests/unseen-k` and the
+/// held-out `tests/unseen-l`, as last
 /// measured (59 and 58 before the customer-side readings of issue 19, which were
 /// tuned on the first two sets; the later sets were not tuned on before they were
-/// measured, set K never).
-const BEHAVIOUR_FLOOR: [usize; 11] = [71, 71, 66, 64, 68, 68, 66, 65, 61, 65, 64];
+/// measured, set L never).
+const BEHAVIOUR_FLOOR: [usize; 12] = [71, 71, 67, 64, 68, 68, 66, 65, 61, 66, 66, 60];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
-/// before issue 19), in the same eleven sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 11] = [17, 17, 13, 11, 14, 14, 13, 12, 9, 12, 11];
+/// before issue 19), in the same twelve sets.
+const BEHAVIOUR_EXACT_FLOOR: [usize; 12] = [17, 17, 14, 11, 14, 14, 13, 12, 9, 12, 12, 7];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -88,7 +93,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 11] = [0, 0, 3, 4, 3, 0, 1, 0, 2, 0, 5];
+const APPLICABILITY_ERRORS_CEILING: [usize; 12] = [0, 0, 3, 4, 3, 0, 1, 0, 2, 0, 1, 3];
 
 /// What one unseen set measures.
 struct Measures {
@@ -300,4 +305,9 @@ fn agreement_with_the_assessor_on_the_tenth_held_out_set_does_not_fall() {
 #[test]
 fn agreement_with_the_assessor_on_the_eleventh_held_out_set_does_not_fall() {
     assert_set_holds("unseen-k", AGREEMENT_FLOOR_K, 10);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_the_twelfth_held_out_set_does_not_fall() {
+    assert_set_holds("unseen-l", AGREEMENT_FLOOR_L, 11);
 }
