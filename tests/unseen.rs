@@ -66,7 +66,7 @@ const AGREEMENT_FLOOR_J: usize = 182;
 /// scored it: 145 with the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a
 /// and dcdb319, 146 with 3d1d746, all measured blind. Opened for general rules
 /// once set L was written (committed c49d82a) to be held out in its place.
-const AGREEMENT_FLOOR_K: usize = 163;
+const AGREEMENT_FLOOR_K: usize = 173;
 /// The same for `tests/unseen-l`, of 216: the set now held out from all tuning,
 /// committed (c49d82a) before anything scored it. Scored only to measure: 164
 /// with the rubric of 3d1d746, 165 after; a change that moves it is reported,
@@ -93,7 +93,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 12] = [0, 0, 3, 4, 3, 0, 1, 0, 2, 0, 1, 3];
+const APPLICABILITY_ERRORS_CEILING: [usize; 12] = [0, 0, 3, 4, 3, 0, 1, 0, 2, 0, 0, 3];
 
 /// What one unseen set measures.
 struct Measures {
