@@ -41,7 +41,7 @@ const AGREEMENT_FLOOR_E: usize = 179;
 /// The same for `tests/unseen-f`, of 216: held out until sets G and H came,
 /// committed (a4f5c53) before anything scored it. First scored at 156, with the
 /// rubric of c578ace and with that of df3d48e; opened for general rules with set G.
-const AGREEMENT_FLOOR_F: usize = 178;
+const AGREEMENT_FLOOR_F: usize = 179;
 /// The same for `tests/unseen-g`, of 216, committed (987dce4) before anything
 /// scored it: 135 with the rubric of df3d48e, measured blind. Its disagreements
 /// were then read for general rules, so set H took its place as the held-out set.
@@ -66,7 +66,7 @@ const AGREEMENT_FLOOR_J: usize = 182;
 /// scored it: 145 with the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a
 /// and dcdb319, 146 with 3d1d746, all measured blind. Opened for general rules
 /// once set L was written (committed c49d82a) to be held out in its place.
-const AGREEMENT_FLOOR_K: usize = 173;
+const AGREEMENT_FLOOR_K: usize = 176;
 /// The same for `tests/unseen-l`, of 216: the set now held out from all tuning,
 /// committed (c49d82a) before anything scored it. Scored only to measure: 164
 /// with the rubric of 3d1d746, 165 after; a change that moves it is reported,
