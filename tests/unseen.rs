@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 /// Criterion outcomes that agree with the assessor in `tests/unseen`, of 216
 /// (18 role-plays by 12 criteria), as last measured.
-const AGREEMENT_FLOOR: usize = 187;
+const AGREEMENT_FLOOR: usize = 188;
 /// The same for `tests/unseen-b`, of 216.
 const AGREEMENT_FLOOR_B: usize = 179;
 /// The same for `tests/unseen-c`, of 216: held out from all tuning until set D
@@ -66,7 +66,7 @@ const AGREEMENT_FLOOR_J: usize = 182;
 /// scored it: 145 with the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a
 /// and dcdb319, 146 with 3d1d746, all measured blind. Opened for general rules
 /// once set L was written (committed c49d82a) to be held out in its place.
-const AGREEMENT_FLOOR_K: usize = 176;
+const AGREEMENT_FLOOR_K: usize = 177;
 /// The same for `tests/unseen-l`, of 216: the set now held out from all tuning,
 /// committed (c49d82a) before anything scored it. Scored only to measure: 164
 /// with the rubric of 3d1d746, 165 after; a change that moves it is reported,
