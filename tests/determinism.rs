@@ -228,7 +228,7 @@ fn the_cli_and_the_service_give_the_same_assessment() {
 /// that the change is the intended one, then run
 /// `cargo test --test determinism one_assessment` and paste the hash it reports.
 const PINNED_ASSESSMENT_SHA256: &str =
-    "43b72c5ce8982e5a6061f9848ace1dd6d17a50f3a92abc15d40e11798e22f7d0";
+    "aa789bdef008350e818b160db82cc64bbd72a339b62622dbe75ee8999ee27d82";
 
 #[test]
 fn one_assessment_hashes_to_the_pinned_value() {

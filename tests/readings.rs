@@ -316,6 +316,12 @@ fn a_refused_act_is_not_credited_however_far_the_negation_reaches() {
             "Agent: I'm not going to pretend I apologise for that.",
             Outcome::NotMet,
         ),
+        // "No" said as an interjection, after "oh" or before a subject,
+        // negates nothing; as a determiner it still does.
+        ("Agent: oh no i'm so sorry about that", Outcome::Met),
+        ("Agent: no you're right i'm so sorry", Outcome::Met),
+        ("Agent: no i apologise for that", Outcome::Met),
+        ("Agent: no apology from me for that", Outcome::NotMet),
     ];
     for (text, expected) in cases {
         assert_eq!(outcome(text, "apology"), expected, "{text}");

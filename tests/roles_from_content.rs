@@ -131,7 +131,7 @@ fn every_unseen_role_play_finds_its_learner_without_being_told() {
     let mut refused = Vec::new();
     for set in [
         "unseen", "unseen-b", "unseen-c", "unseen-d", "unseen-e", "unseen-f", "unseen-g",
-        "unseen-h", "unseen-i", "unseen-j", "unseen-k", "unseen-l",
+        "unseen-h", "unseen-i", "unseen-j", "unseen-k", "unseen-l", "unseen-m",
     ] {
         let dir = root.join(set);
         for (file, learner) in unseen_learners(&dir) {

@@ -37,11 +37,11 @@ const AGREEMENT_FLOOR_D: usize = 180;
 /// The same for `tests/unseen-e`, of 216: held out until set F came, committed
 /// (after 9ed25bc) before anything scored it. First scored at 158 with the rubric
 /// of 9ed25bc; opened for general rules when its closing checks were read (163).
-const AGREEMENT_FLOOR_E: usize = 179;
+const AGREEMENT_FLOOR_E: usize = 180;
 /// The same for `tests/unseen-f`, of 216: held out until sets G and H came,
 /// committed (a4f5c53) before anything scored it. First scored at 156, with the
 /// rubric of c578ace and with that of df3d48e; opened for general rules with set G.
-const AGREEMENT_FLOOR_F: usize = 179;
+const AGREEMENT_FLOOR_F: usize = 180;
 /// The same for `tests/unseen-g`, of 216, committed (987dce4) before anything
 /// scored it: 135 with the rubric of df3d48e, measured blind. Its disagreements
 /// were then read for general rules, so set H took its place as the held-out set.
@@ -50,42 +50,46 @@ const AGREEMENT_FLOOR_G: usize = 171;
 /// scored it: 137 with the rubric of df3d48e, 141 with the rubric of the session
 /// that wrote it, both measured blind. Opened for general rules once set I was
 /// committed (04f774c) to be held out in its place.
-const AGREEMENT_FLOOR_H: usize = 162;
+const AGREEMENT_FLOOR_H: usize = 166;
 /// The same for `tests/unseen-i`, of 216, committed (04f774c) before anything
 /// scored it: 143 with the rubric of 632e8cc, 144 with that of 1ac31ad, and 148
 /// with resolution judged by its way forward (tuned on A-H only), all measured
 /// blind. Opened for general rules once set J was committed (9e70300) to be held
 /// out in its place.
-const AGREEMENT_FLOOR_I: usize = 163;
+const AGREEMENT_FLOOR_I: usize = 166;
 /// The same for `tests/unseen-j`, of 216, committed (9e70300) before anything
 /// scored it: 145 with the rubric of 1ac31ad, 147 with 064fc85, 148 with 5058292
 /// and after, all measured blind. Opened for general rules once set K was
 /// committed (6e623ff) to be held out in its place.
-const AGREEMENT_FLOOR_J: usize = 182;
+const AGREEMENT_FLOOR_J: usize = 183;
 /// The same for `tests/unseen-k`, of 216, committed (6e623ff) before anything
 /// scored it: 145 with the rubric of 2d0e982, 144 with 71107c7, 145 with c4f394a
 /// and dcdb319, 146 with 3d1d746, all measured blind. Opened for general rules
 /// once set L was written (committed c49d82a) to be held out in its place.
-const AGREEMENT_FLOOR_K: usize = 177;
+const AGREEMENT_FLOOR_K: usize = 178;
 /// The same for `tests/unseen-l`, of 216: the set now held out from all tuning,
 /// committed (c49d82a) before anything scored it. Scored only to measure: 164
-/// with the rubric of 3d1d746, 165 after; a change that moves it is reported,
-/// never made for it.
-const AGREEMENT_FLOOR_L: usize = 165;
+/// with the rubric of 3d1d746, 165 with bd6794f, 167 with the interjected "no"
+/// and the rubric after it; a change that moves it is reported, never made for it.
+const AGREEMENT_FLOOR_L: usize = 167;
+/// The same for `tests/unseen-m`, of 216, written blind by a helper and
+/// committed (6644194) before anything scored it: 170 with the engine and rubric
+/// of 81c02f8, 170 after the interjected "no". Held out like set L.
+const AGREEMENT_FLOOR_M: usize = 170;
 
 /// The customer behaviours (angry, confused, demanding, abusive) rolemark shows or
 /// not as the assessor's customer-behaviour row does, of 72 (18 role-plays by four
 /// behaviours), in `tests/unseen`, `tests/unseen-b`, `tests/unseen-c`,
 /// `tests/unseen-d`, `tests/unseen-e`, `tests/unseen-f`, `tests/unseen-g`,
 /// `tests/unseen-h`, `tests/unseen-i`, `tests/unseen-j`, `tests/unseen-k` and the
-/// held-out `tests/unseen-l`, as last
+/// held-out `tests/unseen-l` and `tests/unseen-m`, as last
 /// measured (59 and 58 before the customer-side readings of issue 19, which were
 /// tuned on the first two sets; the later sets were not tuned on before they were
-/// measured, set L never).
-const BEHAVIOUR_FLOOR: [usize; 12] = [71, 71, 67, 64, 68, 68, 66, 65, 61, 66, 66, 60];
+/// measured, sets L and M never).
+const BEHAVIOUR_FLOOR: [usize; 13] = [71, 71, 67, 64, 68, 68, 66, 65, 61, 66, 66, 60, 67];
 /// Role-plays whose whole set of behaviours rolemark gets right, of 18 (8 and 5
-/// before issue 19), in the same twelve sets.
-const BEHAVIOUR_EXACT_FLOOR: [usize; 12] = [17, 17, 14, 11, 14, 14, 13, 12, 9, 12, 12, 7];
+/// before issue 19), in the same thirteen sets.
+const BEHAVIOUR_EXACT_FLOOR: [usize; 13] = [17, 17, 14, 11, 14, 14, 13, 12, 9, 12, 12, 7, 13];
 /// The criteria that apply only when the customer does something, whose
 /// applicability is counted on its own.
 const APPLICABILITY_CRITERIA: [&str; 3] =
@@ -93,7 +97,7 @@ const APPLICABILITY_CRITERIA: [&str; 3] =
 /// Applicability errors on those criteria (rolemark not_applicable where the assessor
 /// judged the criterion, or the reverse), of 54, in each set, as last measured:
 /// they may not rise (12 and 9 before issue 19 in the first two sets).
-const APPLICABILITY_ERRORS_CEILING: [usize; 12] = [0, 0, 3, 4, 3, 0, 1, 0, 2, 0, 0, 3];
+const APPLICABILITY_ERRORS_CEILING: [usize; 13] = [0, 0, 3, 4, 3, 0, 1, 0, 2, 0, 0, 3, 0];
 
 /// What one unseen set measures.
 struct Measures {
@@ -310,4 +314,9 @@ fn agreement_with_the_assessor_on_the_eleventh_held_out_set_does_not_fall() {
 #[test]
 fn agreement_with_the_assessor_on_the_twelfth_held_out_set_does_not_fall() {
     assert_set_holds("unseen-l", AGREEMENT_FLOOR_L, 11);
+}
+
+#[test]
+fn agreement_with_the_assessor_on_the_thirteenth_held_out_set_does_not_fall() {
+    assert_set_holds("unseen-m", AGREEMENT_FLOOR_M, 12);
 }

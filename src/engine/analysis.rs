@@ -200,6 +200,18 @@ fn settles_negation(word: &str) -> bool {
     )
 }
 
+/// "No" said as an interjection negates nothing after it: "oh no, that's the last
+/// thing you want", "no, I'd be fuming too". As a determiner it stands before a
+/// noun ("no refund"), never after "oh" or before a subject pronoun.
+fn is_interjected_no(word: &str, previous: Option<&str>, next: &str) -> bool {
+    word == "no"
+        && (matches!(previous, Some("oh" | "ah" | "aw" | "aww"))
+            || matches!(
+                next,
+                "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "there"
+            ))
+}
+
 /// Words that negate a cue standing close after them in the same clause.
 fn is_negator(word: &str) -> bool {
     matches!(
@@ -966,13 +978,20 @@ fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u3
             return None;
         }
         let word = token_text(&norm.text, token);
+        let next = token_text(&norm.text, &norm.tokens[i + 1]);
         if is_negator(word) {
+            let previous = (i > turn_start as usize)
+                .then(|| &norm.tokens[i - 1])
+                .filter(|previous| previous.clause == clause)
+                .map(|previous| token_text(&norm.text, previous));
+            if is_interjected_no(word, previous, next) {
+                return None;
+            }
             return Some(i as u32);
         }
         if settles_negation(word) {
             return None;
         }
-        let next = token_text(&norm.text, &norm.tokens[i + 1]);
         if starts_clause_before_subject(word, next) {
             return None;
         }
