@@ -401,6 +401,52 @@ fn count_and_combinators() {
 }
 
 #[test]
+fn an_optional_part_of_all_counts_only_when_it_raises_the_mean() {
+    let rubric = format!(
+        "{RUBRIC}\n{}",
+        r#"
+[[criteria]]
+id = "optional-lift"
+title = "Apology and solution, a closing check to the good"
+rule = { all = [{ says = ["apology"] }, { says = ["solution"] }, { optional = { says = ["closing"] } }] }
+"#
+    );
+    let optional = |text: &str| {
+        let a = score_with(&rubric, text);
+        let closing_quoted = quotes(&a, "optional-lift")
+            .iter()
+            .any(|(_, quote, _)| quote.to_lowercase().contains("anything else"));
+        let criterion = a.criteria.iter().find(|c| c.id == "optional-lift").unwrap();
+        let closing_unmet = criterion.looked_for.iter().any(|u| u.contains("closing"));
+        (outcome(&a, "optional-lift"), closing_quoted, closing_unmet)
+    };
+    // Everything done: the optional part cannot raise a full score, so it is
+    // neither counted, quoted nor reported missing.
+    assert_eq!(
+        optional("Customer: Hi.\nAgent: I'm sorry. What I can do is refund it."),
+        ((Outcome::Met, Some(1.0)), false, false)
+    );
+    assert_eq!(
+        optional("Customer: Hi.\nAgent: I'm sorry. What I can do is refund it. Anything else?"),
+        ((Outcome::Met, Some(1.0)), false, false)
+    );
+    // Half done: the optional part lifts the mean, with its evidence.
+    let (lifted, quoted, _) = optional("Customer: Hi.\nAgent: I'm sorry. Anything else?");
+    assert_eq!(lifted.0, Outcome::PartiallyMet);
+    assert_eq!(
+        lifted.1,
+        Some(0.667),
+        "(1 + 0 + 1) / 3, as results round it"
+    );
+    assert!(quoted);
+    // Missing, it costs nothing.
+    assert_eq!(
+        optional("Customer: Hi.\nAgent: I'm sorry.").0,
+        (Outcome::PartiallyMet, Some(0.5))
+    );
+}
+
+#[test]
 fn a_required_criterion_not_met_caps_the_grade() {
     let good = score(GOOD);
     assert_ne!(good.overall.grade.as_deref(), Some("fail"));

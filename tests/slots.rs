@@ -145,10 +145,11 @@ fn seed_rubrics_use_slots_for_their_feeling_vocabulary() {
     // 54,835 with the abuse and grievances of set J, then 57,608 with the empathy,
     // referrals, handovers and customer demands of set K, and 58,317 with set K's
     // vague timescales, a colleague run down and errands, 58,777 with its
-    // follow-ups, 58,837 with the customer's own entries; what a
+    // follow-ups, 58,837 with the customer's own entries, 58,925 with empathy by
+    // identification and 59,073 with the customer settling; what a
     // form costs a score is held by the benchmarks in BENCHMARKS.md.
     assert!(
-        rubric.phrase_count() < 59_000,
+        rubric.phrase_count() < 59_500,
         "{} forms",
         rubric.phrase_count()
     );

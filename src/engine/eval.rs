@@ -193,7 +193,7 @@ fn labelled_rules(rubric: &Rubric) -> Vec<(&Rule, &[String])> {
             Rule::All(parts) | Rule::Any(parts) | Rule::Count { of: parts, .. } => {
                 parts.iter().for_each(|p| walk(p, found))
             }
-            Rule::Not(inner) => walk(inner, found),
+            Rule::Not(inner) | Rule::Optional(inner) => walk(inner, found),
             _ => {}
         }
     }

@@ -163,7 +163,7 @@ fn collect(rule: &Rule, target: &str, out: &mut Vec<(LexiconId, Reader)>) {
                 collect(r, target, out);
             }
         }
-        Rule::Not(inner) => collect(inner, target, out),
+        Rule::Not(inner) | Rule::Optional(inner) => collect(inner, target, out),
     }
 }
 

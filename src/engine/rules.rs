@@ -213,6 +213,10 @@ pub enum Rule {
     All(Vec<Rule>),
     Any(Vec<Rule>),
     Not(Box<Rule>),
+    /// A part of `all` that counts in its mean only when it raises it: a sign of
+    /// success (the customer settling) that adds to the learner's own moves but
+    /// is not asked of every call. Anywhere else it scores as its part.
+    Optional(Box<Rule>),
     Count {
         of: Vec<Rule>,
         at_least: u32,
@@ -288,6 +292,7 @@ impl Rule {
                     part.credited_cues(out);
                 }
             }
+            Rule::Optional(inner) => inner.credited_cues(out),
             Rule::Paraphrase { .. }
             | Rule::Interrupts { .. }
             | Rule::Silence { .. }
@@ -352,13 +357,8 @@ impl Evaluator<'_, '_> {
                     (!shown).then(|| format!("the customer showed {}", self.describe(rule)));
                 RuleOutcome::scored(if shown { 1.0 } else { 0.0 }, Vec::new(), unmet)
             }
-            Rule::All(parts) => {
-                let outcomes: Vec<RuleOutcome> = parts.iter().map(|p| self.evaluate(p)).collect();
-                let scores: Vec<f64> = outcomes.iter().filter_map(|o| o.score).collect();
-                let score =
-                    (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
-                merge(score, outcomes)
-            }
+            Rule::All(parts) => self.all(parts),
+            Rule::Optional(inner) => self.evaluate(inner),
             Rule::Any(parts) => {
                 let outcomes: Vec<RuleOutcome> = parts.iter().map(|p| self.evaluate(p)).collect();
                 let score = outcomes.iter().filter_map(|o| o.score).reduce(f64::max);
@@ -1160,6 +1160,7 @@ impl Evaluator<'_, '_> {
             Rule::All(parts) => format!("all of: {}", self.describe_list(parts)),
             Rule::Any(parts) => format!("any of: {}", self.describe_list(parts)),
             Rule::Not(inner) => format!("not: {}", self.describe(inner)),
+            Rule::Optional(inner) => format!("optionally: {}", self.describe(inner)),
             Rule::Count {
                 of,
                 at_least,
@@ -1175,6 +1176,27 @@ impl Evaluator<'_, '_> {
     fn describe_list(&self, rules: &[Rule]) -> String {
         let parts: Vec<String> = rules.iter().map(|r| self.describe(r)).collect();
         parts.join("; ")
+    }
+}
+
+impl Evaluator<'_, '_> {
+    /// The mean of the applicable parts; an [optional](Rule::Optional) part joins
+    /// the mean, with its evidence, only when its score is above the mean so far.
+    fn all(&self, parts: &[Rule]) -> RuleOutcome {
+        let (optional, required): (Vec<&Rule>, Vec<&Rule>) =
+            parts.iter().partition(|p| matches!(p, Rule::Optional(_)));
+        let mut outcomes: Vec<RuleOutcome> = required.iter().map(|p| self.evaluate(p)).collect();
+        let mut scores: Vec<f64> = outcomes.iter().filter_map(|o| o.score).collect();
+        for part in optional {
+            let outcome = self.evaluate(part);
+            let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
+            if let Some(score) = outcome.score.filter(|&s| scores.is_empty() || s > mean) {
+                scores.push(score);
+                outcomes.push(outcome);
+            }
+        }
+        let score = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+        merge(score, outcomes)
     }
 }
 

@@ -249,6 +249,7 @@ pub(super) enum RawRule {
     All(Vec<Spanned<RawRule>>),
     Any(Vec<Spanned<RawRule>>),
     Not(Box<Spanned<RawRule>>),
+    Optional(Box<Spanned<RawRule>>),
     Count(RawCount),
 }
 

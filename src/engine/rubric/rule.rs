@@ -55,6 +55,7 @@ pub(super) fn compile_rule(raw: &Spanned<RawRule>, names: &Names) -> Result<Rule
             }
         }
         RawRule::Not(inner) => Rule::Not(Box::new(compile_rule(inner, names)?)),
+        RawRule::Optional(inner) => Rule::Optional(Box::new(compile_rule(inner, names)?)),
         RawRule::Count(c) => {
             if c.of.is_empty() {
                 return Err(at.error("`count.of` needs at least one rule"));
