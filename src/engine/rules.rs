@@ -1183,11 +1183,16 @@ impl Evaluator<'_, '_> {
     /// The mean of the applicable parts; an [optional](Rule::Optional) part joins
     /// the mean, with its evidence, only when its score is above the mean so far.
     fn all(&self, parts: &[Rule]) -> RuleOutcome {
-        let (optional, required): (Vec<&Rule>, Vec<&Rule>) =
-            parts.iter().partition(|p| matches!(p, Rule::Optional(_)));
-        let mut outcomes: Vec<RuleOutcome> = required.iter().map(|p| self.evaluate(p)).collect();
+        let is_optional = |part: &&Rule| matches!(part, Rule::Optional(_));
+        let mut outcomes: Vec<RuleOutcome> = Vec::with_capacity(parts.len());
+        outcomes.extend(
+            parts
+                .iter()
+                .filter(|part| !is_optional(part))
+                .map(|part| self.evaluate(part)),
+        );
         let mut scores: Vec<f64> = outcomes.iter().filter_map(|o| o.score).collect();
-        for part in optional {
+        for part in parts.iter().filter(is_optional) {
             let outcome = self.evaluate(part);
             let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
             if let Some(score) = outcome.score.filter(|&s| scores.is_empty() || s > mean) {
