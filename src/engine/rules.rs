@@ -1177,9 +1177,7 @@ impl Evaluator<'_, '_> {
         let parts: Vec<String> = rules.iter().map(|r| self.describe(r)).collect();
         parts.join("; ")
     }
-}
 
-impl Evaluator<'_, '_> {
     /// The mean of the applicable parts; an [optional](Rule::Optional) part joins
     /// the mean, with its evidence, only when its score is above the mean so far.
     fn all(&self, parts: &[Rule]) -> RuleOutcome {
@@ -1194,15 +1192,19 @@ impl Evaluator<'_, '_> {
         let mut scores: Vec<f64> = outcomes.iter().filter_map(|o| o.score).collect();
         for part in parts.iter().filter(is_optional) {
             let outcome = self.evaluate(part);
-            let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
-            if let Some(score) = outcome.score.filter(|&s| scores.is_empty() || s > mean) {
+            let so_far = mean(&scores);
+            if let Some(score) = outcome.score.filter(|&s| so_far.is_none_or(|m| s > m)) {
                 scores.push(score);
                 outcomes.push(outcome);
             }
         }
-        let score = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
-        merge(score, outcomes)
+        merge(mean(&scores), outcomes)
     }
+}
+
+/// The mean of `scores`, or `None` when there are none to average.
+fn mean(scores: &[f64]) -> Option<f64> {
+    (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
 }
 
 fn merge(score: Option<f64>, outcomes: Vec<RuleOutcome>) -> RuleOutcome {
