@@ -15,6 +15,10 @@ use std::hint::black_box;
 use std::time::Duration;
 use support::{human_bytes, parse, PhraseList, Tally};
 
+// The binary allocates with mimalloc (see src/main.rs); measure what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RUBRIC: &str = "challenging-customers.toml";
 /// The typical role-play: about 40 turns, 4 KB.
 const TYPICAL_BYTES: usize = 4096;

@@ -9,6 +9,10 @@
 use rolemark::engine::{Rubric, Scorer};
 use rolemark::transcript::{self, RoleHints};
 
+// The binary allocates with mimalloc (see src/main.rs); measure what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let times: usize = std::env::args()
         .nth(1)
