@@ -15,7 +15,9 @@ use std::hint::black_box;
 use std::time::Duration;
 use support::{human_bytes, parse, PhraseList, Tally};
 
-// The binary allocates with mimalloc (see src/main.rs); measure what it does.
+// The binary allocates with mimalloc (see src/main.rs); measure what it does. Its
+// immediate purge, which keeps the service's memory down, costs scoring no time
+// that shows (BENCHMARKS.md, "Issue 22, allocator").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
