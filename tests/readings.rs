@@ -308,6 +308,10 @@ fn a_refused_act_is_not_credited_however_far_the_negation_reaches() {
         ("Agent: i'm not saying i'm sorry", Outcome::NotMet),
         ("Agent: i won't tell you i'm sorry", Outcome::NotMet),
         ("Agent: not that i'm sorry", Outcome::NotMet),
+        // A "that" after a word that takes a clause introduces it; after any
+        // other word it is the object, and the clause after it stands alone.
+        ("Agent: i'm not saying that i'm sorry", Outcome::NotMet),
+        ("Agent: i can't change that i'm so sorry", Outcome::Met),
         // A negated formula ("don't worry", "no problem") spends the negation
         // on itself; a verb of pretending carries it on to the act.
         ("Agent: don't worry i apologise", Outcome::Met),
@@ -556,6 +560,11 @@ fn seed_rubrics_never_credit_an_act_the_learner_refuses_or_negates() {
             "I'm not going to take responsibility for the courier.",
             "ownership",
         ),
+        (
+            "challenging-customers",
+            "i'm not saying that i'll book you in for friday",
+            "solution-offer",
+        ),
     ];
     for (rubric_id, words, lexicon) in cases {
         let rubric = support::registry().get(rubric_id).expect("seed rubric");
@@ -574,6 +583,27 @@ fn seed_rubrics_never_credit_an_act_the_learner_refuses_or_negates() {
             .collect();
         assert!(counted.is_empty(), "{rubric_id}: {words}: {counted:?}");
     }
+}
+
+#[test]
+fn an_act_after_a_refused_object_counts_in_unpunctuated_speech() {
+    // "that" here is what is refused, not a clause introduced: the booking after
+    // it is offered, not refused.
+    let rubric = support::registry()
+        .get("challenging-customers")
+        .expect("seed rubric");
+    let transcript = transcript::parse(
+        "Customer: This is ridiculous.\nAgent: right well i'm not having that i'm booking you in for friday",
+        None,
+        &RoleHints::default(),
+    )
+    .expect("transcript parses");
+    let explanation = rubric.explain(&transcript);
+    let counted = explanation
+        .cues
+        .iter()
+        .any(|c| c.lexicon == "solution-offer" && c.counts);
+    assert!(counted, "{:?}", explanation.cues);
 }
 
 #[test]

@@ -103,8 +103,11 @@ fn starts_clause_before_subject(word: &str, next: &str) -> bool {
 /// "up". The clause goes on after a word that takes a clause as its object ("I
 /// can't say that's fair", "I'm not sure it's gone through") or a pronoun ("I
 /// can't tell you it's been sent"), and a negator before the subject still
-/// negates ("not that I'm aware").
-fn opens_clause_unjoined(word: &str, subject: &str, verb: &str) -> bool {
+/// negates ("not that I'm aware"). A "that" joins the clause only as a
+/// complementiser, after a word that takes a clause ("I'm not saying that I'll
+/// refund it"); after any other word it is the object ("I'm not having that, I'm
+/// booking you in"), and the subject after it opens a clause of its own.
+fn opens_clause_unjoined(before: Option<&str>, word: &str, subject: &str, verb: &str) -> bool {
     matches!(
         subject,
         "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "there"
@@ -123,7 +126,22 @@ fn opens_clause_unjoined(word: &str, subject: &str, verb: &str) -> bool {
             | "could"
             | "should"
             | "must"
-    ) && !takes_a_clause(word)
+    ) && (!takes_a_clause(word) || word == "that" && is_object_that(before))
+}
+
+/// Whether the "that" after `before` is a demonstrative object, not a
+/// complementiser: the word before it is neither one that takes a clause nor a
+/// negator ("not that I'm aware"), nor a conjunction made with it ("so that",
+/// "now that").
+fn is_object_that(before: Option<&str>) -> bool {
+    before.is_some_and(|before| {
+        !takes_a_clause(before)
+            && !is_negator(before)
+            && !matches!(
+                before,
+                "so" | "now" | "such" | "except" | "given" | "provided" | "assuming" | "in"
+            )
+    })
 }
 
 /// Words after which a subject and verb carry on the clause rather than open
@@ -996,7 +1014,11 @@ fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u3
             return None;
         }
         if let Some(after_next) = norm.tokens.get(i + 2).filter(|t| t.clause == clause) {
-            if opens_clause_unjoined(word, next, token_text(&norm.text, after_next)) {
+            let before = (i > turn_start as usize)
+                .then(|| &norm.tokens[i - 1])
+                .filter(|before| before.clause == clause)
+                .map(|before| token_text(&norm.text, before));
+            if opens_clause_unjoined(before, word, next, token_text(&norm.text, after_next)) {
                 return None;
             }
         }
