@@ -1,7 +1,8 @@
 // A score makes about a thousand short-lived allocations (turns, sentences, evidence,
-// quotes). glibc's allocator spent more time on them, consolidating freed chunks,
-// than the phrase scan takes; mimalloc roughly halves a typical score (BENCHMARKS.md,
-// "Issue 22, allocator").
+// quotes). In a loop of scores glibc's allocator spent more time on them,
+// consolidating freed chunks, than the phrase scan takes: mimalloc halves a score
+// there, and serves about a tenth more requests a second (BENCHMARKS.md, "Issue 22,
+// allocator").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

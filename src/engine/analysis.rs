@@ -91,10 +91,7 @@ fn starts_clause_before_subject(word: &str, next: &str) -> bool {
             | "while"
             | "whereas"
             | "when"
-    ) && matches!(
-        next,
-        "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "there"
-    )
+    ) && is_subject(next)
 }
 
 /// A subject and its verb that open a clause of their own, with no conjunction
@@ -108,25 +105,24 @@ fn starts_clause_before_subject(word: &str, next: &str) -> bool {
 /// refund it"); after any other word it is the object ("I'm not having that, I'm
 /// booking you in"), and the subject after it opens a clause of its own.
 fn opens_clause_unjoined(before: Option<&str>, word: &str, subject: &str, verb: &str) -> bool {
-    matches!(
-        subject,
-        "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "there"
-    ) && matches!(
-        verb,
-        "am" | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "will"
-            | "would"
-            | "have"
-            | "has"
-            | "had"
-            | "can"
-            | "could"
-            | "should"
-            | "must"
-    ) && (!takes_a_clause(word) || word == "that" && is_object_that(before))
+    is_subject(subject)
+        && matches!(
+            verb,
+            "am" | "is"
+                | "are"
+                | "was"
+                | "were"
+                | "will"
+                | "would"
+                | "have"
+                | "has"
+                | "had"
+                | "can"
+                | "could"
+                | "should"
+                | "must"
+        )
+        && (!takes_a_clause(word) || word == "that" && is_object_that(before))
 }
 
 /// Whether the "that" after `before` is a demonstrative object, not a
@@ -222,12 +218,15 @@ fn settles_negation(word: &str) -> bool {
 /// thing you want", "no, I'd be fuming too". As a determiner it stands before a
 /// noun ("no refund"), never after "oh" or before a subject pronoun.
 fn is_interjected_no(word: &str, previous: Option<&str>, next: &str) -> bool {
-    word == "no"
-        && (matches!(previous, Some("oh" | "ah" | "aw" | "aww"))
-            || matches!(
-                next,
-                "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "there"
-            ))
+    word == "no" && (matches!(previous, Some("oh" | "ah" | "aw" | "aww")) || is_subject(next))
+}
+
+/// A word that can open a clause as its subject.
+fn is_subject(word: &str) -> bool {
+    matches!(
+        word,
+        "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "there"
+    )
 }
 
 /// Words that negate a cue standing close after them in the same clause.
@@ -997,12 +996,16 @@ fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u3
         }
         let word = token_text(&norm.text, token);
         let next = token_text(&norm.text, &norm.tokens[i + 1]);
-        if is_negator(word) {
-            let previous = (i > turn_start as usize)
+        // The word before, in the same clause: read only by the two checks that
+        // need it, as most words pass neither.
+        let previous = || {
+            (i > turn_start as usize)
                 .then(|| &norm.tokens[i - 1])
                 .filter(|previous| previous.clause == clause)
-                .map(|previous| token_text(&norm.text, previous));
-            if is_interjected_no(word, previous, next) {
+                .map(|previous| token_text(&norm.text, previous))
+        };
+        if is_negator(word) {
+            if is_interjected_no(word, previous(), next) {
                 return None;
             }
             return Some(i as u32);
@@ -1014,11 +1017,7 @@ fn find_negator(norm: &Normaliser, turn_start: u32, cue_start: u32) -> Option<u3
             return None;
         }
         if let Some(after_next) = norm.tokens.get(i + 2).filter(|t| t.clause == clause) {
-            let before = (i > turn_start as usize)
-                .then(|| &norm.tokens[i - 1])
-                .filter(|before| before.clause == clause)
-                .map(|before| token_text(&norm.text, before));
-            if opens_clause_unjoined(before, word, next, token_text(&norm.text, after_next)) {
+            if opens_clause_unjoined(previous(), word, next, token_text(&norm.text, after_next)) {
                 return None;
             }
         }
